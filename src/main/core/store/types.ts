@@ -1,0 +1,33 @@
+// The store's public shapes. Implementations: db.ts, candles.repo.ts, settings.repo.ts.
+import type { Candle, SeriesKey } from '../../../shared/domain';
+
+/**
+ * A candle as written: `updatedAt` is the exchange time of this version (the websocket frame's
+ * `timestamp`, or the REST response's server time). Write rules, applied per row inside one
+ * transaction: a confirmed write always wins (the closed bar is the truth); an unconfirmed write
+ * applies only while the stored row is unconfirmed and not newer (`updatedAt` >= stored), so a late,
+ * older update never overwrites a newer one and repeats are idempotent.
+ */
+export interface CandleWrite extends Candle {
+  updatedAt: number;
+}
+
+export interface CandleQuery {
+  from?: number;
+  to?: number;
+  /** The newest `limit` candles of the range, returned ascending. */
+  limit?: number;
+  includeUnconfirmed?: boolean;
+}
+
+export interface Coverage {
+  count: number;
+  first: number | null;
+  last: number | null;
+  gaps: number;
+}
+
+export interface SeriesBatch {
+  key: SeriesKey;
+  candles: readonly CandleWrite[];
+}

@@ -1,0 +1,42 @@
+// Settings and job control.
+import { z } from 'zod';
+import { FeedSchema, IntervalSchema, SymbolSchema } from '../domain';
+
+export const SettingsSchema = z.object({
+  /** 'bybit' (mainnet), 'bybit-testnet', 'simulator' (embedded), or a custom feed with URLs. */
+  feed: FeedSchema,
+  symbols: z.array(SymbolSchema).min(1).max(20),
+  interval: IntervalSchema,
+  /** For a custom feed: where its REST and websocket endpoints are. */
+  restUrl: z.string().url().nullable(),
+  wsUrl: z.string().url().nullable(),
+  /** Stream on start-up. */
+  autoStream: z.boolean(),
+  theme: z.enum(['dark', 'light']),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  feed: 'bybit',
+  symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'AVAXUSDT', 'DOTUSDT'],
+  interval: '60',
+  restUrl: null,
+  wsUrl: null,
+  autoStream: true,
+  theme: 'dark',
+};
+
+export const settingsCalls = {
+  'settings.get': {
+    params: z.object({}).strict(),
+    result: SettingsSchema,
+  },
+  'settings.set': {
+    params: SettingsSchema.partial().strict(),
+    result: SettingsSchema,
+  },
+  'job.cancel': {
+    params: z.object({ jobId: z.string().min(1) }).strict(),
+    result: z.object({ cancelled: z.boolean() }),
+  },
+} as const;

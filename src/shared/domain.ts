@@ -1,0 +1,120 @@
+// Domain types shared by the core, the hosts and the renderer. Times are epoch milliseconds (UTC);
+// prices and quantities are plain numbers.
+import { z } from 'zod';
+
+/** Bybit v5 kline intervals: minutes as numbers, then day, week, month. */
+export const INTERVALS = ['1', '3', '5', '15', '30', '60', '120', '240', '360', '720', 'D', 'W', 'M'] as const;
+export const IntervalSchema = z.enum(INTERVALS);
+export type Interval = z.infer<typeof IntervalSchema>;
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * Length of one bar in ms. 'M' has no fixed length; 30 days is used only for sizing pages and
+ * annualising, never for alignment.
+ */
+export function intervalMs(interval: Interval): number {
+  switch (interval) {
+    case 'D':
+      return DAY_MS;
+    case 'W':
+      return 7 * DAY_MS;
+    case 'M':
+      return 30 * DAY_MS;
+    default:
+      return Number(interval) * MINUTE_MS;
+  }
+}
+
+/** Open time of the bar that contains `time` (minute and day intervals; weeks start on Monday UTC). */
+export function barOpenTime(time: number, interval: Interval): number {
+  if (interval === 'W') {
+    // 1970-01-05 was a Monday.
+    const mondayOffset = 4 * DAY_MS;
+    return Math.floor((time - mondayOffset) / (7 * DAY_MS)) * 7 * DAY_MS + mondayOffset;
+  }
+  if (interval === 'M') {
+    const d = new Date(time);
+    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  }
+  const ms = intervalMs(interval);
+  return Math.floor(time / ms) * ms;
+}
+
+export const SymbolSchema = z
+  .string()
+  .regex(/^[A-Z0-9]{2,30}$/, 'symbols are upper-case letters and digits, e.g. BTCUSDT');
+
+/** A feed is where candles come from: 'bybit', 'bybit-testnet', 'simulator', or an import name. */
+export const FeedSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'feed names are lower-case letters, digits, - and _');
+
+/** One OHLCV bar. `openTime` is the bar's start; `confirmed` is false while the bar is still forming. */
+export const CandleSchema = z.object({
+  openTime: z.number().int(),
+  open: z.number(),
+  high: z.number(),
+  low: z.number(),
+  close: z.number(),
+  volume: z.number(),
+  turnover: z.number(),
+  confirmed: z.boolean(),
+});
+export type Candle = z.infer<typeof CandleSchema>;
+
+export const SeriesKeySchema = z.object({
+  feed: FeedSchema,
+  symbol: SymbolSchema,
+  interval: IntervalSchema,
+});
+/** Candles are keyed by (feed, symbol, interval, open time) so feeds never mix. */
+export type SeriesKey = z.infer<typeof SeriesKeySchema>;
+
+export const InstrumentSchema = z.object({
+  symbol: z.string(),
+  status: z.string(),
+  baseCoin: z.string(),
+  quoteCoin: z.string(),
+  tickSize: z.number(),
+  qtyStep: z.number(),
+  minOrderQty: z.number(),
+  minNotionalValue: z.number(),
+});
+export type Instrument = z.infer<typeof InstrumentSchema>;
+
+export const ConnectionStateSchema = z.enum(['idle', 'connecting', 'live', 'reconnecting', 'offline']);
+export type ConnectionState = z.infer<typeof ConnectionStateSchema>;
+
+export const BackendNameSchema = z.enum(['tensorflow', 'wasm', 'cpu', 'none']);
+export type BackendName = z.infer<typeof BackendNameSchema>;
+
+/** What the status bar shows. */
+export const MarketStatusSchema = z.object({
+  feed: z.string(),
+  interval: IntervalSchema,
+  symbols: z.array(z.string()),
+  connection: ConnectionStateSchema,
+  /** Why the stream is not live, written for the user; null when live or idle. */
+  reason: z.string().nullable(),
+  /** Receive time of the last websocket frame, or null. */
+  lastFrameAt: z.number().nullable(),
+  /** Exchange timestamp → receive time of the last kline frame, in ms, or null. */
+  lastFrameLatencyMs: z.number().nullable(),
+  reconnects: z.number().int(),
+  backend: BackendNameSchema,
+  activeModelId: z.string().nullable(),
+});
+export type MarketStatus = z.infer<typeof MarketStatusSchema>;
+
+export const JobProgressSchema = z.object({
+  jobId: z.string(),
+  kind: z.string(),
+  /** Units done and total, e.g. candles; total is null when unknown. */
+  done: z.number(),
+  total: z.number().nullable(),
+  message: z.string(),
+  state: z.enum(['running', 'done', 'failed', 'cancelled']),
+});
+export type JobProgress = z.infer<typeof JobProgressSchema>;
