@@ -1,0 +1,45 @@
+// What the chart shows for one series, kept apart from lightweight-charts so the rules are plain code:
+// history replaces everything; a live candle either revises the forming bar (same open time), appends
+// the next bar (a later open time), or is stale (an earlier open time, which the chart cannot take).
+import type { Candle } from '../../../shared/domain';
+
+export type LiveVerdict = 'revise' | 'append' | 'stale';
+
+/** lightweight-charts wants UTC seconds. */
+export function chartTime(openTimeMs: number): number {
+  return Math.floor(openTimeMs / 1000);
+}
+
+export class CandleBook {
+  count = 0;
+  lastTime: number | null = null;
+  lastClose: number | null = null;
+  liveUpdates = 0;
+
+  /** History from `market.candles`: ascending, one row per open time. */
+  load(candles: readonly Candle[]): void {
+    const last = candles[candles.length - 1];
+    this.count = candles.length;
+    this.lastTime = last?.openTime ?? null;
+    this.lastClose = last?.close ?? null;
+  }
+
+  accept(candle: Candle): LiveVerdict {
+    if (this.lastTime !== null && candle.openTime < this.lastTime) return 'stale';
+    const verdict: LiveVerdict = candle.openTime === this.lastTime ? 'revise' : 'append';
+    if (verdict === 'append') this.count += 1;
+    this.lastTime = candle.openTime;
+    this.lastClose = candle.close;
+    this.liveUpdates += 1;
+    return verdict;
+  }
+}
+
+/** Enough decimals to see a tick move at this price level (BTC at 2, a $5 coin at 4). */
+export function pricePrecision(price: number | null): number {
+  if (price === null || !Number.isFinite(price) || price <= 0) return 2;
+  if (price >= 1000) return 2;
+  if (price >= 10) return 3;
+  if (price >= 1) return 4;
+  return 6;
+}

@@ -1,0 +1,179 @@
+// The one component that owns lightweight-charts: candles and volume for one (feed, symbol, interval),
+// loaded from `market.candles` (forming bar included) and kept live from `market.candle` events.
+// Mount it with key={series} so that a new series gets a fresh chart; the chart is disposed on unmount.
+// The container carries data-candle-count / data-last-candle-time / data-last-close / data-live-updates,
+// updated on every live update, so browser tests can see the chart move without comparing pixels.
+import { useEffect, useRef, useState } from 'react';
+import {
+  CandlestickSeries,
+  CrosshairMode,
+  HistogramSeries,
+  createChart,
+  type CandlestickData,
+  type IChartApi,
+  type ISeriesApi,
+  type MouseEventParams,
+  type UTCTimestamp,
+} from 'lightweight-charts';
+import type { Candle, Interval } from '../../../shared/domain';
+import { useCall, useEvent } from '../api/hooks';
+import { CandleBook, chartTime, pricePrecision } from '../chart/candle-book';
+import { chartColors } from '../chart/theme';
+
+/** Bars requested for the chart; enough to scroll back a while without a second call. */
+const HISTORY_BARS = 1000;
+/** Bars in view after the first load. */
+const VISIBLE_BARS = 120;
+
+interface Props {
+  feed: string;
+  symbol: string;
+  interval: Interval;
+}
+
+interface ChartParts {
+  chart: IChartApi;
+  candles: ISeriesApi<'Candlestick'>;
+  volume: ISeriesApi<'Histogram'>;
+}
+
+export function CandleChart({ feed, symbol, interval }: Props) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const legendRef = useRef<HTMLDivElement>(null);
+  const partsRef = useRef<ChartParts | null>(null);
+  const book = useRef(new CandleBook()).current;
+  const lastBar = useRef<Candle | null>(null);
+  /** Live candles that arrive while history is (re)loading, replayed once it is in. */
+  const pending = useRef<Candle[]>([]);
+  const [empty, setEmpty] = useState(false);
+  const history = useCall('market.candles', { feed, symbol, interval, limit: HISTORY_BARS, includeUnconfirmed: true });
+
+  useEffect(() => {
+    const container = containerRef.current;
+    if (!container) return;
+    const parts = buildChart(container);
+    partsRef.current = parts;
+    parts.chart.subscribeCrosshairMove((param: MouseEventParams) => {
+      const hovered = param.seriesData.get(parts.candles) as CandlestickData | undefined;
+      showLegend(legendRef.current, symbol, hovered ?? toCandleData(lastBar.current));
+    });
+    return () => {
+      partsRef.current = null;
+      parts.chart.remove();
+    };
+  }, [symbol]);
+
+  const publish = () => {
+    const container = containerRef.current;
+    if (!container) return;
+    container.dataset.candleCount = String(book.count);
+    container.dataset.lastCandleTime = String(book.lastTime ?? '');
+    container.dataset.lastClose = String(book.lastClose ?? '');
+    container.dataset.liveUpdates = String(book.liveUpdates);
+    setEmpty(book.count === 0);
+  };
+
+  const applyLive = (candle: Candle) => {
+    const parts = partsRef.current;
+    if (!parts || book.accept(candle) === 'stale') return;
+    parts.candles.update(toCandleData(candle)!);
+    parts.volume.update(toVolumeData(candle));
+    lastBar.current = candle;
+    showLegend(legendRef.current, symbol, toCandleData(candle));
+    publish();
+  };
+
+  useEffect(() => {
+    const parts = partsRef.current;
+    if (!parts || history.loading || !history.data) return;
+    const candles = history.data;
+    const firstLoad = book.lastTime === null && book.count === 0;
+    book.load(candles);
+    const precision = pricePrecision(book.lastClose);
+    parts.candles.applyOptions({ priceFormat: { type: 'price', precision, minMove: 10 ** -precision } });
+    parts.candles.setData(candles.map((c) => toCandleData(c)!));
+    parts.volume.setData(candles.map(toVolumeData));
+    lastBar.current = candles[candles.length - 1] ?? null;
+    for (const candle of pending.current.splice(0)) applyLive(candle);
+    if (firstLoad && candles.length > 0) {
+      parts.chart.timeScale().setVisibleLogicalRange({ from: candles.length - VISIBLE_BARS, to: candles.length + 2 });
+    }
+    showLegend(legendRef.current, symbol, toCandleData(lastBar.current));
+    publish();
+    // applyLive and publish only touch refs and stable setters: history is the one trigger.
+  }, [history.data, history.loading]);
+
+  useEvent('market.candle', (event) => {
+    if (event.feed !== feed || event.symbol !== symbol || event.interval !== interval) return;
+    if (history.loading || !history.data) pending.current.push(event.candle);
+    else applyLive(event.candle);
+  });
+
+  return (
+    <div className="candle-chart" data-testid="candle-chart" data-symbol={symbol} ref={containerRef}>
+      <div className="candle-chart__legend" ref={legendRef} />
+      {history.error && !history.data && (
+        <div className="candle-chart__notice">Could not load candles for {symbol}: {history.error.message}</div>
+      )}
+      {empty && !history.loading && !history.error && (
+        <div className="candle-chart__notice">No candles stored for {symbol} yet: waiting for the stream…</div>
+      )}
+    </div>
+  );
+}
+
+function buildChart(container: HTMLElement): ChartParts {
+  const chart = createChart(container, {
+    autoSize: true,
+    layout: { background: { color: chartColors.background }, textColor: chartColors.text, fontSize: 11 },
+    grid: { vertLines: { color: chartColors.grid }, horzLines: { color: chartColors.grid } },
+    crosshair: { mode: CrosshairMode.Normal, vertLine: { color: chartColors.crosshair }, horzLine: { color: chartColors.crosshair } },
+    rightPriceScale: { borderColor: chartColors.border },
+    timeScale: { borderColor: chartColors.border, timeVisible: true, secondsVisible: false, rightOffset: 2 },
+  });
+  const candles = chart.addSeries(CandlestickSeries, {
+    upColor: chartColors.up,
+    downColor: chartColors.down,
+    borderVisible: false,
+    wickUpColor: chartColors.up,
+    wickDownColor: chartColors.down,
+  });
+  candles.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: 0.26 } });
+  // Volume on its own overlay scale, in the bottom fifth of the pane.
+  const volume = chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceScaleId: '', lastValueVisible: false, priceLineVisible: false });
+  volume.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
+  return { chart, candles, volume };
+}
+
+function toCandleData(candle: Candle | null): CandlestickData | undefined {
+  if (!candle) return undefined;
+  return {
+    time: chartTime(candle.openTime) as UTCTimestamp,
+    open: candle.open,
+    high: candle.high,
+    low: candle.low,
+    close: candle.close,
+  };
+}
+
+function toVolumeData(candle: Candle) {
+  return {
+    time: chartTime(candle.openTime) as UTCTimestamp,
+    value: candle.volume,
+    color: candle.close >= candle.open ? chartColors.upVolume : chartColors.downVolume,
+  };
+}
+
+/** The OHLC line above the chart: the bar under the crosshair, else the latest bar. */
+function showLegend(element: HTMLElement | null, symbol: string, bar: CandlestickData | undefined): void {
+  if (!element) return;
+  if (!bar) {
+    element.textContent = symbol;
+    return;
+  }
+  const precision = pricePrecision(bar.close);
+  const f = (v: number) => v.toFixed(precision);
+  const change = bar.open === 0 ? 0 : ((bar.close - bar.open) / bar.open) * 100;
+  element.textContent = `${symbol}  O ${f(bar.open)}  H ${f(bar.high)}  L ${f(bar.low)}  C ${f(bar.close)}  ${change >= 0 ? '+' : ''}${change.toFixed(2)}%`;
+  element.classList.toggle('is-down', bar.close < bar.open);
+}

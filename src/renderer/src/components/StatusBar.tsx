@@ -1,0 +1,52 @@
+// The bottom status bar: feed, link and stream state, last-frame latency, TF.js backend, active model.
+import type { MarketStatus } from '../../../shared/domain';
+import { useLink } from '../api/hooks';
+
+export function StatusBar({ status }: { status: MarketStatus | undefined }) {
+  const link = useLink();
+  const stream = link.state === 'connected' ? (status?.connection ?? '…') : 'unknown';
+  return (
+    <footer className="status-bar" data-testid="status-bar">
+      <Item label="feed" value={status?.feed ?? '…'} testId="status-feed" />
+      <Item label="interval" value={status ? formatInterval(status.interval) : '…'} />
+      <Item label="core" value={link.state} tone={link.state === 'connected' ? 'good' : 'bad'} testId="status-link" />
+      <Item label="stream" value={stream} tone={streamTone(stream)} testId="status-stream" />
+      <Item label="latency" value={formatLatency(status?.lastFrameLatencyMs ?? null)} testId="status-latency" />
+      <Item label="reconnects" value={String(status?.reconnects ?? 0)} />
+      <span className="status-bar__spacer" />
+      <Item label="tf.js" value={status?.backend ?? '…'} testId="status-backend" />
+      <Item label="model" value={status?.activeModelId ?? 'none'} testId="status-model" />
+    </footer>
+  );
+}
+
+function Item({ label, value, tone, testId }: { label: string; value: string; tone?: Tone; testId?: string }) {
+  return (
+    <span className={`status-bar__item${tone ? ` is-${tone}` : ''}`} data-testid={testId}>
+      <span className="status-bar__label">{label}</span>
+      <span className="status-bar__value">{value}</span>
+    </span>
+  );
+}
+
+type Tone = 'good' | 'warn' | 'bad';
+
+function streamTone(stream: string): Tone | undefined {
+  if (stream === 'live') return 'good';
+  if (stream === 'connecting' || stream === 'reconnecting') return 'warn';
+  if (stream === 'offline' || stream === 'unknown') return 'bad';
+  return undefined;
+}
+
+function formatLatency(ms: number | null): string {
+  if (ms === null) return '—';
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+export function formatInterval(interval: string): string {
+  if (/^\d+$/.test(interval)) {
+    const minutes = Number(interval);
+    return minutes % 60 === 0 ? `${minutes / 60}h` : `${minutes}m`;
+  }
+  return { D: '1D', W: '1W', M: '1M' }[interval] ?? interval;
+}

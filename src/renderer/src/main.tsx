@@ -1,0 +1,17 @@
+// Renderer entry: connect to the core (preload bridge or WebSocket) and mount the shell.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { connectCore } from './api/connect';
+import { CoreProvider } from './api/CoreProvider';
+import { App } from './App';
+import './styles.css';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element.');
+createRoot(root).render(
+  <StrictMode>
+    <CoreProvider connection={connectCore()}>
+      <App />
+    </CoreProvider>
+  </StrictMode>,
+);
