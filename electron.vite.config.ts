@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { embedMigrations } from './src/main/core/store/embed-migrations';
 
 // Three bundles: the Electron main process (which hosts the core), the preload bridge and the React
 // renderer. The headless host and the CLI run the same sources under plain Node (see scripts/).
@@ -9,10 +10,17 @@ export default defineConfig({
     build: {
       rollupOptions: { input: { index: resolve('src/main/index.ts') } },
     },
+    // The store's migration SQL files are compiled into the bundle (see store/embed-migrations.ts).
+    plugins: [embedMigrations()],
   },
   preload: {
     build: {
-      rollupOptions: { input: { index: resolve('src/preload/index.ts') } },
+      // Sandboxed preload scripts must be CommonJS, although the package is "type": "module": emit
+      // out/preload/index.cjs, which src/main/index.ts loads.
+      rollupOptions: {
+        input: { index: resolve('src/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
     },
   },
   renderer: {
