@@ -13,6 +13,7 @@ export interface CandleWrite extends Candle {
 }
 
 export interface CandleQuery {
+  /** Inclusive bounds on the open time, epoch ms. */
   from?: number;
   to?: number;
   /** The newest `limit` candles of the range, returned ascending. */
