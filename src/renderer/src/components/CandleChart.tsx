@@ -19,6 +19,7 @@ import type { Candle, Interval } from '../../../shared/domain';
 import { useCall, useEvent } from '../api/hooks';
 import { CandleBook, chartTime, pricePrecision } from '../chart/candle-book';
 import { chartColors } from '../chart/theme';
+import { formatChange } from '../format';
 
 /** Bars requested for the chart; enough to scroll back a while without a second call. */
 const HISTORY_BARS = 1000;
@@ -43,6 +44,8 @@ export function CandleChart({ feed, symbol, interval }: Props) {
   const partsRef = useRef<ChartParts | null>(null);
   const book = useRef(new CandleBook()).current;
   const lastBar = useRef<Candle | null>(null);
+  /** While the crosshair is on a bar the legend shows that bar, not the live one. */
+  const hovering = useRef(false);
   /** Live candles that arrive while history is (re)loading, replayed once it is in. */
   const pending = useRef<Candle[]>([]);
   const [empty, setEmpty] = useState(false);
@@ -55,6 +58,7 @@ export function CandleChart({ feed, symbol, interval }: Props) {
     partsRef.current = parts;
     parts.chart.subscribeCrosshairMove((param: MouseEventParams) => {
       const hovered = param.seriesData.get(parts.candles) as CandlestickData | undefined;
+      hovering.current = hovered !== undefined;
       showLegend(legendRef.current, symbol, hovered ?? toCandleData(lastBar.current));
     });
     return () => {
@@ -79,7 +83,7 @@ export function CandleChart({ feed, symbol, interval }: Props) {
     parts.candles.update(toCandleData(candle)!);
     parts.volume.update(toVolumeData(candle));
     lastBar.current = candle;
-    showLegend(legendRef.current, symbol, toCandleData(candle));
+    if (!hovering.current) showLegend(legendRef.current, symbol, toCandleData(candle));
     publish();
   };
 
@@ -98,7 +102,7 @@ export function CandleChart({ feed, symbol, interval }: Props) {
     if (firstLoad && candles.length > 0) {
       parts.chart.timeScale().setVisibleLogicalRange({ from: candles.length - VISIBLE_BARS, to: candles.length + 2 });
     }
-    showLegend(legendRef.current, symbol, toCandleData(lastBar.current));
+    if (!hovering.current) showLegend(legendRef.current, symbol, toCandleData(lastBar.current));
     publish();
     // applyLive and publish only touch refs and stable setters: history is the one trigger.
   }, [history.data, history.loading]);
@@ -112,6 +116,9 @@ export function CandleChart({ feed, symbol, interval }: Props) {
   return (
     <div className="candle-chart" data-testid="candle-chart" data-symbol={symbol} ref={containerRef}>
       <div className="candle-chart__legend" ref={legendRef} />
+      <a className="candle-chart__credit" href="https://www.tradingview.com/" target="_blank" rel="noreferrer">
+        Charts by TradingView
+      </a>
       {history.error && !history.data && (
         <div className="candle-chart__notice">Could not load candles for {symbol}: {history.error.message}</div>
       )}
@@ -125,7 +132,8 @@ export function CandleChart({ feed, symbol, interval }: Props) {
 function buildChart(container: HTMLElement): ChartParts {
   const chart = createChart(container, {
     autoSize: true,
-    layout: { background: { color: chartColors.background }, textColor: chartColors.text, fontSize: 11 },
+    // The library's own logo injects a <style> element, which our CSP forbids: we credit it below instead.
+    layout: { background: { color: chartColors.background }, textColor: chartColors.text, fontSize: 11, attributionLogo: false },
     grid: { vertLines: { color: chartColors.grid }, horzLines: { color: chartColors.grid } },
     crosshair: { mode: CrosshairMode.Normal, vertLine: { color: chartColors.crosshair }, horzLine: { color: chartColors.crosshair } },
     rightPriceScale: { borderColor: chartColors.border },
@@ -173,7 +181,6 @@ function showLegend(element: HTMLElement | null, symbol: string, bar: Candlestic
   }
   const precision = pricePrecision(bar.close);
   const f = (v: number) => v.toFixed(precision);
-  const change = bar.open === 0 ? 0 : ((bar.close - bar.open) / bar.open) * 100;
-  element.textContent = `${symbol}  O ${f(bar.open)}  H ${f(bar.high)}  L ${f(bar.low)}  C ${f(bar.close)}  ${change >= 0 ? '+' : ''}${change.toFixed(2)}%`;
+  element.textContent = `${symbol}  O ${f(bar.open)}  H ${f(bar.high)}  L ${f(bar.low)}  C ${f(bar.close)}  ${formatChange(bar.open, bar.close)}`;
   element.classList.toggle('is-down', bar.close < bar.open);
 }

@@ -1,6 +1,7 @@
 // The bottom status bar: feed, link and stream state, last-frame latency, TF.js backend, active model.
 import type { MarketStatus } from '../../../shared/domain';
 import { useLink } from '../api/hooks';
+import { formatInterval, formatLatency } from '../format';
 
 export function StatusBar({ status }: { status: MarketStatus | undefined }) {
   const link = useLink();
@@ -36,17 +37,4 @@ function streamTone(stream: string): Tone | undefined {
   if (stream === 'connecting' || stream === 'reconnecting') return 'warn';
   if (stream === 'offline' || stream === 'unknown') return 'bad';
   return undefined;
-}
-
-function formatLatency(ms: number | null): string {
-  if (ms === null) return '—';
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-export function formatInterval(interval: string): string {
-  if (/^\d+$/.test(interval)) {
-    const minutes = Number(interval);
-    return minutes % 60 === 0 ? `${minutes / 60}h` : `${minutes}m`;
-  }
-  return { D: '1D', W: '1W', M: '1M' }[interval] ?? interval;
 }

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { Interval } from '../../../shared/domain';
 import { useEvent } from '../api/hooks';
 import { pricePrecision } from '../chart/candle-book';
+import { formatChange } from '../format';
 
 interface Props {
   feed: string;
@@ -31,7 +32,6 @@ export function SymbolList({ feed, interval, symbols, selected, onSelect }: Prop
       <ul>
         {symbols.map((symbol) => {
           const quote = quotes[symbol];
-          const change = quote && quote.open !== 0 ? ((quote.close - quote.open) / quote.open) * 100 : null;
           return (
             <li key={symbol}>
               <button
@@ -43,8 +43,8 @@ export function SymbolList({ feed, interval, symbols, selected, onSelect }: Prop
               >
                 <span className="symbol-list__name">{symbol}</span>
                 <span className="symbol-list__price">{quote ? quote.close.toFixed(pricePrecision(quote.close)) : '—'}</span>
-                <span className={`symbol-list__change${change !== null && change < 0 ? ' is-down' : ' is-up'}`}>
-                  {change === null ? '' : `${change >= 0 ? '+' : ''}${change.toFixed(2)}%`}
+                <span title="change since the current bar opened" className={`symbol-list__change${quote && quote.close < quote.open ? ' is-down' : ' is-up'}`}>
+                  {quote ? formatChange(quote.open, quote.close) : ''}
                 </span>
               </button>
             </li>

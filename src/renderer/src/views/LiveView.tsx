@@ -4,7 +4,7 @@ import type { MarketStatus } from '../../../shared/domain';
 import { useMarketSymbols } from '../api/market';
 import { CandleChart } from '../components/CandleChart';
 import { SymbolList } from '../components/SymbolList';
-import { formatInterval } from '../components/StatusBar';
+import { formatInterval } from '../format';
 
 export function LiveView({ status }: { status: MarketStatus | undefined }) {
   const symbols = useMarketSymbols();
@@ -21,9 +21,12 @@ export function LiveView({ status }: { status: MarketStatus | undefined }) {
     <div className="live-view">
       <SymbolList feed={info.feed} interval={info.interval} symbols={all} selected={symbol} onSelect={setChosen} />
       <section className="live-view__chart">
-        <div className="panel-title">
-          {symbol ?? 'No symbol'} · {formatInterval(info.interval)} · {info.feed}
-          {status && status.connection === 'idle' && <span className="panel-title__hint"> · stream stopped</span>}
+        <div className="chart-title">
+          <span className="chart-title__symbol">{symbol ?? 'No symbol'}</span>
+          <span className="chart-title__meta">
+            {formatInterval(info.interval)} · {info.feed}
+          </span>
+          {status?.connection === 'idle' && <span className="chart-title__hint">stream stopped</span>}
         </div>
         {symbol && <CandleChart key={`${info.feed}/${symbol}/${info.interval}`} feed={info.feed} symbol={symbol} interval={info.interval} />}
       </section>

@@ -1,0 +1,123 @@
+// Journey: a trader opens the headless host in a browser (demo mode: the embedded simulator) and
+// watches the candles move. The chart must render from history, then update live from the stream;
+// the status bar must name the feed and say 'live'; clicking another symbol charts that symbol.
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumUnavailable, launchChromium } from './support/chromium';
+import { startHeadlessHost, type RunningHost } from './support/headless-host';
+import { ensureRendererBuilt } from './support/renderer-build';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const screenshotPath = join(here, 'screenshots', 'live-chart.png');
+const skipReason = chromiumUnavailable();
+
+interface ChartState {
+  symbol: string | null;
+  count: number;
+  lastTime: number;
+  lastClose: number;
+  liveUpdates: number;
+}
+
+/** The chart's test hooks (data-* attributes), read without comparing pixels. */
+async function chartState(page: Page): Promise<ChartState> {
+  const chart = page.locator('[data-testid="candle-chart"]');
+  const [symbol, count, lastTime, lastClose, liveUpdates] = await Promise.all(
+    ['data-symbol', 'data-candle-count', 'data-last-candle-time', 'data-last-close', 'data-live-updates'].map((name) =>
+      chart.getAttribute(name),
+    ),
+  );
+  return {
+    symbol: symbol ?? null,
+    count: Number(count || 0),
+    lastTime: Number(lastTime || 0),
+    lastClose: Number(lastClose || 0),
+    liveUpdates: Number(liveUpdates || 0),
+  };
+}
+
+/** Polls the chart until `ready` holds; returns the state that satisfied it. */
+async function waitForChart(page: Page, ready: (state: ChartState) => boolean, timeout: number): Promise<ChartState> {
+  let last: ChartState | undefined;
+  await expect
+    .poll(async () => ready((last = await chartState(page))), { timeout, interval: 250 })
+    .toBe(true);
+  return last!;
+}
+
+describe.skipIf(skipReason !== null)('live candle chart in the browser', () => {
+  let host: RunningHost | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    ensureRendererBuilt(root);
+    host = await startHeadlessHost(root, ['--demo']);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+    });
+    await page.goto(host.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+    await host?.stop();
+  });
+
+  it('renders the stored candles, then updates the chart live from the stream', async () => {
+    const chart = page.locator('[data-testid="candle-chart"]');
+    const before = await waitForChart(page, (state) => state.count > 10, 90_000);
+    expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
+    expect(before.lastTime).toBeGreaterThan(0);
+    expect(before.lastClose).toBeGreaterThan(0);
+
+    // Live: further updates arrive and move the last candle (its close, or a new bar's open time).
+    const after = await waitForChart(
+      page,
+      (state) =>
+        state.liveUpdates >= before.liveUpdates + 3 &&
+        (state.lastTime !== before.lastTime || state.lastClose !== before.lastClose),
+      60_000,
+    );
+    expect(after.symbol).toBe(before.symbol);
+    expect(after.lastTime).toBeGreaterThanOrEqual(before.lastTime);
+    expect(after.count).toBeGreaterThanOrEqual(before.count);
+  });
+
+  it('shows the feed and the live stream in the status bar', async () => {
+    const statusBar = page.locator('[data-testid="status-bar"]');
+    await statusBar.locator('[data-testid="status-stream"]').filter({ hasText: 'live' }).waitFor({ timeout: 60_000 });
+    expect(await statusBar.locator('[data-testid="status-feed"]').innerText()).toContain('simulator');
+    expect(await statusBar.locator('[data-testid="status-link"]').innerText()).toContain('connected');
+    expect(await statusBar.locator('[data-testid="status-backend"]').innerText()).toMatch(/tensorflow|wasm|cpu|none/);
+    expect(await page.locator('[data-testid="connection-banner"]').count()).toBe(0);
+  });
+
+  it('charts the symbol the user clicks in the symbol list, and it goes live too', async () => {
+    const { symbol: first } = await chartState(page);
+    const other = page.locator('[data-testid="symbol-list"] button[data-symbol]').filter({ hasNotText: first ?? '' }).first();
+    const chosen = await other.getAttribute('data-symbol');
+    expect(chosen).toBeTruthy();
+    await other.click();
+    await waitForChart(page, (state) => state.symbol === chosen && state.count > 10 && state.liveUpdates >= 2, 60_000);
+    expect(await other.getAttribute('aria-pressed')).toBe('true');
+
+    // Let the last bars settle on screen, then keep a picture for a human to look at.
+    await page.mouse.move(900, 330);
+    await page.waitForTimeout(1_000);
+    mkdirSync(dirname(screenshotPath), { recursive: true });
+    await page.screenshot({ path: screenshotPath });
+  });
+
+  it('raised no page errors, console errors or CSP violations', () => {
+    expect(problems).toEqual([]);
+  });
+});
