@@ -17,6 +17,11 @@ export interface Migration {
 export interface OpenOptions {
   /** Opens an existing, already migrated file without writing to it (no pragmas that write, no migration). */
   readonly?: boolean;
+  /**
+   * better-sqlite3's compiled addon to load instead of the one built for Node: the Electron host
+   * passes a build for Electron's ABI (made by scripts/start.mjs, never at install time).
+   */
+  nativeBinding?: string;
 }
 
 /** How long a writer waits for another connection's lock before SQLITE_BUSY, in ms. */
@@ -62,7 +67,11 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
 
   let db: Db;
   try {
-    db = new Database(file, { readonly, fileMustExist: readonly });
+    db = new Database(file, {
+      readonly,
+      fileMustExist: readonly,
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    });
   } catch (err) {
     throw new CoreError(readonly ? 'NOT_FOUND' : 'INTERNAL', `Cannot open the database file ${file}: ${reason(err)}.`);
   }
