@@ -1,0 +1,183 @@
+// The market service: one live ingest at a time (feed, symbols and interval from the call or the
+// settings), backfills as jobs, stored-candle reads, CSV import. It turns the ingest's status into
+// the MarketStatus the status bar shows and emits market.status on every change of state.
+import { readFile } from 'node:fs/promises';
+import type { CallResult, HandlerParams, Settings } from '../../../shared/contract';
+import type { BackendName, Interval, MarketStatus } from '../../../shared/domain';
+import { CoreError } from '../../../shared/errors';
+import type { Clock } from '../clock';
+import type { CoreEvents } from '../events';
+import type { JobRegistry } from '../jobs';
+import type { CandlesRepo } from '../store/candles.repo';
+import { backfill } from './backfill';
+import { BybitRest, type BybitRestOptions } from './bybit-rest';
+import { importCsv } from './csv-import';
+import { resolveFeed, resolveRestUrl } from './feeds';
+import { LiveIngest, type IngestStatus, type StreamTuning } from './ingest';
+
+export interface MarketDeps {
+  candles: CandlesRepo;
+  settings: () => Settings;
+  events: CoreEvents;
+  jobs: JobRegistry;
+  clock: Clock;
+  backend: () => BackendName;
+  activeModelId?: () => string | null;
+  /** Test and bench knobs: retry policy, websocket timings. */
+  tuning?: { rest?: Partial<Omit<BybitRestOptions, 'baseUrl'>>; stream?: StreamTuning; fillRetryMs?: number };
+}
+
+interface StreamConfig {
+  feed: string;
+  symbols: string[];
+  interval: Interval;
+  restUrl: string;
+  wsUrl: string;
+}
+
+export class MarketService {
+  private ingest: LiveIngest | null = null;
+  private config: StreamConfig | null = null;
+  private ingestStatus: IngestStatus | null = null;
+  private lastEmitted = '';
+
+  constructor(private readonly deps: MarketDeps) {}
+
+  status(): MarketStatus {
+    const settings = this.deps.settings();
+    const config = this.config;
+    const s = this.ingestStatus;
+    return {
+      feed: config?.feed ?? settings.feed,
+      interval: config?.interval ?? settings.interval,
+      symbols: config?.symbols ?? settings.symbols,
+      connection: this.ingest && s ? s.connection : 'idle',
+      reason: this.ingest && s ? (s.reason ?? s.fillError) : null,
+      lastFrameAt: s?.lastFrameAt ?? null,
+      lastFrameLatencyMs: s?.lastFrameLatencyMs ?? null,
+      reconnects: s?.reconnects ?? 0,
+      backend: this.deps.backend(),
+      activeModelId: this.deps.activeModelId?.() ?? null,
+    };
+  }
+
+  async startStream(params: HandlerParams<'market.stream.start'>): Promise<MarketStatus> {
+    const settings = this.deps.settings();
+    const feed = params.feed ?? settings.feed;
+    const endpoints = resolveFeed(feed, params, feed === settings.feed ? settings : {});
+    const config: StreamConfig = {
+      feed,
+      symbols: [...new Set(params.symbols ?? settings.symbols)],
+      interval: params.interval ?? settings.interval,
+      restUrl: endpoints.restUrl,
+      wsUrl: endpoints.wsUrl,
+    };
+    if (this.ingest && JSON.stringify(config) === JSON.stringify(this.config)) return this.status();
+    await this.stopIngest();
+    this.config = config;
+    const ingest = new LiveIngest({
+      feed: config.feed,
+      interval: config.interval,
+      symbols: config.symbols,
+      wsUrl: config.wsUrl,
+      repo: this.deps.candles,
+      rest: this.rest(config.restUrl),
+      stream: this.deps.tuning?.stream,
+      fillRetryMs: this.deps.tuning?.fillRetryMs,
+      now: () => this.deps.clock.now(),
+      onCandles: (candles) => {
+        for (const { symbol, candle } of candles) {
+          const { updatedAt: _updatedAt, ...shown } = candle;
+          this.deps.events.emit('market.candle', { feed: config.feed, symbol, interval: config.interval, candle: shown });
+        }
+      },
+      onStatus: (status) => {
+        if (this.ingest !== ingest) return;
+        this.ingestStatus = status;
+        this.emitStatusIfChanged();
+      },
+      onError: (err) => console.error('market ingest:', err),
+    });
+    this.ingest = ingest;
+    ingest.start();
+    this.ingestStatus = ingest.status();
+    this.emitStatusIfChanged();
+    return this.status();
+  }
+
+  async stopStream(): Promise<MarketStatus> {
+    await this.stopIngest();
+    this.emitStatusIfChanged();
+    return this.status();
+  }
+
+  async backfill(
+    params: HandlerParams<'market.backfill'>,
+    signal: AbortSignal | undefined,
+  ): Promise<CallResult<'market.backfill'>> {
+    const settings = this.deps.settings();
+    const restUrl = resolveRestUrl(params.feed, params, params.feed === settings.feed ? settings : {});
+    const rest = this.rest(restUrl);
+    return this.deps.jobs.run('backfill', params.jobId, signal, async (job) => {
+      const result = await backfill(this.deps.candles, rest, params, job);
+      return { jobId: job.id, written: result.written };
+    });
+  }
+
+  symbols(params: HandlerParams<'market.symbols'>): CallResult<'market.symbols'> {
+    const settings = this.deps.settings();
+    const feed = params.feed ?? settings.feed;
+    const stored = this.deps.candles.listSeries(feed).map((key) => ({ ...key, ...this.deps.candles.coverage(key) }));
+    return { feed, interval: settings.interval, configured: settings.symbols, stored };
+  }
+
+  candles(params: HandlerParams<'market.candles'>): CallResult<'market.candles'> {
+    const { feed, symbol, interval, ...query } = params;
+    return this.deps.candles.range({ feed, symbol, interval }, { includeUnconfirmed: true, ...query });
+  }
+
+  async importCsv(params: HandlerParams<'market.importCsv'>): Promise<CallResult<'market.importCsv'>> {
+    let text: string;
+    if (params.content !== undefined) text = params.content;
+    else {
+      try {
+        text = await readFile(params.path!, 'utf8');
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        throw new CoreError(
+          code === 'ENOENT' ? 'NOT_FOUND' : 'INVALID_PARAMS',
+          code === 'ENOENT'
+            ? `There is no file at ${params.path}: check the path.`
+            : `Cannot read ${params.path}: ${(err as Error).message}`,
+        );
+      }
+    }
+    const { feed, symbol, interval } = params;
+    return importCsv(this.deps.candles, { feed, symbol, interval }, text);
+  }
+
+  async close(): Promise<void> {
+    await this.stopIngest();
+  }
+
+  private rest(baseUrl: string): BybitRest {
+    return new BybitRest({ ...this.deps.tuning?.rest, baseUrl });
+  }
+
+  private async stopIngest(): Promise<void> {
+    const ingest = this.ingest;
+    this.ingest = null;
+    this.ingestStatus = null;
+    if (ingest) await ingest.stop();
+  }
+
+  /** One market.status per change of state (frame times alone are not a change). */
+  private emitStatusIfChanged(): void {
+    const status = this.status();
+    const { lastFrameAt: _at, lastFrameLatencyMs: _latency, ...state } = status;
+    const signature = JSON.stringify(state);
+    if (signature === this.lastEmitted) return;
+    this.lastEmitted = signature;
+    this.deps.events.emit('market.status', status);
+  }
+}
