@@ -28,7 +28,12 @@ afterEach(() => {
 });
 
 /** Bar `i` of a 1-minute series; `close` distinguishes versions. */
-function bar(i: number, close: number, confirmed: boolean, updatedAt: number = T0 + (i + 1) * MINUTE): CandleWrite {
+function bar(
+  i: number,
+  close: number,
+  confirmed: boolean,
+  updatedAt: number = T0 + (i + 1) * MINUTE,
+): CandleWrite {
   return {
     openTime: T0 + i * MINUTE,
     open: 100,
@@ -111,7 +116,9 @@ describe('write rules', () => {
     expect((error as CoreError).code).toBe('INVALID_PARAMS');
     expect((error as CoreError).message).toContain(String(T0 + 2 * MINUTE));
     expect(repo.range(BTC).map((c) => c.openTime)).toEqual([T0]);
-    expect(() => repo.upsert(BTC, [{ ...bar(1, 101, true), volume: Number.POSITIVE_INFINITY }])).toThrow(CoreError);
+    expect(() => repo.upsert(BTC, [{ ...bar(1, 101, true), volume: Number.POSITIVE_INFINITY }])).toThrow(
+      CoreError,
+    );
     expect(() => repo.upsert(BTC, [{ ...bar(1, 101, true), openTime: T0 + 0.5 }])).toThrow(CoreError);
     expect(repo.range(BTC)).toHaveLength(1);
   });
@@ -125,7 +132,12 @@ describe('write rules', () => {
       ]),
     ).toThrow(CoreError);
     expect(repo.listSeries()).toEqual([]);
-    expect(repo.upsertMany([{ key: BTC, candles: bars([0, 1]) }, { key: ETH, candles: bars([0]) }])).toBe(3);
+    expect(
+      repo.upsertMany([
+        { key: BTC, candles: bars([0, 1]) },
+        { key: ETH, candles: bars([0]) },
+      ]),
+    ).toBe(3);
     expect(repo.listSeries().map((k) => k.symbol)).toEqual(['BTCUSDT', 'ETHUSDT']);
   });
 
@@ -140,15 +152,29 @@ describe('reads', () => {
     repo.upsert(BTC, [...bars([4, 0, 2, 1, 3]), bar(5, 105, false)]);
     expect(repo.range(BTC).map((c) => c.openTime)).toEqual([0, 1, 2, 3, 4].map((i) => T0 + i * MINUTE));
     expect(repo.range(BTC, { includeUnconfirmed: true }).map((c) => c.confirmed)).toEqual([
-      true, true, true, true, true, false,
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
     ]);
-    expect(repo.range(BTC, { from: T0 + MINUTE, to: T0 + 3 * MINUTE }).map((c) => c.close)).toEqual([101, 102, 103]);
+    expect(repo.range(BTC, { from: T0 + MINUTE, to: T0 + 3 * MINUTE }).map((c) => c.close)).toEqual([
+      101, 102, 103,
+    ]);
     expect(repo.range(BTC, { limit: 2 }).map((c) => c.close)).toEqual([103, 104]);
     expect(repo.range(BTC, { limit: 2, includeUnconfirmed: true }).map((c) => c.close)).toEqual([104, 105]);
     expect(repo.range(BTC, { to: T0 + 2 * MINUTE, limit: 2 }).map((c) => c.close)).toEqual([101, 102]);
     expect(repo.range(BTC, { limit: 0 })).toEqual([]);
     expect(repo.range(BTC)[0]).toEqual({
-      openTime: T0, open: 100, high: 101, low: 99, close: 100, volume: 5, turnover: 500, confirmed: true,
+      openTime: T0,
+      open: 100,
+      high: 101,
+      low: 99,
+      close: 100,
+      volume: 5,
+      turnover: 500,
+      confirmed: true,
     });
   });
 
@@ -159,7 +185,10 @@ describe('reads', () => {
     repo.upsert(BTC, [...bars([1, 2]), bar(3, 103, false, T0 + 3 * MINUTE + 7)]);
     expect(repo.firstConfirmed(BTC)?.openTime).toBe(T0 + MINUTE);
     expect(repo.lastConfirmed(BTC)?.openTime).toBe(T0 + 2 * MINUTE);
-    expect(repo.get(BTC, T0 + 3 * MINUTE)).toMatchObject({ confirmed: false, updatedAt: T0 + 3 * MINUTE + 7 });
+    expect(repo.get(BTC, T0 + 3 * MINUTE)).toMatchObject({
+      confirmed: false,
+      updatedAt: T0 + 3 * MINUTE + 7,
+    });
   });
 
   it('feeds, symbols and intervals never mix', () => {

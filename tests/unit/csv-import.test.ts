@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SeriesKey } from '../../src/shared/domain';
 import { CoreError } from '../../src/shared/errors';
-import { importCsv, MAX_REPORTED_ERRORS, parseOhlcvCsv, type CsvRowError } from '../../src/main/core/market/csv-import';
+import {
+  importCsv,
+  MAX_REPORTED_ERRORS,
+  parseOhlcvCsv,
+  type CsvRowError,
+} from '../../src/main/core/market/csv-import';
 import { CandlesRepo } from '../../src/main/core/store/candles.repo';
 import { openDatabase, type Db } from '../../src/main/core/store/db';
 
@@ -26,7 +31,10 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function csvError(text: string, interval: SeriesKey['interval'] = '60'): { message: string; errors: CsvRowError[]; errorCount: number } {
+function csvError(
+  text: string,
+  interval: SeriesKey['interval'] = '60',
+): { message: string; errors: CsvRowError[]; errorCount: number } {
   try {
     parseOhlcvCsv(text, interval);
   } catch (err) {
@@ -45,7 +53,16 @@ describe('formats', () => {
     expect(timeFormat).toBe('ms');
     expect(candles).toEqual([
       { openTime: T0, open: 100, high: 110, low: 90, close: 105, volume: 2, turnover: 210, confirmed: true },
-      { openTime: T0 + HOUR, open: 105, high: 106, low: 104, close: 104.5, volume: 3, turnover: 313.5, confirmed: true },
+      {
+        openTime: T0 + HOUR,
+        open: 105,
+        high: 106,
+        low: 104,
+        close: 104.5,
+        volume: 3,
+        turnover: 313.5,
+        confirmed: true,
+      },
     ]);
   });
 
@@ -104,8 +121,18 @@ describe('validation, with file line numbers', () => {
     ['NaN', `${T0 + HOUR},100,NaN,90,105,1`, 'high', /high "NaN" is not a number/],
     ['Infinity', `${T0 + HOUR},100,1e999,90,105,1`, 'high', /not a finite number/],
     ['an empty cell', `${T0 + HOUR},100,110,,105,1`, 'low', /low "" is empty/],
-    ['a misaligned time', `${T0 + HOUR + 60_000},100,110,90,105,1`, 'time', /2024-01-01T01:01:00.000Z is not the open of a bar/],
-    ['seconds in a millisecond file', `${(T0 + HOUR) / 1000},100,110,90,105,1`, 'time', /looks like seconds but the file's times are milliseconds \(as on line 2\)/],
+    [
+      'a misaligned time',
+      `${T0 + HOUR + 60_000},100,110,90,105,1`,
+      'time',
+      /2024-01-01T01:01:00.000Z is not the open of a bar/,
+    ],
+    [
+      'seconds in a millisecond file',
+      `${(T0 + HOUR) / 1000},100,110,90,105,1`,
+      'time',
+      /looks like seconds but the file's times are milliseconds \(as on line 2\)/,
+    ],
     ['a date in a millisecond file', '2024-01-01T01:00:00Z,100,110,90,105,1', 'time', /is a date but/],
     ['an impossible date', '2024-02-30T00:00:00Z,100,110,90,105,1', 'time', /not a valid time/],
   ])('refuses %s and names the line and column', (_, badRow, column, message) => {
@@ -118,14 +145,18 @@ describe('validation, with file line numbers', () => {
 
   it('refuses a duplicate time, pointing at both lines', () => {
     const { errors } = csvError(`${header}\n${ok(0)}\n${ok(1)}\n${ok(0)}\n`);
-    expect(errors).toEqual([{ row: 4, column: 'time', message: expect.stringMatching(/duplicate time .* already on line 2/) }]);
+    expect(errors).toEqual([
+      { row: 4, column: 'time', message: expect.stringMatching(/duplicate time .* already on line 2/) },
+    ]);
   });
 
   it('refuses short rows, a bad header, and headerless rows of the wrong width', () => {
     expect(csvError(`${header}\n${ok(0)}\n${T0 + HOUR},1,2\n`).errors[0]).toMatchObject({ row: 3 });
     const missing = csvError(`time,open,high,low,volume\n${ok(0)}\n`);
     expect(missing.errors[0]).toMatchObject({ row: 1, message: 'missing column: close' });
-    expect(csvError(`time,open,high,low,close,volume,vol\n${ok(0)}\n`).errors[0]?.message).toMatch(/both give the volume/);
+    expect(csvError(`time,open,high,low,close,volume,vol\n${ok(0)}\n`).errors[0]?.message).toMatch(
+      /both give the volume/,
+    );
     expect(csvError(`${T0},1,2,0.5,1,1,7,8,9\n`).message).toMatch(/Without a header line/);
     expect(csvError('').message).toMatch(/empty/);
     expect(csvError(`${header}\n\n`).message).toMatch(/no candle rows/);

@@ -6,7 +6,13 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CoreError } from '../../src/shared/errors';
 import { embedMigrations } from '../../src/main/core/store/embed-migrations';
-import { latestSchemaVersion, migrate, migrations, openDatabase, schemaVersion } from '../../src/main/core/store/db';
+import {
+  latestSchemaVersion,
+  migrate,
+  migrations,
+  openDatabase,
+  schemaVersion,
+} from '../../src/main/core/store/db';
 import { readMigrationFiles } from '../../src/main/core/store/migration-files';
 
 let dir: string;
@@ -34,7 +40,9 @@ describe('migration files', () => {
     expect(list.length).toBeGreaterThanOrEqual(1);
     list.forEach((m, i) => expect(m.version).toBe(i + 1));
     const db = databaseAt(list.length);
-    const rows = db.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all() as Array<{
+    const rows = db
+      .prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version')
+      .all() as Array<{
       version: number;
       name: string;
       applied_at: number;
@@ -51,12 +59,37 @@ describe('migration files', () => {
     const id = join(process.cwd(), 'src', 'main', 'core', 'store', 'migration-files.ts');
     const code = load.call({ addWatchFile: (f) => watched.push(f) }, id);
     expect(code).toBeTypeOf('string');
-    expect(load.call({ addWatchFile: () => undefined }, join(process.cwd(), 'src', 'main', 'core', 'store', 'db.ts'))).toBeNull();
+    expect(
+      load.call(
+        { addWatchFile: () => undefined },
+        join(process.cwd(), 'src', 'main', 'core', 'store', 'db.ts'),
+      ),
+    ).toBeNull();
     const embedded = (await import(`data:text/javascript,${encodeURIComponent(code as string)}`)) as {
       readMigrationFiles(): unknown;
     };
     expect(embedded.readMigrationFiles()).toEqual(readMigrationFiles());
     expect(watched).toHaveLength(readMigrationFiles().length);
+  });
+});
+
+describe('every migration', () => {
+  it('applies on top of the previous version and keeps the candles and settings already stored', () => {
+    const db = databaseAt(1);
+    db.prepare(
+      "INSERT INTO candles VALUES ('bybit', 'BTCUSDT', '60', 3600000, 1, 2, 0.5, 1.5, 10, 15, 1, 7200000)",
+    ).run();
+    db.prepare("INSERT INTO settings VALUES ('theme', '\"light\"')").run();
+    const candles = db.prepare('SELECT * FROM candles').all();
+    for (let version = 2; version <= latestSchemaVersion(); version++) {
+      migrate(db, version);
+      expect(schemaVersion(db)).toBe(version);
+      expect(db.prepare('SELECT * FROM candles').all()).toEqual(candles);
+      expect(db.prepare("SELECT value FROM settings WHERE key = 'theme'").pluck().get()).toBe('"light"');
+    }
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
   });
 });
 
@@ -67,7 +100,18 @@ describe('0001 candles and settings', () => {
     migrate(db, 1);
     expect(schemaVersion(db)).toBe(1);
     expect(columns(db, 'candles')).toEqual([
-      'feed', 'symbol', 'interval', 'open_time', 'open', 'high', 'low', 'close', 'volume', 'turnover', 'confirmed', 'updated_at',
+      'feed',
+      'symbol',
+      'interval',
+      'open_time',
+      'open',
+      'high',
+      'low',
+      'close',
+      'volume',
+      'turnover',
+      'confirmed',
+      'updated_at',
     ]);
     const pk = (db.prepare('PRAGMA table_info(candles)').all() as Array<{ name: string; pk: number }>)
       .filter((c) => c.pk > 0)
@@ -84,16 +128,26 @@ describe('0001 candles and settings', () => {
       "INSERT INTO candles VALUES ('simulator', 'BTCUSDT', '60', 3600000, 1, 2, 0.5, 1.5, 10, 15, 1, 7200000)",
     ).run();
     expect(() =>
-      db.prepare("INSERT INTO candles VALUES ('bybit', 'BTCUSDT', '60', 3600000, 1, 2, 0.5, 1.5, 10, 15, 1, 7200000)").run(),
+      db
+        .prepare(
+          "INSERT INTO candles VALUES ('bybit', 'BTCUSDT', '60', 3600000, 1, 2, 0.5, 1.5, 10, 15, 1, 7200000)",
+        )
+        .run(),
     ).toThrow(/UNIQUE|PRIMARY KEY/);
     // STRICT: a fractional open time is refused rather than stored.
     expect(() =>
-      db.prepare("INSERT INTO candles VALUES ('bybit', 'BTCUSDT', '60', 1.5, 1, 2, 0.5, 1.5, 10, 15, 1, 7200000)").run(),
+      db
+        .prepare(
+          "INSERT INTO candles VALUES ('bybit', 'BTCUSDT', '60', 1.5, 1, 2, 0.5, 1.5, 10, 15, 1, 7200000)",
+        )
+        .run(),
     ).toThrow(/INTEGER/);
     // NaN becomes NULL in SQLite and is refused.
     expect(() =>
       db
-        .prepare("INSERT INTO candles VALUES ('bybit', 'BTCUSDT', '60', 7200000, ?, 2, 0.5, 1.5, 10, 15, 1, 7200000)")
+        .prepare(
+          "INSERT INTO candles VALUES ('bybit', 'BTCUSDT', '60', 7200000, ?, 2, 0.5, 1.5, 10, 15, 1, 7200000)",
+        )
         .run(Number.NaN),
     ).toThrow(/NOT NULL/);
     expect(() => db.prepare("INSERT INTO settings VALUES ('theme', 'not json')").run()).toThrow(/CHECK/);
@@ -125,10 +179,25 @@ describe('openDatabase', () => {
     second.close();
   });
 
+  it('lets a second connection (the CLI beside the app) open and read the same file', () => {
+    const file = join(dir, 'store.sqlite');
+    const app = openDatabase(file);
+    const cli = openDatabase(file);
+    app.prepare("INSERT INTO settings VALUES ('theme', '\"dark\"')").run();
+    expect(cli.prepare('SELECT COUNT(*) FROM settings').pluck().get()).toBe(1);
+    expect(schemaVersion(cli)).toBe(latestSchemaVersion());
+    cli.close();
+    app.close();
+  });
+
   it('refuses a database written by a newer version with a CONFLICT error', () => {
     const file = join(dir, 'store.sqlite');
     const db = openDatabase(file);
-    db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(latestSchemaVersion() + 1, 'from_the_future', 0);
+    db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(
+      latestSchemaVersion() + 1,
+      'from_the_future',
+      0,
+    );
     db.close();
     const error = catchError(() => openDatabase(file));
     expect(error).toBeInstanceOf(CoreError);
@@ -146,7 +215,10 @@ describe('openDatabase', () => {
 
   it('reports a file that is not a database as a CoreError naming the file', () => {
     const file = join(dir, 'garbage.sqlite');
-    writeFileSync(file, 'this is not a sqlite file, just some text that is long enough to have a header'.repeat(20));
+    writeFileSync(
+      file,
+      'this is not a sqlite file, just some text that is long enough to have a header'.repeat(20),
+    );
     const error = catchError(() => openDatabase(file));
     expect(error).toBeInstanceOf(CoreError);
     expect((error as CoreError).message).toContain('garbage.sqlite');
@@ -160,9 +232,9 @@ describe('openDatabase', () => {
     expect(schemaVersion(reader)).toBe(latestSchemaVersion());
     expect(() => reader.prepare("INSERT INTO settings VALUES ('a', '1')").run()).toThrow(/readonly/);
     reader.close();
-    expect((catchError(() => openDatabase(join(dir, 'missing.sqlite'), { readonly: true })) as CoreError).code).toBe(
-      'NOT_FOUND',
-    );
+    expect(
+      (catchError(() => openDatabase(join(dir, 'missing.sqlite'), { readonly: true })) as CoreError).code,
+    ).toBe('NOT_FOUND');
   });
 });
 

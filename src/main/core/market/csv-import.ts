@@ -52,11 +52,31 @@ const REQUIRED: readonly Field[] = ['time', 'open', 'high', 'low', 'close', 'vol
 const PRICES = ['open', 'high', 'low', 'close'] as const;
 
 const ALIASES: Record<string, Field> = {
-  time: 'time', timestamp: 'time', date: 'time', datetime: 'time', date_time: 'time', open_time: 'time',
-  opentime: 'time', start: 'time', start_time: 'time', starttime: 'time',
-  open: 'open', o: 'open', high: 'high', h: 'high', low: 'low', l: 'low', close: 'close', c: 'close',
-  volume: 'volume', vol: 'volume', v: 'volume',
-  turnover: 'turnover', quote_volume: 'turnover', quotevolume: 'turnover', value: 'turnover',
+  time: 'time',
+  timestamp: 'time',
+  date: 'time',
+  datetime: 'time',
+  date_time: 'time',
+  open_time: 'time',
+  opentime: 'time',
+  start: 'time',
+  start_time: 'time',
+  starttime: 'time',
+  open: 'open',
+  o: 'open',
+  high: 'high',
+  h: 'high',
+  low: 'low',
+  l: 'low',
+  close: 'close',
+  c: 'close',
+  volume: 'volume',
+  vol: 'volume',
+  v: 'volume',
+  turnover: 'turnover',
+  quote_volume: 'turnover',
+  quotevolume: 'turnover',
+  value: 'turnover',
 };
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -73,10 +93,14 @@ interface Layout {
 }
 
 /** Parses and validates a whole file; throws CoreError('INVALID_CSV') listing row errors. */
-export function parseOhlcvCsv(text: string, interval: Interval): { candles: Candle[]; timeFormat: CsvTimeFormat } {
+export function parseOhlcvCsv(
+  text: string,
+  interval: Interval,
+): { candles: Candle[]; timeFormat: CsvTimeFormat } {
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
   const firstLine = lines.findIndex((line) => line.trim() !== '');
-  if (firstLine < 0) throw invalid('The CSV file is empty: expected rows of time, open, high, low, close, volume.', []);
+  if (firstLine < 0)
+    throw invalid('The CSV file is empty: expected rows of time, open, high, low, close, volume.', []);
 
   const separator = detectSeparator(lines[firstLine] as string);
   const layout = readLayout(lines, firstLine, separator);
@@ -96,7 +120,12 @@ export function parseOhlcvCsv(text: string, interval: Interval): { candles: Cand
       continue;
     }
     const before = errors.count;
-    const openTime = parseTime(cells[layout.columns.time as number] as string, timeFormat.format, timeFormat.from, interval);
+    const openTime = parseTime(
+      cells[layout.columns.time as number] as string,
+      timeFormat.format,
+      timeFormat.from,
+      interval,
+    );
     if (typeof openTime === 'string') errors.add({ row, column: layout.names.time, message: openTime });
 
     const values: Partial<Record<Field, number>> = {};
@@ -106,7 +135,8 @@ export function parseOhlcvCsv(text: string, interval: Interval): { candles: Cand
       const cell = cells[column] ?? '';
       if (field === 'turnover' && cell === '') continue;
       const value = parseNumber(cell, separator);
-      if (typeof value === 'string') errors.add({ row, column: layout.names[field], message: `${field} "${cell}" ${value}` });
+      if (typeof value === 'string')
+        errors.add({ row, column: layout.names[field], message: `${field} "${cell}" ${value}` });
       else values[field] = value;
     }
     if (errors.count > before || typeof openTime === 'string') continue;
@@ -114,12 +144,21 @@ export function parseOhlcvCsv(text: string, interval: Interval): { candles: Cand
     const { open, high, low, close, volume } = values as Record<Field, number>;
     for (const field of PRICES) {
       if ((values[field] as number) <= 0) {
-        errors.add({ row, column: layout.names[field], message: `${field} ${values[field]} must be positive` });
+        errors.add({
+          row,
+          column: layout.names[field],
+          message: `${field} ${values[field]} must be positive`,
+        });
       }
     }
-    if (volume < 0) errors.add({ row, column: layout.names.volume, message: `volume ${volume} must not be negative` });
+    if (volume < 0)
+      errors.add({ row, column: layout.names.volume, message: `volume ${volume} must not be negative` });
     if (values.turnover !== undefined && values.turnover < 0) {
-      errors.add({ row, column: layout.names.turnover, message: `turnover ${values.turnover} must not be negative` });
+      errors.add({
+        row,
+        column: layout.names.turnover,
+        message: `turnover ${values.turnover} must not be negative`,
+      });
     }
     if (high < Math.max(open, close)) {
       const [which, value] = open > close ? ['open', open] : ['close', close];
@@ -131,7 +170,11 @@ export function parseOhlcvCsv(text: string, interval: Interval): { candles: Cand
     }
     const earlier = seen.get(openTime);
     if (earlier !== undefined) {
-      errors.add({ row, column: layout.names.time, message: `duplicate time ${iso(openTime)}, already on line ${earlier}` });
+      errors.add({
+        row,
+        column: layout.names.time,
+        message: `duplicate time ${iso(openTime)}, already on line ${earlier}`,
+      });
     } else {
       seen.set(openTime, row);
     }
@@ -157,7 +200,10 @@ export function parseOhlcvCsv(text: string, interval: Interval): { candles: Cand
 /** Validates the whole file, then writes all its candles in one transaction (nothing if any row is bad). */
 export function importCsv(repo: CandlesRepo, key: SeriesKey, text: string): CsvImportResult {
   const { candles, timeFormat } = parseOhlcvCsv(text, key.interval);
-  const writes: CandleWrite[] = candles.map((c) => ({ ...c, updatedAt: nextBarOpenTime(c.openTime, key.interval) }));
+  const writes: CandleWrite[] = candles.map((c) => ({
+    ...c,
+    updatedAt: nextBarOpenTime(c.openTime, key.interval),
+  }));
   repo.upsert(key, writes);
   return {
     rows: candles.length,
@@ -176,7 +222,9 @@ function detectSeparator(line: string): string {
 function splitCells(line: string, separator: string): string[] {
   return line.split(separator).map((cell) => {
     const trimmed = cell.trim();
-    return trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"') ? trimmed.slice(1, -1).trim() : trimmed;
+    return trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"')
+      ? trimmed.slice(1, -1).trim()
+      : trimmed;
   });
 }
 
@@ -184,7 +232,9 @@ function readLayout(lines: string[], firstLine: number, separator: string): Layo
   const cells = splitCells(lines[firstLine] as string, separator);
   const row = firstLine + 1;
   // Column names never parse as numbers or dates; a data row always has numbers.
-  const isHeader = cells.every((cell) => typeof parseNumber(cell, separator) === 'string' && parseIso(cell) === null);
+  const isHeader = cells.every(
+    (cell) => typeof parseNumber(cell, separator) === 'string' && parseIso(cell) === null,
+  );
   if (!isHeader) {
     if (cells.length !== 6 && cells.length !== 7) {
       throw invalid(
@@ -211,7 +261,11 @@ function readLayout(lines: string[], firstLine: number, separator: string): Layo
     const field = ALIASES[cell.toLowerCase().replace(/[\s-]+/g, '_')];
     if (!field) return;
     if (columns[field] !== undefined) {
-      errors.push({ row, column: cell, message: `columns "${names[field]}" and "${cell}" both give the ${field}` });
+      errors.push({
+        row,
+        column: cell,
+        message: `columns "${names[field]}" and "${cell}" both give the ${field}`,
+      });
       return;
     }
     columns[field] = i;
@@ -232,7 +286,11 @@ function readLayout(lines: string[], firstLine: number, separator: string): Layo
 }
 
 /** The file's time format, from the first data row whose time cell parses; `from` is that line. */
-function detectTimeFormat(lines: string[], layout: Layout, separator: string): { format: CsvTimeFormat; from: number } {
+function detectTimeFormat(
+  lines: string[],
+  layout: Layout,
+  separator: string,
+): { format: CsvTimeFormat; from: number } {
   for (let index = layout.firstDataLine; index < lines.length; index++) {
     const line = lines[index] as string;
     if (line.trim() === '') continue;

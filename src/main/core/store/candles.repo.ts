@@ -59,13 +59,19 @@ export class CandlesRepo {
     this.upsertStatement = db.prepare(UPSERT_SQL);
     // `confirmed >= ?` with 1 (confirmed only) or 0 (all) keeps one statement per shape.
     const rangeWhere = `${SERIES} AND open_time >= ? AND open_time <= ? AND confirmed >= ?`;
-    this.rangeAscending = db.prepare(`SELECT ${COLUMNS} FROM candles WHERE ${rangeWhere} ORDER BY open_time`).raw();
+    this.rangeAscending = db
+      .prepare(`SELECT ${COLUMNS} FROM candles WHERE ${rangeWhere} ORDER BY open_time`)
+      .raw();
     this.rangeNewest = db
       .prepare(`SELECT ${COLUMNS} FROM candles WHERE ${rangeWhere} ORDER BY open_time DESC LIMIT ?`)
       .raw();
-    this.getStatement = db.prepare(`SELECT ${COLUMNS}, updated_at FROM candles WHERE ${SERIES} AND open_time = ?`).raw();
+    this.getStatement = db
+      .prepare(`SELECT ${COLUMNS}, updated_at FROM candles WHERE ${SERIES} AND open_time = ?`)
+      .raw();
     this.lastConfirmedStatement = db
-      .prepare(`SELECT ${COLUMNS} FROM candles WHERE ${SERIES} AND confirmed = 1 ORDER BY open_time DESC LIMIT 1`)
+      .prepare(
+        `SELECT ${COLUMNS} FROM candles WHERE ${SERIES} AND confirmed = 1 ORDER BY open_time DESC LIMIT 1`,
+      )
       .raw();
     this.firstConfirmedStatement = db
       .prepare(`SELECT ${COLUMNS} FROM candles WHERE ${SERIES} AND confirmed = 1 ORDER BY open_time LIMIT 1`)
@@ -74,7 +80,9 @@ export class CandlesRepo {
       `SELECT COUNT(*) AS count, MIN(open_time) AS first, MAX(open_time) AS last FROM candles WHERE ${SERIES} AND confirmed = 1`,
     );
     this.openTimesStatement = db
-      .prepare(`SELECT open_time FROM candles WHERE ${SERIES} AND open_time >= ? AND open_time <= ? AND confirmed = 1`)
+      .prepare(
+        `SELECT open_time FROM candles WHERE ${SERIES} AND open_time >= ? AND open_time <= ? AND confirmed = 1`,
+      )
       .pluck();
     // listSeries walks the primary key from one series to the next (a loose index scan), so its cost
     // grows with the number of series, not of candles.
@@ -126,8 +134,7 @@ export class CandlesRepo {
   /** The stored version of one bar, confirmed or not, with the exchange time of that version. */
   get(key: SeriesKey, openTime: number): (Candle & { updatedAt: number }) | null {
     const row = this.getStatement.get(key.feed, key.symbol, key.interval, openTime) as
-      | [...CandleRow, number]
-      | undefined;
+      [...CandleRow, number] | undefined;
     if (!row) return null;
     return { ...toCandle(row.slice(0, 8) as CandleRow), updatedAt: row[8] };
   }
@@ -163,13 +170,18 @@ export class CandlesRepo {
    * calendar months.
    */
   missingOpenTimes(key: SeriesKey, from: number, to: number, intervalMs?: number): number[] {
-    const stored = new Set(this.openTimesStatement.all(key.feed, key.symbol, key.interval, from, to) as number[]);
+    const stored = new Set(
+      this.openTimesStatement.all(key.feed, key.symbol, key.interval, from, to) as number[],
+    );
     const missing: number[] = [];
     const step =
       intervalMs === undefined || key.interval === 'M'
         ? (t: number) => nextBarOpenTime(t, key.interval)
         : (t: number) => t + intervalMs;
-    const start = intervalMs === undefined || key.interval === 'M' ? alignUp(from, key.interval) : alignUpBy(from, intervalMs);
+    const start =
+      intervalMs === undefined || key.interval === 'M'
+        ? alignUp(from, key.interval)
+        : alignUpBy(from, intervalMs);
     for (let t = start; t <= to; t = step(t)) if (!stored.has(t)) missing.push(t);
     return missing;
   }
@@ -220,7 +232,10 @@ export class CandlesRepo {
     if (this.validKeys.has(id)) return;
     const parsed = SeriesKeySchema.safeParse(key);
     if (!parsed.success) {
-      throw new CoreError('INVALID_PARAMS', `Invalid series ${key.feed}/${key.symbol}/${key.interval}: ${parsed.error.message}`);
+      throw new CoreError(
+        'INVALID_PARAMS',
+        `Invalid series ${key.feed}/${key.symbol}/${key.interval}: ${parsed.error.message}`,
+      );
     }
     this.validKeys.add(id);
   }

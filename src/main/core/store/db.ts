@@ -40,7 +40,10 @@ export function migrations(): readonly Migration[] {
   list.sort((a, b) => a.version - b.version);
   list.forEach((m, index) => {
     if (m.version !== index + 1) {
-      throw new CoreError('INTERNAL', `Migrations must be numbered 1..n without gaps; found ${m.version} at position ${index + 1}.`);
+      throw new CoreError(
+        'INTERNAL',
+        `Migrations must be numbered 1..n without gaps; found ${m.version} at position ${index + 1}.`,
+      );
     }
   });
   knownMigrations = Object.freeze(list);
@@ -73,7 +76,10 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
       ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
     });
   } catch (err) {
-    throw new CoreError(readonly ? 'NOT_FOUND' : 'INTERNAL', `Cannot open the database file ${file}: ${reason(err)}.`);
+    throw new CoreError(
+      readonly ? 'NOT_FOUND' : 'INTERNAL',
+      `Cannot open the database file ${file}: ${reason(err)}.`,
+    );
   }
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -108,7 +114,10 @@ export function migrate(db: Db, upTo?: number): void {
   const known = migrations();
   const target = upTo ?? known.length;
   if (!Number.isInteger(target) || target < 0 || target > known.length) {
-    throw new CoreError('INTERNAL', `Cannot migrate to schema version ${target}: this build knows 0..${known.length}.`);
+    throw new CoreError(
+      'INTERNAL',
+      `Cannot migrate to schema version ${target}: this build knows 0..${known.length}.`,
+    );
   }
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version    INTEGER NOT NULL PRIMARY KEY,
@@ -145,7 +154,9 @@ export function schemaVersion(db: Db): number {
     .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
     .get();
   if (!table) return 0;
-  const row = db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null };
+  const row = db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as {
+    version: number | null;
+  };
   return row.version ?? 0;
 }
 

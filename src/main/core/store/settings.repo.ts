@@ -34,7 +34,8 @@ export class SettingsRepo {
 
   all(): Record<string, unknown> {
     const result: Record<string, unknown> = {};
-    for (const [key, value] of this.allStatement.all() as Array<[string, string]>) result[key] = JSON.parse(value);
+    for (const [key, value] of this.allStatement.all() as Array<[string, string]>)
+      result[key] = JSON.parse(value);
     return result;
   }
 }
