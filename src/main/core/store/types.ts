@@ -6,7 +6,9 @@ import type { Candle, SeriesKey } from '../../../shared/domain';
  * `timestamp`, or the REST response's server time). Write rules, applied per row inside one
  * transaction: a confirmed write always wins (the closed bar is the truth); an unconfirmed write
  * applies only while the stored row is unconfirmed and not newer (`updatedAt` >= stored), so a late,
- * older update never overwrites a newer one and repeats are idempotent.
+ * older update never overwrites a newer one and repeats are idempotent. A write that would change
+ * nothing (a closed bar re-sent with the same values, even with a later `updatedAt`) is skipped and
+ * not counted, so upsert's return value is the number of rows actually inserted or altered.
  */
 export interface CandleWrite extends Candle {
   updatedAt: number;
