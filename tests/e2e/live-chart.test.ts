@@ -120,4 +120,17 @@ describe.skipIf(skipReason !== null)('live candle chart in the browser', () => {
   it('raised no page errors, console errors or CSP violations', () => {
     expect(problems).toEqual([]);
   });
+
+  it('says so when the host goes away, keeps the last candles on screen, and keeps retrying', async () => {
+    await host!.stop();
+    const banner = page.locator('[data-testid="connection-banner"]');
+    await banner.waitFor({ timeout: 30_000 });
+    expect(await banner.innerText()).toMatch(/Lost the connection|Cannot reach/);
+    await expect
+      .poll(() => page.locator('[data-testid="status-link"]').innerText(), { timeout: 30_000, interval: 250 })
+      .toMatch(/disconnected|connecting/);
+    expect(await page.locator('[data-testid="status-stream"]').innerText()).toContain('unknown');
+    expect((await chartState(page)).count).toBeGreaterThan(10);
+    await page.screenshot({ path: join(here, 'screenshots', 'live-chart-disconnected.png') });
+  });
 });

@@ -23,11 +23,15 @@ export async function startHeadlessHost(root: string, extraArgs: string[] = []):
     ['--import', 'tsx', 'src/main/server.ts', '--port', '0', '--data-dir', dataDir, ...extraArgs],
     { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } },
   );
+  // Should the test runner die first, the host must not outlive it.
+  const killOnExit = () => child.pid !== undefined && signalGroup(child.pid, 'SIGKILL');
+  process.once('exit', killOnExit);
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
 
   const stop = async () => {
+    process.off('exit', killOnExit);
     await killGroup(child);
     rmSync(dataDir, { recursive: true, force: true });
   };

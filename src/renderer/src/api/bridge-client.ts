@@ -1,5 +1,6 @@
 // The client over Electron's preload bridge (`window.crossdesk`). The bridge exposes only `call` and
 // `on`; it has no cancel envelope, so a cancelled job is stopped through `job.cancel` with its jobId.
+// Each topic is subscribed on the bridge once and fanned out here, so many views add no IPC listeners.
 import type { CallName, CallParams, CallResult, EventPayload, EventTopic } from '../../../shared/contract';
 import { CoreError, type CoreErrorShape } from '../../../shared/errors';
 import type { CallOptions, CoreClient } from '../../../shared/rpc';
@@ -18,6 +19,7 @@ export function findBridge(): PreloadBridge | null {
 
 export function createBridgeClient(bridge: PreloadBridge): CoreClient {
   const pending = new Set<(error: CoreError) => void>();
+  const topics = new Map<string, { handlers: Set<(payload: unknown) => void>; off: () => void }>();
 
   return {
     call<M extends CallName>(method: M, params: CallParams<M>, options?: CallOptions): Promise<CallResult<M>> {
@@ -48,7 +50,24 @@ export function createBridgeClient(bridge: PreloadBridge): CoreClient {
       });
     },
     on<T extends EventTopic>(topic: T, handler: (payload: EventPayload<T>) => void): () => void {
-      return bridge.on(topic, handler as (payload: unknown) => void);
+      let entry = topics.get(topic);
+      if (!entry) {
+        const handlers = new Set<(payload: unknown) => void>();
+        const off = bridge.on(topic, (payload) => {
+          for (const h of [...handlers]) h(payload);
+        });
+        topics.set(topic, (entry = { handlers, off }));
+      }
+      const h = handler as (payload: unknown) => void;
+      const subscribed = entry;
+      subscribed.handlers.add(h);
+      return () => {
+        subscribed.handlers.delete(h);
+        if (subscribed.handlers.size === 0 && topics.get(topic) === subscribed) {
+          topics.delete(topic);
+          subscribed.off();
+        }
+      };
     },
     failPending(error: CoreErrorShape): void {
       for (const fail of [...pending]) fail(CoreError.from(error));

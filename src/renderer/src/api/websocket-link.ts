@@ -55,8 +55,11 @@ export class WebSocketLink implements Transport {
     for (const handler of this.handlers) handler(message);
   }
 
+  /** Why the last socket closed, kept so the banner still says it while the next attempt runs. */
+  private lastWhy: string | null = null;
+
   private connect(): void {
-    this.store.update({ state: 'connecting' });
+    this.store.update({ state: 'connecting', reason: this.lastWhy && `${this.lastWhy} Reconnecting now…` });
     const socket = new WebSocket(this.url);
     this.socket = socket;
     socket.onopen = () => {
@@ -74,6 +77,7 @@ export class WebSocketLink implements Transport {
       this.socket = null;
       const wasOpen = this.store.get().state === 'connected';
       const why = describeClose(event, wasOpen);
+      this.lastWhy = why;
       this.queue.length = 0;
       this.onDrop({ code: 'NETWORK', message: `${why} The call was not completed; it will be retried.` });
       if (this.closed) return;

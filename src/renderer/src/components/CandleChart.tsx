@@ -25,6 +25,7 @@ import { formatChange } from '../format';
 const HISTORY_BARS = 1000;
 /** Bars in view after the first load. */
 const VISIBLE_BARS = 120;
+const RELOAD_DEBOUNCE_MS = 500;
 
 interface Props {
   feed: string;
@@ -79,13 +80,33 @@ export function CandleChart({ feed, symbol, interval }: Props) {
 
   const applyLive = (candle: Candle) => {
     const parts = partsRef.current;
-    if (!parts || book.accept(candle) === 'stale') return;
-    parts.candles.update(toCandleData(candle)!);
-    parts.volume.update(toVolumeData(candle));
-    lastBar.current = candle;
-    if (!hovering.current) showLegend(legendRef.current, symbol, toCandleData(candle));
+    if (!parts) return;
+    const verdict = book.accept(candle);
+    if (verdict === 'missing') {
+      reloadSoon();
+      return;
+    }
+    // A late confirm frame amends a bar behind the forming one: the chart allows that as a historical update.
+    const historical = verdict === 'amend';
+    parts.candles.update(toCandleData(candle)!, historical);
+    parts.volume.update(toVolumeData(candle), historical);
+    if (!historical) {
+      lastBar.current = candle;
+      if (!hovering.current) showLegend(legendRef.current, symbol, toCandleData(candle));
+    }
     publish();
   };
+
+  /** One history reload for a burst of candles the chart never had. */
+  const reloadTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const reloadSoon = () => {
+    if (reloadTimer.current) return;
+    reloadTimer.current = setTimeout(() => {
+      reloadTimer.current = null;
+      history.reload();
+    }, RELOAD_DEBOUNCE_MS);
+  };
+  useEffect(() => () => clearTimeout(reloadTimer.current ?? undefined), []);
 
   useEffect(() => {
     const parts = partsRef.current;
