@@ -1,0 +1,36 @@
+// `import`: one OHLCV CSV file into a named feed. A bad file is rejected whole, with numbered rows.
+import { resolve } from 'node:path';
+import { requireString, writeJson, type Command } from './command';
+
+export const importCommand: Command = {
+  name: 'import',
+  summary: 'import an OHLCV CSV file into a feed (all rows or nothing)',
+  usage: '--feed F --symbol S --interval I FILE',
+  options: {
+    feed: { type: 'string' },
+    symbol: { type: 'string' },
+    interval: { type: 'string' },
+  },
+  positionals: { min: 1, max: 1, name: 'FILE' },
+  async run({ values, positionals, json, core, signal, stdout }) {
+    const params = {
+      feed: requireString(values, 'feed'),
+      symbol: requireString(values, 'symbol').toUpperCase(),
+      interval: requireString(values, 'interval'),
+      path: resolve(positionals[0] ?? ''),
+    };
+    const { dispatch } = await core();
+    const result = (await dispatch('market.importCsv', params, { signal })) as {
+      rows: number;
+      first: number | null;
+      last: number | null;
+      timeFormat: string;
+    };
+    if (json) {
+      writeJson(stdout, { ...result, feed: params.feed, symbol: params.symbol, interval: params.interval });
+      return;
+    }
+    const span = result.first === null ? '' : ` from ${new Date(result.first).toISOString()} to ${new Date(result.last ?? result.first).toISOString()}`;
+    stdout.write(`Imported ${result.rows} candles into ${params.feed}/${params.symbol}/${params.interval}${span} (times in ${result.timeFormat}).\n`);
+  },
+};

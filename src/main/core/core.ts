@@ -1,0 +1,143 @@
+// The composition root: opens the store, builds each domain's handlers over shared services (events,
+// jobs, clock, settings) and exposes one dispatch for every host. Later domains add one
+// `...createXHandlers(deps)` spread below; nothing else here should grow.
+import type { Settings } from '../../shared/contract';
+import type { MarketStatus } from '../../shared/domain';
+import { createDispatch, type CallContext, type Dispatch, type Handlers } from '../../shared/rpc';
+import { systemClock, type Clock } from './clock';
+import { databaseFile } from './config';
+import { EmbeddedFeed, SIMULATOR_FEED } from './embedded-feed';
+import { CoreEvents } from './events';
+import { JobRegistry } from './jobs';
+import { createMarketHandlers } from './market/handlers';
+import { SettingsService, STREAM_KEYS } from './settings';
+import { openDatabase } from './store/db';
+import { CandlesRepo } from './store/candles.repo';
+import { SettingsRepo } from './store/settings.repo';
+
+export interface CoreConfig {
+  /** Holds crossdesk.db; created if missing. */
+  dataDir: string;
+  clock?: Clock;
+  /** Applied over the saved settings for this run only; never persisted. */
+  settingsOverrides?: Partial<Settings>;
+  /** better-sqlite3 addon built for another ABI (the Electron host); default: the Node build. */
+  sqliteBinding?: string;
+}
+
+export interface Core {
+  dispatch: Dispatch;
+  events: CoreEvents;
+  jobs: JobRegistry;
+  /** Saved and effective settings, for hosts deciding start-up defaults. */
+  settings: SettingsService;
+  /**
+   * Applies run-only settings (e.g. the offline fallback to the simulator) with a note the status
+   * shows while no other reason applies; restarts the stream if it is running.
+   */
+  overrideSettings(patch: Partial<Settings>, notice?: string): Promise<Settings>;
+  close(): Promise<void>;
+}
+
+/** Makes the status say why the feed is what it is (e.g. "Bybit unreachable: simulator"). */
+class CoreEventsWithNotice extends CoreEvents {
+  notice: string | null = null;
+
+  decorate(status: MarketStatus): MarketStatus {
+    return status.reason === null && this.notice ? { ...status, reason: this.notice } : status;
+  }
+}
+
+export async function createCore(config: CoreConfig): Promise<Core> {
+  const db = openDatabase(databaseFile(config.dataDir), { nativeBinding: config.sqliteBinding });
+  const candles = new CandlesRepo(db);
+  const settings = new SettingsService(new SettingsRepo(db), config.settingsOverrides);
+  const events = new CoreEventsWithNotice();
+  const jobs = new JobRegistry(events);
+  const embeddedFeed = new EmbeddedFeed((interval, symbols) => {
+    const times = symbols.map((symbol) => candles.lastConfirmed({ feed: SIMULATOR_FEED, symbol, interval })?.openTime ?? null);
+    const known = times.filter((t): t is number => t !== null);
+    return known.length ? Math.max(...known) : null;
+  });
+  // The exchange's time: the embedded simulator runs an accelerated clock of its own.
+  const clock: Clock = config.clock ?? { now: () => embeddedFeed.now() ?? systemClock.now() };
+
+  const closeEmbedded = async () => embeddedFeed.close();
+  try {
+    await embeddedFeed.sync(settings.current());
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+
+  const market = createMarketHandlers({
+    candles,
+    settings: () => embeddedFeed.resolve(settings.current()),
+    events,
+    jobs,
+    clock,
+    backend: () => 'none',
+  });
+
+  const withNotice = <M extends 'market.status' | 'market.stream.start' | 'market.stream.stop'>(method: M) => {
+    const handler = market.handlers[method] as (p: unknown, c: CallContext) => Promise<MarketStatus> | MarketStatus;
+    return (async (params: unknown, context: CallContext) =>
+      events.decorate(await handler(params, context))) as unknown as Handlers[M];
+  };
+
+  /** A running stream follows the settings: stop and start again with the new ones. */
+  const restartStreamIfRunning = async (): Promise<void> => {
+    const context = { signal: new AbortController().signal };
+    const status = (await dispatch('market.status', {}, context)) as MarketStatus;
+    if (status.connection === 'idle') return;
+    await dispatch('market.stream.stop', {}, context);
+    await dispatch('market.stream.start', {}, context);
+  };
+
+  const handlers: Partial<Handlers> = {
+    ...market.handlers,
+    'market.status': withNotice('market.status'),
+    'market.stream.start': withNotice('market.stream.start'),
+    'market.stream.stop': withNotice('market.stream.stop'),
+    'settings.get': () => settings.current(),
+    'settings.set': async (patch) => {
+      const { settings: next, changed } = settings.update(patch);
+      if (changed(['feed', 'restUrl', 'wsUrl'])) events.notice = null;
+      if (changed(STREAM_KEYS)) {
+        await embeddedFeed.sync(next);
+        await restartStreamIfRunning();
+      }
+      return next;
+    },
+    'job.cancel': ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
+  };
+  const dispatch = createDispatch(handlers);
+
+  let closing: Promise<void> | null = null;
+  return {
+    dispatch,
+    events,
+    jobs,
+    settings,
+    async overrideSettings(patch, notice) {
+      const before = settings.current();
+      const next = settings.override(patch);
+      events.notice = notice ?? null;
+      const changed = STREAM_KEYS.some((key) => JSON.stringify(before[key]) !== JSON.stringify(next[key]));
+      if (changed) {
+        await embeddedFeed.sync(next);
+        await restartStreamIfRunning();
+      }
+      return next;
+    },
+    close() {
+      closing ??= (async () => {
+        jobs.cancelAll();
+        await market.close().catch((err: unknown) => console.error('closing market:', err));
+        await closeEmbedded().catch((err: unknown) => console.error('closing simulator:', err));
+        db.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,86 @@
+// The embedded simulator: when the feed in force is 'simulator' and no URLs are given, the core runs
+// the project's Bybit-v5 simulator on 127.0.0.1 (ephemeral port) and points the market clients at it.
+// This is the offline default and what `npm run demo` streams from.
+import type { Settings } from '../../shared/contract';
+import { intervalMs, type Interval } from '../../shared/domain';
+import { startSimulator, type Simulator } from './market/simulator';
+
+export const SIMULATOR_FEED = 'simulator';
+
+/** One bar of accelerated time per second: a chart visibly moves, whatever the interval. */
+const EMBEDDED_BAR_MS = 1_000;
+const EMBEDDED_HISTORY_BARS = 1_000;
+const EMBEDDED_SEED = 7;
+
+/** The newest stored open time of the simulator feed for these series, or null. */
+export type LastStored = (interval: Interval, symbols: readonly string[]) => number | null;
+
+export class EmbeddedFeed {
+  private simulator: Simulator | null = null;
+  private runningFor: string | null = null;
+  private pending: Promise<void> = Promise.resolve();
+
+  /**
+   * Its accelerated clock runs ahead of the wall clock, so a previous run may have stored bars
+   * "in the future": a new run starts after them, never among them.
+   */
+  constructor(private readonly lastStored: LastStored = () => null) {}
+
+  /** The simulated exchange time while the simulator runs, else null. */
+  now(): number | null {
+    return this.simulator?.now() ?? null;
+  }
+
+  /** Whether these settings read from the embedded simulator. */
+  static wanted(settings: Settings): boolean {
+    return settings.feed === SIMULATOR_FEED && !settings.restUrl && !settings.wsUrl;
+  }
+
+  /** Starts, restarts (other symbols or interval) or stops the simulator to match the settings. */
+  sync(settings: Settings): Promise<void> {
+    this.pending = this.pending.then(() => this.apply(settings));
+    return this.pending;
+  }
+
+  /** The settings with the embedded simulator's URLs filled in when it is the feed. */
+  resolve(settings: Settings): Settings {
+    if (!EmbeddedFeed.wanted(settings) || !this.simulator) return settings;
+    return { ...settings, restUrl: this.simulator.restUrl, wsUrl: this.simulator.wsUrl };
+  }
+
+  async close(): Promise<void> {
+    await this.pending.catch(() => undefined);
+    await this.stop();
+  }
+
+  private async apply(settings: Settings): Promise<void> {
+    if (!EmbeddedFeed.wanted(settings)) return this.stop();
+    const key = `${settings.interval}|${settings.symbols.join(',')}`;
+    if (this.simulator && this.runningFor === key) return;
+    await this.stop();
+    this.simulator = await startSimulator({
+      host: '127.0.0.1',
+      port: 0,
+      seed: EMBEDDED_SEED,
+      interval: settings.interval,
+      symbols: settings.symbols,
+      barMs: EMBEDDED_BAR_MS,
+      historyBars: EMBEDDED_HISTORY_BARS,
+      startTime: this.startTime(settings),
+    });
+    this.runningFor = key;
+  }
+
+  private startTime(settings: Settings): number {
+    const now = Date.now();
+    const last = this.lastStored(settings.interval, settings.symbols);
+    return last === null ? now : Math.max(now, last + 2 * intervalMs(settings.interval));
+  }
+
+  private async stop(): Promise<void> {
+    const simulator = this.simulator;
+    this.simulator = null;
+    this.runningFor = null;
+    if (simulator) await simulator.close();
+  }
+}
