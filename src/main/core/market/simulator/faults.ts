@@ -88,7 +88,7 @@ export class FaultInjector {
   }
 
   /**
-   * Per bar and connection: at which push step (0..steps, where `steps` is just before the confirm)
+   * Per bar and connection: at which push step (1..steps, where `steps` is just before the confirm)
    * to cut the socket or send a malformed frame, or null for none.
    */
   connectionDecisions(steps: number): { cutAt: number | null; malformedAt: number | null } {
@@ -96,9 +96,9 @@ export class FaultInjector {
     const cut = chance(rng, this.config.cutSocket);
     // Half of the cuts land just before the confirm frame: the bar must then come from REST.
     const cutBeforeConfirm = rng() < 0.5;
-    const cutStep = Math.floor(rng() * (steps + 1));
+    const cutStep = 1 + Math.floor(rng() * steps);
     const malformed = chance(rng, this.config.malformed);
-    const malformedStep = Math.floor(rng() * (steps + 1));
+    const malformedStep = 1 + Math.floor(rng() * steps);
     return {
       cutAt: cut ? (cutBeforeConfirm ? steps : cutStep) : null,
       malformedAt: malformed ? malformedStep : null,
