@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chartState, waitForChart } from './support/chart-state';
 import { chromiumUnavailable, launchChromium } from './support/chromium';
 import { startHeadlessHost, type RunningHost } from './support/headless-host';
 import { ensureRendererBuilt } from './support/renderer-build';
@@ -14,40 +15,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const screenshotPath = join(here, 'screenshots', 'live-chart.png');
 const skipReason = chromiumUnavailable();
-
-interface ChartState {
-  symbol: string | null;
-  count: number;
-  lastTime: number;
-  lastClose: number;
-  liveUpdates: number;
-}
-
-/** The chart's test hooks (data-* attributes), read without comparing pixels. */
-async function chartState(page: Page): Promise<ChartState> {
-  const chart = page.locator('[data-testid="candle-chart"]');
-  const [symbol, count, lastTime, lastClose, liveUpdates] = await Promise.all(
-    ['data-symbol', 'data-candle-count', 'data-last-candle-time', 'data-last-close', 'data-live-updates'].map((name) =>
-      chart.getAttribute(name),
-    ),
-  );
-  return {
-    symbol: symbol ?? null,
-    count: Number(count || 0),
-    lastTime: Number(lastTime || 0),
-    lastClose: Number(lastClose || 0),
-    liveUpdates: Number(liveUpdates || 0),
-  };
-}
-
-/** Polls the chart until `ready` holds; returns the state that satisfied it. */
-async function waitForChart(page: Page, ready: (state: ChartState) => boolean, timeout: number): Promise<ChartState> {
-  let last: ChartState | undefined;
-  await expect
-    .poll(async () => ready((last = await chartState(page))), { timeout, interval: 250 })
-    .toBe(true);
-  return last!;
-}
 
 describe.skipIf(skipReason !== null)('live candle chart in the browser', () => {
   let host: RunningHost | undefined;
