@@ -45,7 +45,9 @@ describe.skipIf(skipReason !== null)('the renderer over the preload bridge', () 
     const before = await waitForChart(page, (state) => state.count > 10, 90_000);
     await waitForChart(page, (state) => state.liveUpdates >= before.liveUpdates + 3, 60_000);
     const record = await page.evaluate(() => (globalThis as unknown as { __bridge: BridgeRecord }).__bridge);
-    expect(record.calls).toEqual(expect.arrayContaining(['market.status', 'market.symbols', 'market.candles']));
+    expect(record.calls).toEqual(
+      expect.arrayContaining(['market.status', 'market.symbols', 'market.candles']),
+    );
     expect(record.errors).toEqual([]);
     // The chart and the symbol list both follow market.candle; the client fans out one bridge listener.
     expect(record.listeners['market.candle']).toBe(1);

@@ -61,20 +61,32 @@ describe.skipIf(skipReason !== null)('live candle chart in the browser', () => {
 
   it('shows the feed and the live stream in the status bar', async () => {
     const statusBar = page.locator('[data-testid="status-bar"]');
-    await statusBar.locator('[data-testid="status-stream"]').filter({ hasText: 'live' }).waitFor({ timeout: 60_000 });
+    await statusBar
+      .locator('[data-testid="status-stream"]')
+      .filter({ hasText: 'live' })
+      .waitFor({ timeout: 60_000 });
     expect(await statusBar.locator('[data-testid="status-feed"]').innerText()).toContain('simulator');
     expect(await statusBar.locator('[data-testid="status-link"]').innerText()).toContain('connected');
-    expect(await statusBar.locator('[data-testid="status-backend"]').innerText()).toMatch(/tensorflow|wasm|cpu|none/);
+    expect(await statusBar.locator('[data-testid="status-backend"]').innerText()).toMatch(
+      /tensorflow|wasm|cpu|none/,
+    );
     expect(await page.locator('[data-testid="connection-banner"]').count()).toBe(0);
   });
 
   it('charts the symbol the user clicks in the symbol list, and it goes live too', async () => {
     const { symbol: first } = await chartState(page);
-    const other = page.locator('[data-testid="symbol-list"] button[data-symbol]').filter({ hasNotText: first ?? '' }).first();
+    const other = page
+      .locator('[data-testid="symbol-list"] button[data-symbol]')
+      .filter({ hasNotText: first ?? '' })
+      .first();
     const chosen = await other.getAttribute('data-symbol');
     expect(chosen).toBeTruthy();
     await other.click();
-    await waitForChart(page, (state) => state.symbol === chosen && state.count > 10 && state.liveUpdates >= 2, 60_000);
+    await waitForChart(
+      page,
+      (state) => state.symbol === chosen && state.count > 10 && state.liveUpdates >= 2,
+      60_000,
+    );
     expect(await other.getAttribute('aria-pressed')).toBe('true');
 
     // Let the last bars settle on screen, then keep a picture for a human to look at.

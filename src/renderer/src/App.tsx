@@ -8,7 +8,8 @@ import { LiveView } from './views/LiveView';
 import { PlaceholderView } from './views/PlaceholderView';
 
 const PLANS: Record<Exclude<ViewName, 'Live'>, string> = {
-  Models: 'Train the cross-asset attention model, follow its loss curves, and choose the model for paper trading.',
+  Models:
+    'Train the cross-asset attention model, follow its loss curves, and choose the model for paper trading.',
   Backtests: 'Run walk-forward backtests and review stored runs against the baselines.',
   Data: 'Feeds and symbols with their coverage, backfill with progress, CSV import.',
   Settings: 'Feed, symbols, interval, fees, slippage and risk limits.',

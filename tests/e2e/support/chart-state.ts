@@ -15,8 +15,8 @@ export interface ChartState {
 export async function chartState(page: Page): Promise<ChartState> {
   const chart = page.locator('[data-testid="candle-chart"]');
   const [symbol, count, lastTime, lastClose, liveUpdates] = await Promise.all(
-    ['data-symbol', 'data-candle-count', 'data-last-candle-time', 'data-last-close', 'data-live-updates'].map((name) =>
-      chart.getAttribute(name),
+    ['data-symbol', 'data-candle-count', 'data-last-candle-time', 'data-last-close', 'data-live-updates'].map(
+      (name) => chart.getAttribute(name),
     ),
   );
   return {
@@ -29,7 +29,11 @@ export async function chartState(page: Page): Promise<ChartState> {
 }
 
 /** Polls the chart until `ready` holds; returns the state that satisfied it. */
-export async function waitForChart(page: Page, ready: (state: ChartState) => boolean, timeout: number): Promise<ChartState> {
+export async function waitForChart(
+  page: Page,
+  ready: (state: ChartState) => boolean,
+  timeout: number,
+): Promise<ChartState> {
   let last: ChartState | undefined;
   await expect
     .poll(async () => ready((last = await chartState(page))), { timeout, interval: 250 })

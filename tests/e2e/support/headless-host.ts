@@ -1,5 +1,6 @@
-// Runs the real headless host (src/main/server.ts) as a child process, the way `npm run serve` does,
-// and reads the page URL from its first stdout line. stop() always ends the whole process group.
+// Runs the real headless host as a child process exactly as `npm run serve` does (scripts/run-host.mjs
+// → src/main/server.ts under tsx), and reads the page URL from its first stdout line. stop() always
+// ends the whole process group (the wrapper and the host).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,8 +21,13 @@ export async function startHeadlessHost(root: string, extraArgs: string[] = []):
   const dataDir = mkdtempSync(join(tmpdir(), 'crossdesk-e2e-'));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/main/server.ts', '--port', '0', '--data-dir', dataDir, ...extraArgs],
-    { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } },
+    ['scripts/run-host.mjs', 'serve', '--port', '0', '--data-dir', dataDir, ...extraArgs],
+    {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: '0', INIT_CWD: root },
+    },
   );
   // Should the test runner die first, the host must not outlive it.
   const killOnExit = () => child.pid !== undefined && signalGroup(child.pid, 'SIGKILL');
@@ -64,7 +70,11 @@ function firstStdoutLine(child: ChildProcess, output: () => string): Promise<str
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`the host exited (code ${code}, signal ${signal}) before printing its URL. Output:\n${output()}`));
+      reject(
+        new Error(
+          `the host exited (code ${code}, signal ${signal}) before printing its URL. Output:\n${output()}`,
+        ),
+      );
     });
   });
 }

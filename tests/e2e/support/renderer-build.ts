@@ -15,7 +15,9 @@ export function ensureRendererBuilt(root: string): void {
   const result = spawnSync(bin, ['build'], { cwd: root, encoding: 'utf8', timeout: 170_000 });
   if (result.status !== 0 || !existsSync(built)) {
     const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`.trim().split('\n').slice(-30).join('\n');
-    throw new Error(`\`electron-vite build\` failed (status ${result.status}), so the page cannot be served:\n${output}`);
+    throw new Error(
+      `\`electron-vite build\` failed (status ${result.status}), so the page cannot be served:\n${output}`,
+    );
   }
 }
 

@@ -22,7 +22,11 @@ export function createBridgeClient(bridge: PreloadBridge): CoreClient {
   const topics = new Map<string, { handlers: Set<(payload: unknown) => void>; off: () => void }>();
 
   return {
-    call<M extends CallName>(method: M, params: CallParams<M>, options?: CallOptions): Promise<CallResult<M>> {
+    call<M extends CallName>(
+      method: M,
+      params: CallParams<M>,
+      options?: CallOptions,
+    ): Promise<CallResult<M>> {
       const signal = options?.signal;
       if (signal?.aborted) return Promise.reject(new CoreError('CANCELLED', `${method} was cancelled.`));
       return new Promise<CallResult<M>>((resolve, reject) => {

@@ -35,7 +35,11 @@ export function useCall<M extends CallName>(method: M, params: CallParams<M> | n
   const { epoch } = useLink();
   const key = params === null ? null : JSON.stringify(params);
   const [reloads, setReloads] = useState(0);
-  const [state, setState] = useState<Omit<CallState<M>, 'reload'>>({ data: undefined, error: null, loading: true });
+  const [state, setState] = useState<Omit<CallState<M>, 'reload'>>({
+    data: undefined,
+    error: null,
+    loading: true,
+  });
 
   useEffect(() => {
     if (key === null || epoch === 0) return;

@@ -32,7 +32,10 @@ export class WebSocketLink implements Transport {
     if (this.socket?.readyState === WebSocket.OPEN) {
       this.socket.send(JSON.stringify(message));
     } else if (message.t === 'req' && this.closed) {
-      const error = { code: 'NETWORK', message: this.store.get().reason ?? 'Not connected to the CrossDesk core.' };
+      const error = {
+        code: 'NETWORK',
+        message: this.store.get().reason ?? 'Not connected to the CrossDesk core.',
+      };
       queueMicrotask(() => this.deliver({ t: 'err', id: message.id, error }));
     } else if (message.t === 'req') {
       this.queue.push(message);

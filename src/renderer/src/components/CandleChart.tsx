@@ -50,7 +50,13 @@ export function CandleChart({ feed, symbol, interval }: Props) {
   /** Live candles that arrive while history is (re)loading, replayed once it is in. */
   const pending = useRef<Candle[]>([]);
   const [empty, setEmpty] = useState(false);
-  const history = useCall('market.candles', { feed, symbol, interval, limit: HISTORY_BARS, includeUnconfirmed: true });
+  const history = useCall('market.candles', {
+    feed,
+    symbol,
+    interval,
+    limit: HISTORY_BARS,
+    includeUnconfirmed: true,
+  });
 
   useEffect(() => {
     const container = containerRef.current;
@@ -121,7 +127,9 @@ export function CandleChart({ feed, symbol, interval }: Props) {
     lastBar.current = candles[candles.length - 1] ?? null;
     for (const candle of pending.current.splice(0)) applyLive(candle);
     if (firstLoad && candles.length > 0) {
-      parts.chart.timeScale().setVisibleLogicalRange({ from: candles.length - VISIBLE_BARS, to: candles.length + 2 });
+      parts.chart
+        .timeScale()
+        .setVisibleLogicalRange({ from: candles.length - VISIBLE_BARS, to: candles.length + 2 });
     }
     if (!hovering.current) showLegend(legendRef.current, symbol, toCandleData(lastBar.current));
     publish();
@@ -137,14 +145,23 @@ export function CandleChart({ feed, symbol, interval }: Props) {
   return (
     <div className="candle-chart" data-testid="candle-chart" data-symbol={symbol} ref={containerRef}>
       <div className="candle-chart__legend" ref={legendRef} />
-      <a className="candle-chart__credit" href="https://www.tradingview.com/" target="_blank" rel="noreferrer">
+      <a
+        className="candle-chart__credit"
+        href="https://www.tradingview.com/"
+        target="_blank"
+        rel="noreferrer"
+      >
         Charts by TradingView
       </a>
       {history.error && !history.data && (
-        <div className="candle-chart__notice">Could not load candles for {symbol}: {history.error.message}</div>
+        <div className="candle-chart__notice">
+          Could not load candles for {symbol}: {history.error.message}
+        </div>
       )}
       {empty && !history.loading && !history.error && (
-        <div className="candle-chart__notice">No candles stored for {symbol} yet: waiting for the stream…</div>
+        <div className="candle-chart__notice">
+          No candles stored for {symbol} yet: waiting for the stream…
+        </div>
       )}
     </div>
   );
@@ -154,9 +171,18 @@ function buildChart(container: HTMLElement): ChartParts {
   const chart = createChart(container, {
     autoSize: true,
     // The library's own logo injects a <style> element, which our CSP forbids: we credit it below instead.
-    layout: { background: { color: chartColors.background }, textColor: chartColors.text, fontSize: 11, attributionLogo: false },
+    layout: {
+      background: { color: chartColors.background },
+      textColor: chartColors.text,
+      fontSize: 11,
+      attributionLogo: false,
+    },
     grid: { vertLines: { color: chartColors.grid }, horzLines: { color: chartColors.grid } },
-    crosshair: { mode: CrosshairMode.Normal, vertLine: { color: chartColors.crosshair }, horzLine: { color: chartColors.crosshair } },
+    crosshair: {
+      mode: CrosshairMode.Normal,
+      vertLine: { color: chartColors.crosshair },
+      horzLine: { color: chartColors.crosshair },
+    },
     rightPriceScale: { borderColor: chartColors.border },
     timeScale: { borderColor: chartColors.border, timeVisible: true, secondsVisible: false, rightOffset: 2 },
   });
@@ -169,7 +195,12 @@ function buildChart(container: HTMLElement): ChartParts {
   });
   candles.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: 0.26 } });
   // Volume on its own overlay scale, in the bottom fifth of the pane.
-  const volume = chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceScaleId: '', lastValueVisible: false, priceLineVisible: false });
+  const volume = chart.addSeries(HistogramSeries, {
+    priceFormat: { type: 'volume' },
+    priceScaleId: '',
+    lastValueVisible: false,
+    priceLineVisible: false,
+  });
   volume.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
   return { chart, candles, volume };
 }

@@ -10,9 +10,18 @@ export function StatusBar({ status }: { status: MarketStatus | undefined }) {
     <footer className="status-bar" data-testid="status-bar">
       <Item label="feed" value={status?.feed ?? '…'} testId="status-feed" />
       <Item label="interval" value={status ? formatInterval(status.interval) : '…'} />
-      <Item label="core" value={link.state} tone={link.state === 'connected' ? 'good' : 'bad'} testId="status-link" />
+      <Item
+        label="core"
+        value={link.state}
+        tone={link.state === 'connected' ? 'good' : 'bad'}
+        testId="status-link"
+      />
       <Item label="stream" value={stream} tone={streamTone(stream)} testId="status-stream" />
-      <Item label="latency" value={formatLatency(status?.lastFrameLatencyMs ?? null)} testId="status-latency" />
+      <Item
+        label="latency"
+        value={formatLatency(status?.lastFrameLatencyMs ?? null)}
+        testId="status-latency"
+      />
       <Item label="reconnects" value={String(status?.reconnects ?? 0)} />
       <span className="status-bar__spacer" />
       <Item label="tf.js" value={status?.backend ?? '…'} testId="status-backend" />
@@ -21,7 +30,17 @@ export function StatusBar({ status }: { status: MarketStatus | undefined }) {
   );
 }
 
-function Item({ label, value, tone, testId }: { label: string; value: string; tone?: Tone; testId?: string }) {
+function Item({
+  label,
+  value,
+  tone,
+  testId,
+}: {
+  label: string;
+  value: string;
+  tone?: Tone;
+  testId?: string;
+}) {
   return (
     <span className={`status-bar__item${tone ? ` is-${tone}` : ''}`} data-testid={testId}>
       <span className="status-bar__label">{label}</span>

@@ -42,8 +42,13 @@ export function SymbolList({ feed, interval, symbols, selected, onSelect }: Prop
                 onClick={() => onSelect(symbol)}
               >
                 <span className="symbol-list__name">{symbol}</span>
-                <span className="symbol-list__price">{quote ? quote.close.toFixed(pricePrecision(quote.close)) : '—'}</span>
-                <span title="change since the current bar opened" className={`symbol-list__change${quote && quote.close < quote.open ? ' is-down' : ' is-up'}`}>
+                <span className="symbol-list__price">
+                  {quote ? quote.close.toFixed(pricePrecision(quote.close)) : '—'}
+                </span>
+                <span
+                  title="change since the current bar opened"
+                  className={`symbol-list__change${quote && quote.close < quote.open ? ' is-down' : ' is-up'}`}
+                >
                   {quote ? formatChange(quote.open, quote.close) : ''}
                 </span>
               </button>

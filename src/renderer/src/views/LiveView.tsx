@@ -11,7 +11,11 @@ export function LiveView({ status }: { status: MarketStatus | undefined }) {
   const [chosen, setChosen] = useState<string | null>(null);
   const info = symbols.data;
   if (!info) {
-    return <div className="view-message">{symbols.error ? `Cannot list symbols: ${symbols.error.message}` : 'Loading symbols…'}</div>;
+    return (
+      <div className="view-message">
+        {symbols.error ? `Cannot list symbols: ${symbols.error.message}` : 'Loading symbols…'}
+      </div>
+    );
   }
   const stored = info.stored.filter((s) => s.interval === info.interval).map((s) => s.symbol);
   const all = [...new Set([...info.configured, ...stored])];
@@ -19,7 +23,13 @@ export function LiveView({ status }: { status: MarketStatus | undefined }) {
 
   return (
     <div className="live-view">
-      <SymbolList feed={info.feed} interval={info.interval} symbols={all} selected={symbol} onSelect={setChosen} />
+      <SymbolList
+        feed={info.feed}
+        interval={info.interval}
+        symbols={all}
+        selected={symbol}
+        onSelect={setChosen}
+      />
       <section className="live-view__chart">
         <div className="chart-title">
           <span className="chart-title__symbol">{symbol ?? 'No symbol'}</span>
@@ -28,7 +38,14 @@ export function LiveView({ status }: { status: MarketStatus | undefined }) {
           </span>
           {status?.connection === 'idle' && <span className="chart-title__hint">stream stopped</span>}
         </div>
-        {symbol && <CandleChart key={`${info.feed}/${symbol}/${info.interval}`} feed={info.feed} symbol={symbol} interval={info.interval} />}
+        {symbol && (
+          <CandleChart
+            key={`${info.feed}/${symbol}/${info.interval}`}
+            feed={info.feed}
+            symbol={symbol}
+            interval={info.interval}
+          />
+        )}
       </section>
     </div>
   );
