@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { CallName, Settings } from '../../src/shared/contract';
+import type { CallName, EventPayload, EventTopic, Settings } from '../../src/shared/contract';
 import type { Candle, JobProgress, MarketStatus } from '../../src/shared/domain';
 import { CoreError } from '../../src/shared/errors';
 import { createClient, serve, type CoreClient, type Envelope, type Transport } from '../../src/shared/rpc';
@@ -120,13 +120,18 @@ async function failure(promise: Promise<unknown>): Promise<CoreError> {
   throw new Error('expected the call to fail');
 }
 
-function nextEvent<T>(subscribe: (handler: (payload: T) => void) => () => void, accept: (payload: T) => boolean, timeoutMs = 30_000): Promise<T> {
+function nextEvent<T extends EventTopic>(
+  client: CoreClient,
+  topic: T,
+  accept: (payload: EventPayload<T>) => boolean,
+  timeoutMs = 30_000,
+): Promise<EventPayload<T>> {
   return new Promise((ok, fail) => {
     const timer = setTimeout(() => {
       off();
-      fail(new Error('no matching event arrived'));
+      fail(new Error(`no matching ${topic} event arrived`));
     }, timeoutMs);
-    const off = subscribe((payload) => {
+    const off = client.on(topic, (payload) => {
       if (!accept(payload)) return;
       clearTimeout(timer);
       off();
@@ -197,7 +202,7 @@ for (const harness of [inProcess(), overWebSocket()]) {
     });
 
     it('delivers events: the demo stream pushes candles and a live status', async () => {
-      const candle = await nextEvent((h) => client.on('market.candle', h), (e) => e.feed === 'simulator');
+      const candle = await nextEvent(client, 'market.candle', (e) => e.feed === 'simulator');
       expect(candle.candle.high).toBeGreaterThanOrEqual(candle.candle.low);
       const status: MarketStatus = await client.call('market.status', {});
       expect(status.feed).toBe('simulator');
@@ -251,7 +256,7 @@ for (const harness of [inProcess(), overWebSocket()]) {
 
     it('cancels a job by id with job.cancel', async () => {
       const jobId = `contract-job-cancel-${harness.name}`;
-      const started = nextEvent((h) => client.on('job.progress', h), (p) => p.jobId === jobId);
+      const started = nextEvent(client, 'job.progress', (p) => p.jobId === jobId);
       const to = simulator.truth('ETHUSDT').at(-1)!.openTime;
       const call = client.call('market.backfill', {
         feed: 'contract-job-cancel',
@@ -305,7 +310,7 @@ describe('the WebSocket host guards its door', () => {
 
     const status = await first.client.call('market.status', {});
     expect(status.feed).toBe('simulator');
-    const event = await nextEvent((h) => first.client.on('market.candle', h), () => true);
+    const event = await nextEvent(first.client, 'market.candle', () => true);
     expect(event.feed).toBe('simulator');
     expect(harness.server().output()).toContain('malformed frame');
     await first.close();
