@@ -240,11 +240,11 @@ export class BybitKlineStream {
     const attempt = this.failedAttempts++;
     const delay = backoffDelay(attempt, this.reconnectPolicy, this.options.random);
     const offline = !this.everLive && this.failedAttempts >= (this.options.offlineAfterAttempts ?? 3);
-    const seconds = (delay / 1000).toFixed(delay < 10_000 ? 1 : 0);
+    const wait = delay < 1000 ? `${delay} ms` : `${(delay / 1000).toFixed(delay < 10_000 ? 1 : 0)} s`;
     const what = this.everLive ? 'Lost the connection to' : 'Cannot reach';
     this.setStatus({
       connection: offline ? 'offline' : 'reconnecting',
-      reason: `${what} ${this.options.wsUrl} (${this.lastError ?? 'unknown error'}); retrying in ${seconds} s (attempt ${this.failedAttempts}).`,
+      reason: `${what} ${this.options.wsUrl} (${this.lastError ?? 'unknown error'}); retrying in ${wait} (attempt ${this.failedAttempts}).`,
     });
     this.lastError = null;
     this.reconnectTimer = setTimeout(() => {
