@@ -1,7 +1,7 @@
 // The REST client's error handling with a scripted fetch: what is retried, how often, what is not.
 import { describe, expect, it } from 'vitest';
 import { BybitRest, type FetchLike, type HttpResponseLike } from '../../../src/main/core/market/bybit-rest';
-import { CoreError } from '../../../src/shared/errors';
+import type { CoreError } from '../../../src/shared/errors';
 
 const T0 = Date.UTC(2026, 0, 5, 0, 0);
 
