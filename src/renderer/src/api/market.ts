@@ -1,5 +1,5 @@
 // Market hooks: the stream's status (the status bar, the offline banner) and the symbol list.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { MarketStatus } from '../../../shared/domain';
 import { useCall, useEvent } from './hooks';
 
@@ -18,6 +18,16 @@ export function useMarketStatus(): MarketStatus | undefined {
   return pushed ?? data;
 }
 
-export function useMarketSymbols() {
-  return useCall('market.symbols', {});
+/** The symbols to show; listed again whenever the stream's feed, interval or symbols change. */
+export function useMarketSymbols(status: MarketStatus | undefined) {
+  const symbols = useCall('market.symbols', {});
+  const streamKey = status ? `${status.feed}|${status.interval}|${status.symbols.join(',')}` : null;
+  const seen = useRef(streamKey);
+  const { reload } = symbols;
+  useEffect(() => {
+    if (streamKey === null || streamKey === seen.current) return;
+    if (seen.current !== null) reload();
+    seen.current = streamKey;
+  }, [streamKey, reload]);
+  return symbols;
 }

@@ -10,7 +10,9 @@ export function ConnectionBanner({ status }: { status: MarketStatus | undefined 
     message = link.reason ?? 'Connecting to the CrossDesk core…';
   } else if (status && (status.connection === 'offline' || status.connection === 'reconnecting')) {
     const label = status.connection === 'offline' ? 'Offline' : 'Reconnecting';
-    message = `${label}: ${status.reason ?? `the ${status.feed} feed is not reachable`}. Retrying with backoff.`;
+    const reason = (status.reason ?? `the ${status.feed} feed is not reachable`).replace(/\.+$/, '');
+    // The core's reason usually says when it retries; say it ourselves only when it does not.
+    message = `${label}: ${reason}.${/retry/i.test(reason) ? '' : ' Retrying with backoff.'}`;
   }
   if (!message) return null;
   return (

@@ -49,7 +49,7 @@ export function SymbolList({ feed, interval, symbols, selected, onSelect }: Prop
                   title="change since the current bar opened"
                   className={`symbol-list__change${quote && quote.close < quote.open ? ' is-down' : ' is-up'}`}
                 >
-                  {quote ? formatChange(quote.open, quote.close) : ''}
+                  {quote ? formatChange(quote.open, quote.close) : '\u00a0'}
                 </span>
               </button>
             </li>

@@ -7,7 +7,7 @@ import { SymbolList } from '../components/SymbolList';
 import { formatInterval } from '../format';
 
 export function LiveView({ status }: { status: MarketStatus | undefined }) {
-  const symbols = useMarketSymbols();
+  const symbols = useMarketSymbols(status);
   const [chosen, setChosen] = useState<string | null>(null);
   const info = symbols.data;
   if (!info) {
@@ -24,6 +24,7 @@ export function LiveView({ status }: { status: MarketStatus | undefined }) {
   return (
     <div className="live-view">
       <SymbolList
+        key={`${info.feed}/${info.interval}`}
         feed={info.feed}
         interval={info.interval}
         symbols={all}
