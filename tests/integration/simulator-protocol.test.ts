@@ -666,6 +666,18 @@ describe('faults a raw client can observe', () => {
     });
   });
 
+  it('refuses connections beyond the connection limit per window with HTTP 503, then accepts again', async () => {
+    await withSim({ wsConnectLimit: { maxConnections: 2, windowMs: 800 } }, async (sim) => {
+      const a = await RawClient.open(sim.wsUrl);
+      const b = await RawClient.open(sim.wsUrl);
+      await expect(RawClient.open(sim.wsUrl)).rejects.toThrow(/503/);
+      expect(sim.stats().wsRefused).toBe(1);
+      await sleep(900);
+      const c = await RawClient.open(sim.wsUrl);
+      for (const client of [a, b, c]) client.close();
+    });
+  });
+
   it('reproduces the same fault schedule from the same fault seed', async () => {
     const runs: Array<Map<number, number>> = [];
     for (let run = 0; run < 2; run++) {

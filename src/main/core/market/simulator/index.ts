@@ -52,6 +52,12 @@ export interface SimulatorOptions {
   idleTimeoutMs?: number;
   /** Stop producing new bars after this many live bars (the clock then stops), default unlimited. */
   maxBars?: number;
+  /**
+   * New websocket connections allowed per real-time window; beyond it upgrades get HTTP 503 (counted
+   * in stats().wsRefused, not as a fault). Bybit allows 500 per 5 min; default null (no limit) so
+   * that fault-heavy tests, which reconnect hundreds of times, are not throttled by surprise.
+   */
+  wsConnectLimit?: { maxConnections: number; windowMs: number } | null;
 }
 
 export interface Simulator {
@@ -152,6 +158,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     isKnownTopic: (topic) => topics.has(topic),
     faults,
     idleTimeoutMs: options.idleTimeoutMs ?? 600_000,
+    connectLimit: options.wsConnectLimit ?? null,
     wallNow,
     stats,
   });

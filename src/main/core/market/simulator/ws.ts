@@ -34,6 +34,8 @@ export interface WsHubOptions {
   isKnownTopic(topic: string): boolean;
   faults: FaultInjector;
   idleTimeoutMs: number;
+  /** New connections allowed per window (Bybit: 500 per 5 min); beyond it upgrades get HTTP 503. */
+  connectLimit: { maxConnections: number; windowMs: number } | null;
   wallNow(): number;
   stats: { wsConnections: number; wsRefused: number; framesSent: number };
 }
@@ -43,6 +45,8 @@ export class WsHub {
   private readonly connections = new Set<Connection>();
   private readonly subscribers = new Map<string, Set<Connection>>();
   private readonly idleSweep: NodeJS.Timeout;
+  private connectWindowStart = 0;
+  private connectWindowCount = 0;
 
   constructor(private readonly options: WsHubOptions) {
     const every = Math.max(10, Math.min(1000, Math.floor(options.idleTimeoutMs / 5)));
@@ -56,6 +60,11 @@ export class WsHub {
     const category = PATHS[path];
     if (!category) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    if (this.overConnectLimit()) {
+      this.options.stats.wsRefused++;
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     if (this.options.faults.takeRefusal()) {
@@ -105,6 +114,18 @@ export class WsHub {
     clearInterval(this.idleSweep);
     for (const connection of [...this.connections]) this.cut(connection);
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private overConnectLimit(): boolean {
+    const limit = this.options.connectLimit;
+    if (!limit) return false;
+    const now = this.options.wallNow();
+    if (now - this.connectWindowStart >= limit.windowMs) {
+      this.connectWindowStart = now;
+      this.connectWindowCount = 0;
+    }
+    this.connectWindowCount++;
+    return this.connectWindowCount > limit.maxConnections;
   }
 
   private accept(socket: WebSocket, category: WsCategory): void {
