@@ -17,6 +17,8 @@ import { MAX_PAGE, windowsForMissing } from './paging';
 export interface AppliedCandle {
   symbol: string;
   candle: CandleWrite;
+  /** Local receive time of the websocket frame; null for candles from a REST gap fill. */
+  receivedAt: number | null;
 }
 
 export interface IngestStatus extends StreamStatus {
@@ -173,7 +175,7 @@ export class LiveIngest {
       this.options.onError?.(err);
       return;
     }
-    this.announce(updates.map((u) => ({ symbol: u.symbol, candle: u.candle })));
+    this.announce(updates.map((u) => ({ symbol: u.symbol, candle: u.candle, receivedAt: u.receivedAt })));
   }
 
   private announce(candles: AppliedCandle[]): void {
@@ -248,7 +250,7 @@ export class LiveIngest {
   private writePage(state: SeriesKeyHolder, candles: CandleWrite[], announce = true): void {
     if (candles.length === 0 || this.stopped) return;
     this.options.repo.upsert(state.key, candles);
-    if (announce) this.announce(candles.map((candle) => ({ symbol: state.key.symbol, candle })));
+    if (announce) this.announce(candles.map((candle) => ({ symbol: state.key.symbol, candle, receivedAt: null })));
   }
 
   private publishStatus(): void {
