@@ -2,12 +2,14 @@
 // 'domain.verb' → {params, result} zod schemas, each pushed event as topic → payload schema.
 // The core validates every incoming params object against these; the renderer's types come from here.
 import type { z } from 'zod';
+import { backtestCalls } from './contract/backtest';
 import { marketCalls, marketEvents } from './contract/market';
 import { settingsCalls } from './contract/settings';
 
 export const calls = {
   ...marketCalls,
   ...settingsCalls,
+  ...backtestCalls,
 } as const;
 
 export const events = {

@@ -1,0 +1,218 @@
+// Backtest calls: run a walk-forward backtest over stored candles (a job with progress and cancel),
+// list, load, export and delete stored runs. Timing convention of every series: values are at the
+// close of the bar whose open time is given; fills are at the open of the bar after the decision.
+import { z } from 'zod';
+import { FeedSchema, IntervalSchema, SymbolSchema } from '../domain';
+
+const Time = z.number().int().nonnegative().describe('epoch ms');
+const Ratio = z.number().nullable();
+
+export const BASELINE_NAMES = [
+  'equal-weight-rebalanced',
+  'equal-weight-buy-and-hold',
+  'btc-only',
+  'cross-sectional-momentum',
+] as const;
+
+/** 'model' trains the attention model per fold; the others need no training. */
+export const BacktestStrategyNameSchema = z.enum(['model', 'linear-lead-lag', ...BASELINE_NAMES]);
+export type BacktestStrategyName = z.infer<typeof BacktestStrategyNameSchema>;
+
+export const CostsSchema = z
+  .object({
+    /** Taker fee, fraction of notional (Bybit linear taker: 0.00055). */
+    feeRate: z.number().min(0).max(0.05),
+    slippageBps: z.number().min(0).max(1000),
+    /** Extra slippage in units of recent return volatility; 0 disables. */
+    volatilityMultiplier: z.number().min(0).max(100),
+    volatilityWindow: z.number().int().min(2).max(10_000),
+  })
+  .strict();
+export type Costs = z.infer<typeof CostsSchema>;
+
+export const RiskSchema = z
+  .object({
+    maxWeight: z.number().min(0).max(10),
+    maxGross: z.number().min(0).max(10),
+    leverage: z.number().positive().max(100),
+    allowShort: z.boolean(),
+    /** Drawdown from peak that flattens the book for good; 1 disables. */
+    killDrawdown: z.number().positive().max(1),
+    minTradeNotional: z.number().min(0),
+    rebalanceThreshold: z.number().min(0).max(10),
+    cadenceBars: z.number().int().min(1).max(100_000),
+  })
+  .strict();
+export type Risk = z.infer<typeof RiskSchema>;
+
+export const BacktestParamsSchema = z
+  .object({
+    feed: FeedSchema,
+    symbols: z.array(SymbolSchema).min(1).max(20),
+    interval: IntervalSchema,
+    from: Time,
+    to: Time,
+    strategy: BacktestStrategyNameSchema.optional(),
+    name: z.string().min(1).max(120).optional(),
+    trainBars: z.number().int().min(1).max(1_000_000).optional(),
+    testBars: z.number().int().min(1).max(1_000_000).optional(),
+    /** Gap between training and test bars: the label horizon. */
+    purgeBars: z.number().int().min(0).max(100_000).optional(),
+    expanding: z.boolean().optional(),
+    initialCapital: z.number().positive().optional(),
+    costs: CostsSchema.partial().optional(),
+    risk: RiskSchema.partial().optional(),
+    /** Model settings passed to the model's fit when strategy is 'model'. */
+    model: z.record(z.string(), z.unknown()).optional(),
+    /** Client-chosen id so that job.progress events and job.cancel can name this job. */
+    jobId: z.string().min(1).max(80).optional(),
+  })
+  .strict()
+  .refine((p) => p.from <= p.to, { message: '`from` must not be after `to`', path: ['from'] });
+export type BacktestParams = z.input<typeof BacktestParamsSchema>;
+
+export const ForecastMetricsSchema = z.object({
+  count: z.number().int(),
+  hitRate: Ratio,
+  informationCoefficient: Ratio,
+  pooledInformationCoefficient: Ratio,
+});
+
+/** See src/main/core/trading/metrics.ts for every definition. */
+export const PerformanceMetricsSchema = z.object({
+  bars: z.number().int(),
+  years: z.number(),
+  totalReturn: z.number(),
+  cagr: Ratio,
+  volatility: Ratio,
+  sharpe: Ratio,
+  sortino: Ratio,
+  calmar: Ratio,
+  maxDrawdown: z.number(),
+  maxDrawdownBars: z.number().int(),
+  maxDrawdownMs: z.number(),
+  winRate: Ratio,
+  turnover: z.number(),
+  annualTurnover: Ratio,
+  feesPaid: z.number(),
+  feesFraction: z.number(),
+  exposure: z.number(),
+  timeInMarket: z.number(),
+  contribution: z.record(z.string(), z.number()),
+  forecast: ForecastMetricsSchema.optional(),
+});
+export type PerformanceMetricsDto = z.infer<typeof PerformanceMetricsSchema>;
+
+export const StrategyRoleSchema = z.enum(['strategy', 'baseline']);
+
+export const StrategyMetricsSchema = z.object({
+  strategy: z.string(),
+  role: StrategyRoleSchema,
+  metrics: PerformanceMetricsSchema,
+});
+
+export const FillSchema = z.object({
+  /** Open time of the bar whose open filled the order. */
+  time: z.number(),
+  /** Open time of the bar at whose close the order was decided. */
+  decidedAt: z.number(),
+  symbol: z.string(),
+  side: z.enum(['buy', 'sell']),
+  quantity: z.number(),
+  price: z.number(),
+  notional: z.number(),
+  fee: z.number(),
+  slippageBps: z.number(),
+  realisedPnl: z.number(),
+  reason: z.enum(['rebalance', 'kill']),
+});
+export type FillDto = z.infer<typeof FillSchema>;
+
+export const BacktestSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.number(),
+  feed: z.string(),
+  symbols: z.array(z.string()),
+  interval: IntervalSchema,
+  from: z.number(),
+  to: z.number(),
+  strategy: z.string(),
+  /** First and last out-of-sample bar (open times). */
+  outOfSampleFrom: z.number(),
+  outOfSampleTo: z.number(),
+  bars: z.number().int(),
+  folds: z.number().int(),
+  metrics: z.array(StrategyMetricsSchema),
+});
+export type BacktestSummary = z.infer<typeof BacktestSummarySchema>;
+
+export const FoldSchema = z.object({
+  index: z.number().int(),
+  trainFrom: z.number(),
+  trainTo: z.number(),
+  testFrom: z.number(),
+  testTo: z.number(),
+  modelId: z.string().nullable(),
+});
+
+export const StrategySeriesSchema = z.object({
+  strategy: z.string(),
+  role: StrategyRoleSchema,
+  equity: z.array(z.number()),
+  /** 1 - equity / running peak. */
+  drawdown: z.array(z.number()),
+  gross: z.array(z.number()),
+  /** weights[bar][asset], assets in the run's symbol order. */
+  weights: z.array(z.array(z.number())),
+});
+
+export const AttentionSeriesSchema = z.object({
+  times: z.array(z.number()),
+  /** matrices[decision][query asset][key asset]. */
+  matrices: z.array(z.array(z.array(z.number()))),
+  lagWeights: z.array(z.array(z.number())),
+});
+
+export const BacktestDetailSchema = BacktestSummarySchema.extend({
+  /** The resolved settings the run used (defaults applied). */
+  params: z.record(z.string(), z.unknown()),
+  foldList: z.array(FoldSchema),
+  /** Open times of the out-of-sample bars; series values are at their closes. */
+  times: z.array(z.number()),
+  series: z.array(StrategySeriesSchema),
+  attention: AttentionSeriesSchema.nullable(),
+  fillCounts: z.record(z.string(), z.number().int()),
+  /** Present when asked for with `fills: true`. */
+  fills: z.array(FillSchema.extend({ strategy: z.string() })).optional(),
+});
+export type BacktestDetail = z.infer<typeof BacktestDetailSchema>;
+
+export const BacktestExportTableSchema = z.enum(['metrics', 'equity', 'weights', 'fills', 'folds']);
+
+const Id = z.string().min(1).max(80);
+
+export const backtestCalls = {
+  'backtest.run': {
+    params: BacktestParamsSchema,
+    result: BacktestSummarySchema.extend({ jobId: z.string() }),
+  },
+  'backtest.list': {
+    params: z.object({ limit: z.number().int().positive().max(10_000).optional() }).strict(),
+    result: z.array(BacktestSummarySchema),
+  },
+  'backtest.get': {
+    params: z
+      .object({ id: Id, fills: z.boolean().optional(), fillsOf: z.string().optional() })
+      .strict(),
+    result: BacktestDetailSchema,
+  },
+  'backtest.delete': {
+    params: z.object({ id: Id }).strict(),
+    result: z.object({ deleted: z.boolean() }),
+  },
+  'backtest.exportCsv': {
+    params: z.object({ id: Id, table: BacktestExportTableSchema }).strict(),
+    result: z.object({ filename: z.string(), csv: z.string() }),
+  },
+} as const;
