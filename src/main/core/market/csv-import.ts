@@ -59,6 +59,8 @@ const ALIASES: Record<string, Field> = {
   date_time: 'time',
   open_time: 'time',
   opentime: 'time',
+  // The header `npm run cli -- candles --format csv` writes, so that an export imports back.
+  open_time_ms: 'time',
   start: 'time',
   start_time: 'time',
   starttime: 'time',
