@@ -2,7 +2,14 @@
 // project's client): what the real exchange would answer is what the simulator must answer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/main/core/market/simulator';
+import {
+  DEFAULT_MARKET_SPEC,
+  generateMarket,
+  specForSymbols,
+  startSimulator,
+  type Simulator,
+  type SimulatorOptions,
+} from '../../src/main/core/market/simulator';
 import type { Candle } from '../../src/shared/domain';
 
 const MINUTE = 60_000;
@@ -697,5 +704,38 @@ describe('faults a raw client can observe', () => {
     // Both kinds happened: some bars lost their confirm, some got it twice.
     expect(common.some((s) => runs[0]!.get(s) === 0)).toBe(true);
     expect(common.some((s) => runs[0]!.get(s) === 2)).toBe(true);
+  });
+});
+
+describe('market sources', () => {
+  it('streams the same deterministic, prefix-stable sequence generateMarket produces', async () => {
+    await withSim({ seed: 17, barMs: 40, historyBars: 30, maxBars: 6, startTime: START }, async (sim) => {
+      await sim.waitForLiveBars(6, 20_000);
+      const truth = sim.truth('AVAXUSDT');
+      expect(truth).toHaveLength(36);
+      const generated = generateMarket(specForSymbols(DEFAULT_MARKET_SPEC.symbols), {
+        seed: 17,
+        interval: '1',
+        startTime: truth[0]!.openTime,
+        bars: 36,
+      });
+      expect(truth).toEqual(generated.AVAXUSDT);
+    });
+  });
+
+  it('replays stored candles: history first, then live bars in order, then the clock stops', async () => {
+    const stored = generateMarket(specForSymbols(['BTCUSDT', 'ETHUSDT']), { seed: 3, interval: '5', startTime: BAR_OPEN, bars: 20 });
+    await withSim({ replay: stored, interval: '5', historyBars: 15, barMs: 40 }, async (sim) => {
+      expect(sim.symbols).toEqual(['BTCUSDT', 'ETHUSDT']);
+      expect(sim.interval).toBe('5');
+      expect(sim.truth('ETHUSDT')).toEqual(stored.ETHUSDT!.slice(0, sim.truth('ETHUSDT').length));
+      await sim.waitForLiveBars(5, 20_000);
+      expect(sim.truth('BTCUSDT')).toEqual(stored.BTCUSDT);
+      const rows = await klineRows(sim, { symbol: 'BTCUSDT', interval: '5', limit: 1000 });
+      expect(rows).toEqual(stored.BTCUSDT!.map(rowOf).reverse());
+      const now = sim.now();
+      await sleep(200);
+      expect(sim.now()).toBe(now);
+    });
   });
 });

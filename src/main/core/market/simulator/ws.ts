@@ -41,7 +41,7 @@ export interface WsHubOptions {
 }
 
 export class WsHub {
-  private readonly server = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  private readonly server = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 1 << 20 });
   private readonly connections = new Set<Connection>();
   private readonly subscribers = new Map<string, Set<Connection>>();
   private readonly idleSweep: NodeJS.Timeout;
