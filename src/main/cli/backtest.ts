@@ -1,0 +1,122 @@
+// `backtest`: a walk-forward backtest over stored candles, with a progress bar; Ctrl+C cancels. Prints
+// the run id and the metrics of the strategy and of every baseline (a table, or one JSON object).
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { BacktestSummary } from '../../shared/contract/backtest';
+import {
+  optionalString,
+  parseInteger,
+  parseSymbols,
+  parseTime,
+  requireString,
+  UsageError,
+  writeJson,
+  type Command,
+} from './command';
+import { ProgressBar } from './progress';
+
+/** Settings a --config file may hold: the backtest.run params other than the range and the series. */
+async function readConfig(path: string | undefined): Promise<Record<string, unknown>> {
+  if (path === undefined) return {};
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--config ${path} cannot be read: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not a JSON object');
+    return value as Record<string, unknown>;
+  } catch (err) {
+    throw new UsageError(`--config ${path} is not a JSON object of backtest settings (${err instanceof Error ? err.message : String(err)}).`);
+  }
+}
+
+function percent(value: number | null | undefined): string {
+  return value === null || value === undefined ? '-' : `${(value * 100).toFixed(2)}%`;
+}
+
+function fixed(value: number | null | undefined, digits = 2): string {
+  return value === null || value === undefined ? '-' : value.toFixed(digits);
+}
+
+export const backtestCommand: Command = {
+  name: 'backtest',
+  summary: 'walk-forward backtest of a strategy and the baselines over stored candles',
+  usage:
+    '--feed F --symbols A,B,.. --interval I --from T --to T [--strategy S] [--train-bars N] [--test-bars N] ' +
+    '[--purge-bars N] [--config FILE]',
+  options: {
+    feed: { type: 'string' },
+    symbols: { type: 'string' },
+    interval: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    strategy: { type: 'string' },
+    'train-bars': { type: 'string' },
+    'test-bars': { type: 'string' },
+    'purge-bars': { type: 'string' },
+    config: { type: 'string' },
+  },
+  async run({ values, json, core, signal, stdout, stderr }) {
+    const config = await readConfig(optionalString(values, 'config'));
+    const trainBars = parseInteger(optionalString(values, 'train-bars'), 'train-bars', 1, 1_000_000);
+    const testBars = parseInteger(optionalString(values, 'test-bars'), 'test-bars', 1, 1_000_000);
+    const purgeBars = parseInteger(optionalString(values, 'purge-bars'), 'purge-bars', 0, 100_000);
+    const strategy = optionalString(values, 'strategy');
+    const params = {
+      ...config,
+      feed: requireString(values, 'feed'),
+      symbols: parseSymbols(requireString(values, 'symbols')),
+      interval: requireString(values, 'interval'),
+      from: parseTime(requireString(values, 'from'), 'from'),
+      to: parseTime(requireString(values, 'to'), 'to'),
+      ...(strategy === undefined ? {} : { strategy }),
+      ...(trainBars === undefined ? {} : { trainBars }),
+      ...(testBars === undefined ? {} : { testBars }),
+      ...(purgeBars === undefined ? {} : { purgeBars }),
+      jobId: `cli-backtest-${randomUUID().slice(0, 8)}`,
+    };
+    const { dispatch, events } = await core();
+    const bar = new ProgressBar(stderr, 'backtest', !json);
+    const off = events.on('job.progress', (progress) => {
+      if (progress.jobId === params.jobId) bar.update(progress.done, progress.total, progress.message);
+    });
+    try {
+      const result = (await dispatch('backtest.run', params, { signal })) as BacktestSummary & { jobId: string };
+      bar.finish();
+      if (json) {
+        writeJson(stdout, {
+          id: result.id,
+          strategy: result.strategy,
+          outOfSampleFrom: result.outOfSampleFrom,
+          outOfSampleTo: result.outOfSampleTo,
+          bars: result.bars,
+          folds: result.folds,
+          metrics: Object.fromEntries(result.metrics.map((m) => [m.strategy, { role: m.role, ...m.metrics }])),
+        });
+        return;
+      }
+      stdout.write(`backtest ${result.id}: ${result.bars} out-of-sample bars in ${result.folds} folds\n`);
+      const header = ['strategy', 'return', 'CAGR', 'Sharpe', 'Sortino', 'max DD', 'vol', 'win', 'turnover', 'fees'];
+      const rows = result.metrics.map((m) => [
+        m.role === 'strategy' ? `* ${m.strategy}` : `  ${m.strategy}`,
+        percent(m.metrics.totalReturn),
+        percent(m.metrics.cagr),
+        fixed(m.metrics.sharpe),
+        fixed(m.metrics.sortino),
+        percent(m.metrics.maxDrawdown),
+        percent(m.metrics.volatility),
+        percent(m.metrics.winRate),
+        fixed(m.metrics.turnover, 1),
+        fixed(m.metrics.feesPaid, 0),
+      ]);
+      const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+      for (const row of [header, ...rows]) stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}\n`);
+    } finally {
+      bar.finish();
+      off();
+    }
+  },
+};
