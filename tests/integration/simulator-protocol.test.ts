@@ -225,10 +225,34 @@ describe('REST against a frozen clock', () => {
   it.each([
     { name: 'a window after now', params: { start: BAR_OPEN + 10 * MINUTE, end: BAR_OPEN + 20 * MINUTE } },
     { name: 'a window before the history', params: { start: BAR_OPEN - 5000 * MINUTE, end: BAR_OPEN - 4000 * MINUTE } },
-    { name: 'a valid interval the exchange has no candles for', params: { interval: '5' } },
+    { name: 'a valid interval that cannot be rolled up from the simulated one', params: { interval: 'M' } },
   ])('kline answers retCode 0 with list [] for $name', async ({ params }) => {
     const rows = await klineRows(sim, { symbol: 'BTCUSDT', interval: '1', ...params });
     expect(rows).toEqual([]);
+  });
+
+  it.each([
+    { interval: '5', minutes: 5 },
+    { interval: '15', minutes: 15 },
+    { interval: '60', minutes: 60 },
+  ])('rolls up $interval-minute candles from the simulated 1-minute bars', async ({ interval, minutes }) => {
+    const size = minutes * MINUTE;
+    const rows = await klineRows(sim, { symbol: 'ETHUSDT', interval, start: BAR_OPEN - 10 * size + 1234, end: BAR_OPEN - 3 * size });
+    expect(rows.map((r) => Number(r[0]))).toEqual(Array.from({ length: 8 }, (_, i) => BAR_OPEN - (3 + i) * size));
+    const truth = sim.truth('ETHUSDT');
+    for (const row of rows) {
+      const parts = truth.filter((c) => c.openTime >= Number(row[0]) && c.openTime < Number(row[0]) + size);
+      expect(parts).toHaveLength(minutes);
+      expect(Number(row[1])).toBe(parts[0]!.open);
+      expect(Number(row[2])).toBe(Math.max(...parts.map((c) => c.high)));
+      expect(Number(row[3])).toBe(Math.min(...parts.map((c) => c.low)));
+      expect(Number(row[4])).toBe(parts.at(-1)!.close);
+      expect(Number(row[5])).toBeCloseTo(parts.reduce((s, c) => s + c.volume, 0), 6);
+    }
+    // Without a window: the newest `limit`, the forming coarse bar as row 0.
+    const latest = await klineRows(sim, { symbol: 'ETHUSDT', interval, limit: 2 });
+    expect(Number(latest[0]![0])).toBe(BAR_OPEN - (BAR_OPEN % size));
+    expect(Number(latest[1]![0])).toBe(BAR_OPEN - (BAR_OPEN % size) - size);
   });
 
   it('shows the forming bar as an unconfirmed row 0: open fixed, within the final range once it closes', async () => {

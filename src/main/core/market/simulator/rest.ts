@@ -8,6 +8,7 @@ import type { FaultInjector } from './faults';
 import { klineRow, restEnvelope } from './frames';
 import { stepText, type InstrumentRules } from './instruments';
 import type { MarketTape } from './market-tape';
+import { canResample, resampledCandles } from './resample';
 
 const CATEGORIES = ['spot', 'linear', 'inverse'] as const;
 type Category = (typeof CATEGORIES)[number];
@@ -129,8 +130,14 @@ function kline(ctx: RestContext, params: URLSearchParams, _now: number): unknown
   const start = parseTime(params.get('start'));
   const end = parseTime(params.get('end'));
   const limit = parseLimit(params.get('limit'));
-  // Only the simulated interval has candles (no resampling): other valid periods answer an empty list.
-  const candles = interval === ctx.interval ? selectCandles(ctx, symbol, start, end, limit) : [];
+  // Coarser intervals are rolled up from the simulated one; finer ones (or months) have no candles.
+  const target = interval as Interval;
+  const candles =
+    target === ctx.interval
+      ? selectCandles(ctx, symbol, start, end, limit)
+      : canResample(ctx.interval, target)
+        ? resampledCandles(ctx.tape, symbol, ctx.interval, target, { start, end, limit, qtyDecimals: ctx.rules[symbol]!.qtyDecimals })
+        : [];
   return { symbol, category, list: candles.map(klineRow) };
 }
 
