@@ -1,6 +1,17 @@
 // The Bybit v5 simulator: an HTTP + WebSocket server on 127.0.0.1 speaking the public protocol of
 // bybit-v5.md over a synthetic (or replayed) market with an accelerated clock and fault injection.
 // It stands in for Bybit in every test, in the demo, and as the app's offline default.
+//
+// Choices where the sheet is silent or UNVERIFIED (each one errs toward what a careful client must
+// handle anyway):
+// - kline `limit` outside 1..1000 is refused with 10001 "Request parameter error" (not clamped);
+//   a window larger than `limit` returns the newest `limit` rows; `start` alone returns the `limit`
+//   rows from `start` on; intervals coarser than the simulated one are rolled up, others are empty.
+// - A subscribe with several args subscribes the valid ones and sends ONE ack: success:false with the
+//   failure texts joined by ';' if any failed. Unsubscribing a topic not subscribed succeeds.
+// - Only `kline.{interval}.{symbol}` of the simulated interval is a known topic (no tickers/orderbook).
+// - The bar forming now is pushed `updatesPerBar` times (confirm:false) then confirmed at its close;
+//   REST's row 0 is its latest pushed state (O=H=L=C, volume 0 before the first push).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';

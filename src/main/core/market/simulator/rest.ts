@@ -69,7 +69,8 @@ export function createRestHandler(ctx: RestContext): (req: IncomingMessage, res:
     const now = ctx.now();
     if (fault === 'rest10006') {
       ctx.stats.restRejected++;
-      const resetAt = ctx.wallNow() + 1000;
+      // Epoch ms of the wall clock (not simulated time): clients sleep until it, measured locally.
+      const resetAt = Date.now() + 1000;
       res.setHeader('X-Bapi-Limit', '600');
       res.setHeader('X-Bapi-Limit-Status', '0');
       res.setHeader('X-Bapi-Limit-Reset-Timestamp', String(Math.floor(resetAt)));
