@@ -245,6 +245,11 @@ export class LiveIngest {
     for await (const page of rest.klinePages(symbol, interval, from, undefined, { signal })) {
       this.writePage(state, page.candles);
     }
+    // Everything before the first bar still missing is complete: later fills need not look there.
+    const newLast = repo.lastConfirmed(state.key);
+    if (state.anchor !== null && newLast !== null && state.anchor < newLast.openTime) {
+      state.anchor = repo.missingOpenTimes(state.key, state.anchor, newLast.openTime)[0] ?? newLast.openTime;
+    }
   }
 
   private writePage(state: SeriesKeyHolder, candles: CandleWrite[], announce = true): void {
