@@ -69,7 +69,8 @@ export function createRestHandler(ctx: RestContext): (req: IncomingMessage, res:
     const now = ctx.now();
     if (fault === 'rest10006') {
       ctx.stats.restRejected++;
-      // Epoch ms of the wall clock (not simulated time): clients sleep until it, measured locally.
+      // Epoch ms of the wall clock (not simulated time), since clients sleep until it by their own
+      // clock: the limit resets 1 s after the refusal, like Bybit's per-second windows.
       const resetAt = Date.now() + 1000;
       res.setHeader('X-Bapi-Limit', '600');
       res.setHeader('X-Bapi-Limit-Status', '0');
