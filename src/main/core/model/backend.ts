@@ -1,0 +1,89 @@
+// The TensorFlow.js backend ladder: the native binding (@tensorflow/tfjs-node, an optional dependency
+// that only exists where libtensorflow could be downloaded) → WebAssembly with SIMD → the pure-JS cpu
+// backend. Whichever loads is reported in the status bar. Every model file uses the `tf` exported here
+// so that all code shares one engine.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type { BackendName } from '../../../shared/domain';
+
+export { tf };
+
+let current: BackendName = 'none';
+let pending: Promise<BackendName> | null = null;
+let pendingPreference: BackendName | undefined;
+
+/** The backend in use, or 'none' before initBackend() has finished. */
+export function currentBackend(): BackendName {
+  return current;
+}
+
+/**
+ * Directory of the wasm binaries. Resolved through the package (not relative to this file) so that it
+ * also works when the main process is bundled by electron-vite and node_modules sits elsewhere.
+ */
+function wasmDirectory(): string {
+  const require = createRequire(import.meta.url);
+  const entry = require.resolve('@tensorflow/tfjs-backend-wasm');
+  return join(dirname(entry), '/');
+}
+
+async function tryNative(): Promise<boolean> {
+  try {
+    // A variable specifier: the package is optional, absent here, and must not be bundled.
+    const name = '@tensorflow/tfjs-node';
+    await import(/* @vite-ignore */ name);
+    return await tf.setBackend('tensorflow');
+  } catch {
+    return false;
+  }
+}
+
+async function tryWasm(): Promise<boolean> {
+  try {
+    setWasmPaths(wasmDirectory());
+    return await tf.setBackend('wasm');
+  } catch {
+    return false;
+  }
+}
+
+async function tryCpu(): Promise<boolean> {
+  try {
+    return await tf.setBackend('cpu');
+  } catch {
+    return false;
+  }
+}
+
+async function climb(preferred?: BackendName): Promise<BackendName> {
+  const ladder: Array<[Exclude<BackendName, 'none'>, () => Promise<boolean>]> = [
+    ['tensorflow', tryNative],
+    ['wasm', tryWasm],
+    ['cpu', tryCpu],
+  ];
+  // A preference starts the ladder lower (tests pin 'cpu' or 'wasm'); failures still fall down it.
+  const start = preferred && preferred !== 'none' ? ladder.findIndex(([name]) => name === preferred) : 0;
+  for (const [name, attempt] of ladder.slice(Math.max(0, start))) {
+    if (await attempt()) {
+      await tf.ready();
+      return name;
+    }
+  }
+  return 'none';
+}
+
+/**
+ * Selects and initialises the best available backend (or `preferred` and below). Idempotent; calling
+ * again with a different preference switches backends (tensors of the old backend become unusable).
+ */
+export async function initBackend(preferred?: BackendName): Promise<BackendName> {
+  if (pending && pendingPreference === preferred) return pending;
+  pendingPreference = preferred;
+  pending = climb(preferred).then((name) => {
+    current = name;
+    return name;
+  });
+  return pending;
+}

@@ -1,0 +1,319 @@
+// The multi-asset cross-attention network (seed chapter, restated in reference/model.md):
+//   patch embedding per asset (+ asset and position embeddings)
+//   → N × [temporal self-attention per asset → cross-asset multi-head attention on pooled tokens
+//          (optionally hierarchical: asset, sector, market) → feed-forward]
+//   → per-asset summary → lagged cross-attention over the newest bars (learned softmax lag weights)
+//   → heads: return (standardised), direction logits (down/flat/up), portfolio weights.
+// Input X [batch, assets, lookback, features]; the decision is at the close of the window's last bar.
+import { CoreError } from '../../../shared/errors';
+import type { ModelConfig } from '../../../shared/contract/model';
+import { tf } from './backend';
+import { attention, dense, dropout, layerNorm, mergeHeads, poolTokens, shiftBack, toHeads } from './layers';
+import { ParamStore } from './params';
+
+export interface ModelShape {
+  symbols: string[];
+  features: number;
+}
+
+export interface ForwardOutput {
+  /** [B, A] predicted horizon return in units of the training target std. */
+  returns: tf.Tensor2D;
+  /** [B, A, 3] logits of down, flat, up. */
+  directionLogits: tf.Tensor3D;
+  /** [B, A] portfolio weights: long-only sum to 1, long-short have gross exposure 1. */
+  weights: tf.Tensor2D;
+  /** Per layer [B, heads, query asset, key asset]. */
+  attention: tf.Tensor4D[];
+  /** [maxLag] softmax lag weights (index i = lag i + 1), or null when the lag module is off. */
+  lagWeights: tf.Tensor1D | null;
+}
+
+interface Hierarchy {
+  /** [groups, assets] row-normalised membership (mean of the members). */
+  sector: tf.Tensor2D;
+  sectorCount: number;
+  market: tf.Tensor2D;
+  marketCount: number;
+}
+
+export function validateConfig(config: ModelConfig, shape: ModelShape): void {
+  if (config.lookback % config.patchLength !== 0) {
+    throw new CoreError(
+      'INVALID_PARAMS',
+      `The lookback (${config.lookback}) must be a multiple of the patch length (${config.patchLength}).`,
+    );
+  }
+  if (config.dModel % config.heads !== 0) {
+    throw new CoreError('INVALID_PARAMS', `dModel (${config.dModel}) must be divisible by heads (${config.heads}).`);
+  }
+  if (config.maxLag > config.lookback) {
+    throw new CoreError('INVALID_PARAMS', `maxLag (${config.maxLag}) cannot exceed the lookback (${config.lookback}).`);
+  }
+  if (shape.features !== config.features.length) {
+    throw new CoreError('INVALID_PARAMS', `The input has ${shape.features} features, the config names ${config.features.length}.`);
+  }
+}
+
+function membership(symbols: string[], groupOf: (symbol: string) => string): { matrix: number[][]; count: number } {
+  const names = [...new Set(symbols.map(groupOf))];
+  const matrix = names.map((name) => {
+    const members = symbols.map((s) => (groupOf(s) === name ? 1 : 0));
+    const n = members.reduce((a: number, b) => a + b, 0);
+    return members.map((m) => m / n);
+  });
+  return { matrix, count: names.length };
+}
+
+export class CrossAssetModel {
+  readonly params: ParamStore;
+  readonly assets: number;
+  readonly tokens: number;
+  private readonly hierarchy: Hierarchy | null = null;
+  private readonly sectorHeads: number;
+  private readonly marketHeads: number;
+
+  constructor(
+    readonly config: ModelConfig,
+    readonly shape: ModelShape,
+    seed: number,
+  ) {
+    validateConfig(config, shape);
+    const { dModel: d, heads, patchLength: p, layers, ffnMultiplier, maxLag } = config;
+    const a = (this.assets = shape.symbols.length);
+    const f = shape.features;
+    const t = (this.tokens = config.lookback / p);
+    const headDim = d / heads;
+    this.sectorHeads = Math.max(1, Math.floor(heads / 2));
+    this.marketHeads = Math.max(1, Math.floor(heads / 4));
+    const ps = (this.params = new ParamStore(seed));
+
+    ps.glorot('embed/w', [p * f, d]);
+    ps.constant('embed/b', [d], 0);
+    ps.normal('embed/position', [t, d], 0.02);
+    if (config.assetEmbedding) ps.normal('embed/asset', [a, d], 0.02);
+
+    if (config.hierarchy) {
+      const sectorOf = (s: string) => config.hierarchy!.sectors[s] ?? s;
+      const marketOf = (s: string) => config.hierarchy!.markets[sectorOf(s)] ?? 'market';
+      const sector = membership(shape.symbols, sectorOf);
+      const market = membership(shape.symbols, marketOf);
+      this.hierarchy = {
+        sector: tf.keep(tf.tensor2d(sector.matrix)),
+        sectorCount: sector.count,
+        market: tf.keep(tf.tensor2d(market.matrix)),
+        marketCount: market.count,
+      };
+    }
+
+    for (let l = 0; l < layers; l++) {
+      if (config.temporalAttention) {
+        projections(ps, `layer${l}/temporal`, d);
+        ps.glorot(`layer${l}/temporal/out`, [d, d]);
+        ps.constant(`layer${l}/temporal/out_b`, [d], 0);
+        ps.constant(`layer${l}/temporal/ln_g`, [d], 1);
+        ps.constant(`layer${l}/temporal/ln_b`, [d], 0);
+      }
+      projections(ps, `layer${l}/cross`, d);
+      let combined = d;
+      if (this.hierarchy) {
+        const ws = this.sectorHeads * headDim;
+        const wm = this.marketHeads * headDim;
+        for (const [level, width] of [['sector', ws], ['market', wm]] as const) {
+          ps.glorot(`layer${l}/${level}/q`, [d, width]);
+          ps.glorot(`layer${l}/${level}/k`, [d, width]);
+          ps.glorot(`layer${l}/${level}/v`, [d, width]);
+        }
+        combined += ws + wm;
+      }
+      ps.glorot(`layer${l}/cross/out`, [combined, d]);
+      ps.constant(`layer${l}/cross/out_b`, [d], 0);
+      ps.constant(`layer${l}/cross/ln_g`, [d], 1);
+      ps.constant(`layer${l}/cross/ln_b`, [d], 0);
+      ps.glorot(`layer${l}/ffn/w1`, [d, ffnMultiplier * d]);
+      ps.constant(`layer${l}/ffn/b1`, [ffnMultiplier * d], 0);
+      ps.glorot(`layer${l}/ffn/w2`, [ffnMultiplier * d, d]);
+      ps.constant(`layer${l}/ffn/b2`, [d], 0);
+      ps.constant(`layer${l}/ffn/ln_g`, [d], 1);
+      ps.constant(`layer${l}/ffn/ln_b`, [d], 0);
+    }
+
+    if (maxLag > 0) {
+      ps.glorot('lag/bar', [f, d]);
+      ps.constant('lag/bar_b', [d], 0);
+      ps.glorot('lag/q', [d, d]);
+      ps.glorot('lag/k', [d, d]);
+      ps.glorot('lag/v', [d, d]);
+      ps.glorot('lag/out', [d, d]);
+      ps.constant('lag/out_b', [d], 0);
+      ps.constant('lag/logits', [maxLag], 0);
+      ps.constant('lag/ln_g', [d], 1);
+      ps.constant('lag/ln_b', [d], 0);
+    }
+
+    ps.glorot('head/return', [d, 1]);
+    ps.constant('head/return_b', [1], 0);
+    ps.glorot('head/direction', [d, 3]);
+    ps.constant('head/direction_b', [3], 0);
+    ps.glorot('head/portfolio', [d, 1]);
+    ps.constant('head/portfolio_b', [1], 0);
+  }
+
+  /** X [B, A, lookback, features] → outputs. Call inside tf.tidy. */
+  forward(x: tf.Tensor4D, training = false, dropoutSeed = 0): ForwardOutput {
+    const { config, params: ps, assets: a, tokens: t } = this;
+    const { dModel: d, heads, patchLength: p } = config;
+    const b = x.shape[0];
+    const f = this.shape.features;
+    let seedCounter = 0;
+    const drop = (v: tf.Tensor) => dropout(v, config.dropout, training, dropoutSeed * 7919 + ++seedCounter);
+
+    // Patch embedding: [T, p·F] rows per asset → d_model; the same as a conv1d with kernel = stride = p.
+    let h = dense(tf.reshape(x, [b * a * t, p * f]), ps.get('embed/w'), ps.get('embed/b'));
+    let h4 = tf.add(tf.reshape(h, [b, a, t, d]), tf.reshape(ps.get('embed/position'), [1, 1, t, d]));
+    if (config.assetEmbedding) h4 = tf.add(h4, tf.reshape(ps.get('embed/asset'), [1, a, 1, d]));
+    h = tf.reshape(h4, [b * a * t, d]);
+
+    const attentionMaps: tf.Tensor4D[] = [];
+    for (let l = 0; l < config.layers; l++) {
+      const name = (s: string) => ps.get(`layer${l}/${s}`);
+      if (config.temporalAttention) {
+        // Each asset's tokens attend to the same asset's tokens.
+        const [q, k, v] = (['q', 'k', 'v'] as const).map((part) =>
+          toHeads(dense(h, name(`temporal/${part}`), name(`temporal/${part}_b`)), b * a, t, heads),
+        );
+        const { out } = attention(q!, k!, v!);
+        const projected = dense(mergeHeads(out, b * a, heads), name('temporal/out'), name('temporal/out_b'));
+        h = layerNorm(tf.add(h, drop(projected)), name('temporal/ln_g'), name('temporal/ln_b')) as tf.Tensor2D;
+      }
+      // Cross-asset attention among pooled asset tokens: each asset's query over every asset's key/value.
+      const pooled = tf.reshape(poolTokens(tf.reshape(h, [b, a, t, d])), [b * a, d]);
+      const [q, k, v] = (['q', 'k', 'v'] as const).map((part) =>
+        toHeads(dense(pooled, name(`cross/${part}`), name(`cross/${part}_b`)), b, a, heads),
+      );
+      const cross = attention(q!, k!, v!);
+      attentionMaps.push(tf.reshape(cross.weights, [b, heads, a, a]));
+      let mixed = mergeHeads(cross.out, b, heads);
+      if (this.hierarchy) mixed = tf.concat([mixed, ...this.groupAttention(pooled as tf.Tensor2D, b, l)], 1);
+      const crossOut = tf.reshape(dense(mixed, name('cross/out'), name('cross/out_b')), [b, a, 1, d]);
+      const broadcast = tf.reshape(tf.add(tf.reshape(h, [b, a, t, d]), drop(crossOut)), [b * a * t, d]);
+      h = layerNorm(broadcast, name('cross/ln_g'), name('cross/ln_b')) as tf.Tensor2D;
+
+      const hidden = tf.relu(dense(h, name('ffn/w1'), name('ffn/b1')));
+      const ffn = dense(hidden, name('ffn/w2'), name('ffn/b2'));
+      h = layerNorm(tf.add(h, drop(ffn)), name('ffn/ln_g'), name('ffn/ln_b')) as tf.Tensor2D;
+    }
+
+    let summary = tf.reshape(poolTokens(tf.reshape(h, [b, a, t, d])), [b * a, d]) as tf.Tensor2D;
+    let lagWeights: tf.Tensor1D | null = null;
+    if (config.maxLag > 0) {
+      const lagged = this.lagAttention(x, summary, drop);
+      lagWeights = lagged.lagWeights;
+      summary = layerNorm(tf.add(summary, lagged.out), ps.get('lag/ln_g'), ps.get('lag/ln_b')) as tf.Tensor2D;
+    }
+
+    const returns = tf.reshape(dense(summary, ps.get('head/return'), ps.get('head/return_b')), [b, a]) as tf.Tensor2D;
+    const directionLogits = tf.reshape(
+      dense(summary, ps.get('head/direction'), ps.get('head/direction_b')),
+      [b, a, 3],
+    ) as tf.Tensor3D;
+    const scores = tf.reshape(dense(summary, ps.get('head/portfolio'), ps.get('head/portfolio_b')), [b, a]) as tf.Tensor2D;
+    const weights = portfolioWeights(scores, config.portfolio);
+    return { returns, directionLogits, weights, attention: attentionMaps, lagWeights };
+  }
+
+  /** Sector- and market-level attention: asset queries over group aggregates; rows [B·A, width]. */
+  private groupAttention(pooled: tf.Tensor2D, b: number, l: number): tf.Tensor2D[] {
+    const { dModel: d, heads } = this.config;
+    const a = this.assets;
+    const headDim = d / heads;
+    const h = this.hierarchy!;
+    const levels: Array<[string, tf.Tensor2D, number, number]> = [
+      ['sector', h.sector, h.sectorCount, this.sectorHeads],
+      ['market', h.market, h.marketCount, this.marketHeads],
+    ];
+    // [B, A, D] → [A, B·D] so that aggregation is one plain 2-D matmul with the membership matrix.
+    const byAsset = tf.reshape(tf.transpose(tf.reshape(pooled, [b, a, d]), [1, 0, 2]), [a, b * d]);
+    return levels.map(([level, matrix, groups, levelHeads]) => {
+      const aggregated = tf.matMul(matrix, byAsset);
+      const groupRows = tf.reshape(tf.transpose(tf.reshape(aggregated, [groups, b, d]), [1, 0, 2]), [b * groups, d]);
+      const weight = (part: string) => this.params.get(`layer${l}/${level}/${part}`);
+      const q = toHeads(dense(pooled, weight('q')), b, a, levelHeads);
+      const k = toHeads(dense(groupRows, weight('k')), b, groups, levelHeads);
+      const v = toHeads(dense(groupRows, weight('v')), b, groups, levelHeads);
+      const { out } = attention(q, k, v);
+      return tf.reshape(mergeHeads(out, b, levelHeads), [b * a, levelHeads * headDim]) as tf.Tensor2D;
+    });
+  }
+
+  /**
+   * Lagged cross-asset attention over the newest `maxLag` bars. For each query position τ and lag l,
+   * keys and values are every asset's bar token at τ - (l - 1) (zero-padded before the window): lag l is
+   * counted to the bar being predicted, so lag 1 is the decision bar itself. Outputs are combined with
+   * softmax(lag logits); the newest position is the one read out.
+   */
+  private lagAttention(
+    x: tf.Tensor4D,
+    summary: tf.Tensor2D,
+    drop: (v: tf.Tensor) => tf.Tensor,
+  ): { out: tf.Tensor2D; lagWeights: tf.Tensor1D; positions: tf.Tensor } {
+    const { config, params: ps, assets: a } = this;
+    const { dModel: d, heads, maxLag } = config;
+    const b = x.shape[0];
+    const f = this.shape.features;
+    const w = maxLag;
+    const headDim = d / heads;
+    const recent = tf.slice(x, [0, 0, config.lookback - w, 0], [b, a, w, f]);
+    let bars = tf.reshape(dense(tf.reshape(recent, [b * a * w, f]), ps.get('lag/bar'), ps.get('lag/bar_b')), [b, a, w, d]);
+    if (config.assetEmbedding) bars = tf.add(bars, tf.reshape(ps.get('embed/asset'), [1, a, 1, d]));
+    const queries = tf.add(bars, tf.reshape(summary, [b, a, 1, d]));
+    // Attention among assets at each (sample, position, head): [B·W·H, A, dh], rank-4 transposes only.
+    const assetHeads = (rows: tf.Tensor) =>
+      tf.reshape(tf.transpose(tf.reshape(rows, [b, a, w * heads, headDim]), [0, 2, 1, 3]), [b * w * heads, a, headDim]);
+    const q = assetHeads(dense(tf.reshape(queries, [b * a * w, d]), ps.get('lag/q')));
+    const lagWeights = tf.softmax(ps.get('lag/logits')) as tf.Tensor1D;
+    // Keys and values have no bias, so projecting first and shifting after equals shifting the bars.
+    const keys = tf.reshape(dense(tf.reshape(bars, [b * a * w, d]), ps.get('lag/k')), [b, a, w, d]);
+    const values = tf.reshape(dense(tf.reshape(bars, [b * a * w, d]), ps.get('lag/v')), [b, a, w, d]);
+    const perLag = Array.from({ length: maxLag }, (_, i) => {
+      // Lag i + 1: keys and values from the bar i steps before the query's bar (zeros before the window).
+      const { out } = attention(q, assetHeads(shiftBack(keys, i, 2)), assetHeads(shiftBack(values, i, 2)));
+      return tf.mul(out, tf.slice(lagWeights, [i], [1]));
+    });
+    const combined = perLag.length === 1 ? perLag[0]! : tf.addN(perLag); // [B·W·H, A, dh]
+    const rows = tf.reshape(
+      tf.transpose(tf.reshape(combined, [b, w * heads, a, headDim]), [0, 2, 1, 3]),
+      [b * a * w, d],
+    );
+    const projected = tf.reshape(dense(rows, ps.get('lag/out'), ps.get('lag/out_b')), [b, a, w, d]);
+    const newest = tf.reshape(tf.slice(projected, [0, 0, w - 1, 0], [b, a, 1, d]), [b * a, d]);
+    return { out: drop(newest) as tf.Tensor2D, lagWeights, positions: projected };
+  }
+
+  /** The lag module's output at every position of its window, [B, A, maxLag, D] (causality tests). */
+  lagPositions(x: tf.Tensor4D, summary: tf.Tensor2D): tf.Tensor {
+    return this.lagAttention(x, summary, (v) => v).positions;
+  }
+
+  dispose(): void {
+    this.params.dispose();
+    if (this.hierarchy) {
+      this.hierarchy.sector.dispose();
+      this.hierarchy.market.dispose();
+    }
+  }
+}
+
+function projections(ps: ParamStore, prefix: string, d: number): void {
+  for (const part of ['q', 'k', 'v']) {
+    ps.glorot(`${prefix}/${part}`, [d, d]);
+    ps.constant(`${prefix}/${part}_b`, [d], 0);
+  }
+}
+
+/** Long-only: softmax over assets (sums to 1). Long-short: tanh scaled to gross exposure 1. */
+export function portfolioWeights(scores: tf.Tensor2D, kind: ModelConfig['portfolio']): tf.Tensor2D {
+  if (kind === 'long-only') return tf.softmax(scores) as tf.Tensor2D;
+  const raw = tf.tanh(scores);
+  return tf.div(raw, tf.add(tf.sum(tf.abs(raw), 1, true), 1e-8)) as tf.Tensor2D;
+}

@@ -1,0 +1,345 @@
+// The training loop: Adam with global-norm gradient clipping, reduce-on-plateau, early stopping on the
+// chronological validation block (best weights kept), progress callbacks, cancellation by AbortSignal.
+// Deterministic from the seed on a given backend (initialisation, shuffling and dropout are seeded).
+// The same function runs in the worker thread and in-process (tests).
+import { CoreError } from '../../../shared/errors';
+import type { ModelConfig, ModelMetrics, ModelProgress } from '../../../shared/contract/model';
+import { DIRECTION_DOWN, DIRECTION_UP, gatherWindows, targetsFor } from '../features/windows';
+import { tf } from './backend';
+import type { Dataset } from './dataset';
+import { computeLosses, netPortfolioReturns, sharpeRatio } from './losses';
+import { CrossAssetModel } from './model';
+import { FlatAdam } from './optimizer';
+import { seededRandom } from './params';
+
+export type TrainProgress = Omit<ModelProgress, 'jobId'>;
+
+export interface TrainOptions {
+  config: ModelConfig;
+  seed: number;
+  /** Injected clock (ms) for throughput and ETA only; never affects the result. */
+  now: () => number;
+  signal?: AbortSignal;
+  onProgress?: (progress: TrainProgress) => void;
+  /** Minimum ms between step progress reports (epoch ends always report). */
+  progressEveryMs?: number;
+  /** Lets cancellation and messages through between steps; the default yields one macrotask. */
+  yieldToEventLoop?: () => Promise<void>;
+}
+
+export interface TrainResult {
+  model: CrossAssetModel;
+  metrics: ModelMetrics;
+}
+
+interface Batch {
+  x: tf.Tensor4D;
+  returns: tf.Tensor2D;
+  direction: tf.Tensor3D;
+  continues: tf.Tensor1D;
+}
+
+/** Builds a batch's tensors from decision bars (chunks of consecutive bars keep turnover meaningful). */
+export function makeBatch(data: Dataset, bars: readonly number[], buffer?: Float32Array): Batch {
+  const x = gatherWindows(data.source, bars, buffer);
+  const targets = targetsFor(data.source, bars);
+  const a = data.source.symbols.length;
+  const continues = new Float32Array(bars.length);
+  for (let i = 1; i < bars.length; i++) continues[i] = bars[i] === bars[i - 1]! + 1 ? 1 : 0;
+  return {
+    x: tf.tensor4d(x.data, x.shape),
+    returns: tf.tensor2d(targets.returns, [bars.length, a]),
+    direction: tf.tidy(() =>
+      tf.reshape(tf.oneHot(tf.tensor1d(targets.direction, 'int32'), 3), [bars.length, a, 3]).toFloat(),
+    ) as tf.Tensor3D,
+    continues: tf.tensor1d(continues),
+  };
+}
+
+function disposeBatch(batch: Batch): void {
+  tf.dispose([batch.x, batch.returns, batch.direction, batch.continues]);
+}
+
+/** One epoch's batches: shuffled chunks of `chunkLength` consecutive training bars. */
+export function epochBatches(bars: readonly number[], config: ModelConfig, random: () => number): number[][] {
+  const { batchSize, chunkLength, maxStepsPerEpoch } = config.training;
+  const chunk = Math.max(1, Math.min(chunkLength, batchSize));
+  const starts: number[] = [];
+  for (let i = 0; i + chunk <= bars.length; i += chunk) starts.push(i);
+  for (let i = starts.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [starts[i], starts[j]] = [starts[j]!, starts[i]!];
+  }
+  const chunksPerBatch = Math.max(1, Math.floor(batchSize / chunk));
+  const batches: number[][] = [];
+  for (let i = 0; i + chunksPerBatch <= starts.length; i += chunksPerBatch) {
+    const batch: number[] = [];
+    for (const start of starts.slice(i, i + chunksPerBatch)) batch.push(...bars.slice(start, start + chunk));
+    batches.push(batch);
+  }
+  if (batches.length === 0 && bars.length > 0) batches.push([...bars]);
+  return maxStepsPerEpoch > 0 ? batches.slice(0, maxStepsPerEpoch) : batches;
+}
+
+export interface StepLosses {
+  total: number;
+  mse: number;
+  crossEntropy: number;
+  sharpe: number;
+}
+
+/**
+ * One optimisation step. Gradients go to Adam in the model's fixed parameter order, so its moments stay
+ * paired with the right variables.
+ */
+export function trainStep(
+  model: CrossAssetModel,
+  optimizer: FlatAdam,
+  batch: Batch,
+  returnScale: tf.Tensor1D,
+  stepSeed: number,
+): StepLosses {
+  const variables = model.params.list();
+  const parts = tf.tidy(() => {
+    let kept: tf.Tensor[] = [];
+    const { value, grads } = tf.variableGrads(() => {
+      const out = model.forward(batch.x, true, stepSeed);
+      const losses = computeLosses(out, { ...batch, returnScale }, model.config.loss);
+      kept = [tf.keep(losses.mse), tf.keep(losses.crossEntropy), tf.keep(losses.sharpe)];
+      return losses.total;
+    }, variables);
+    optimizer.apply(variables.map((v) => grads[v.name]));
+    const stacked = tf.stack([value, ...kept]);
+    tf.dispose(kept);
+    return stacked;
+  });
+  const [total, mse, crossEntropy, sharpe] = Array.from(parts.dataSync());
+  parts.dispose();
+  return { total: total!, mse: mse!, crossEntropy: crossEntropy!, sharpe: sharpe! };
+}
+
+export interface Evaluation {
+  loss: number;
+  mse: number;
+  crossEntropy: number;
+  sharpe: number;
+  directionAccuracy: number;
+  directionAccuracyAll: number;
+  /** [query][key], mean over layers, heads and samples. */
+  meanAttention: number[][];
+  lagWeights: number[];
+  samples: number;
+}
+
+/** Loss and accuracy on chronological bars (no dropout); turnover follows the bars' order. */
+export function evaluate(model: CrossAssetModel, data: Dataset, bars: readonly number[], batchSize = 256): Evaluation {
+  const a = model.assets;
+  const scale = tf.tensor1d(data.stats.targetStd);
+  let lossSum = 0;
+  let mseSum = 0;
+  let ceSum = 0;
+  let hits = 0;
+  let decided = 0;
+  let hitsAll = 0;
+  const attentionSum = new Float64Array(a * a);
+  const weightRows: Float32Array[] = [];
+  const returnRows: Float32Array[] = [];
+  let lagWeights: number[] = [];
+  for (let i = 0; i < bars.length; i += batchSize) {
+    const slice = bars.slice(i, i + batchSize);
+    const batch = makeBatch(data, slice);
+    const result = tf.tidy(() => {
+      const out = model.forward(batch.x, false);
+      const losses = computeLosses(out, { ...batch, returnScale: scale }, model.config.loss);
+      const attention = tf.mean(tf.stack(out.attention.map((m) => tf.sum(tf.mean(m, 1), 0))), 0);
+      return {
+        values: tf.stack([losses.total, losses.mse, losses.crossEntropy]),
+        attention,
+        predicted: tf.argMax(out.directionLogits, -1),
+        upVsDown: tf.sub(
+          tf.slice(out.directionLogits, [0, 0, DIRECTION_UP], [-1, -1, 1]),
+          tf.slice(out.directionLogits, [0, 0, DIRECTION_DOWN], [-1, -1, 1]),
+        ),
+        weights: out.weights,
+        lag: out.lagWeights ?? tf.zeros([0]),
+      };
+    });
+    const [loss, mse, ce] = Array.from(result.values.dataSync());
+    const n = slice.length;
+    lossSum += loss! * n;
+    mseSum += mse! * n;
+    ceSum += ce! * n;
+    const attention = result.attention.dataSync();
+    for (let j = 0; j < a * a; j++) attentionSum[j]! += attention[j]!;
+    const predicted = result.predicted.dataSync();
+    const upVsDown = result.upVsDown.dataSync();
+    const truth = batch.direction.argMax(-1);
+    const truthValues = truth.dataSync();
+    truth.dispose();
+    for (let j = 0; j < n * a; j++) {
+      if (predicted[j] === truthValues[j]) hitsAll++;
+      if (truthValues[j] === DIRECTION_UP || truthValues[j] === DIRECTION_DOWN) {
+        decided++;
+        if ((upVsDown[j]! > 0) === (truthValues[j] === DIRECTION_UP)) hits++;
+      }
+    }
+    weightRows.push(result.weights.dataSync() as Float32Array);
+    returnRows.push(batch.returns.dataSync() as Float32Array);
+    lagWeights = Array.from(result.lag.dataSync());
+    tf.dispose(Object.values(result));
+    disposeBatch(batch);
+  }
+  scale.dispose();
+  // Sharpe over the whole chronological block, not per batch.
+  const sharpe = tf.tidy(() => {
+    const weights = tf.tensor2d(concat(weightRows), [bars.length, a]);
+    const returns = tf.tensor2d(concat(returnRows), [bars.length, a]);
+    const continues = tf.tensor1d(bars.map((t, i) => (i > 0 && t === bars[i - 1]! + 1 ? 1 : 0)));
+    return sharpeRatio(netPortfolioReturns(weights, returns, continues, model.config.loss.turnoverCost)).dataSync()[0]!;
+  });
+  const count = Math.max(1, bars.length);
+  const meanAttention = Array.from({ length: a }, (_, q) =>
+    Array.from({ length: a }, (_, k) => attentionSum[q * a + k]! / count),
+  );
+  return {
+    loss: lossSum / count,
+    mse: mseSum / count,
+    crossEntropy: ceSum / count,
+    sharpe,
+    directionAccuracy: decided > 0 ? hits / decided : 0,
+    directionAccuracyAll: hitsAll / Math.max(1, count * a),
+    meanAttention,
+    lagWeights,
+    samples: bars.length,
+  };
+}
+
+function concat(rows: Float32Array[]): Float32Array {
+  const out = new Float32Array(rows.reduce((s, r) => s + r.length, 0));
+  let offset = 0;
+  for (const r of rows) {
+    out.set(r, offset);
+    offset += r.length;
+  }
+  return out;
+}
+
+const defaultYield = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export async function trainModel(data: Dataset, options: TrainOptions): Promise<TrainResult> {
+  const { config, seed, now, signal, onProgress } = options;
+  const t = config.training;
+  const yieldNow = options.yieldToEventLoop ?? defaultYield;
+  const progressEvery = options.progressEveryMs ?? 250;
+  const model = new CrossAssetModel(config, { symbols: data.source.symbols, features: config.features.length }, seed);
+  const optimizer = new FlatAdam(model.params.list(), { learningRate: t.learningRate, clipNorm: t.clipNorm });
+  const returnScale = tf.tensor1d(data.stats.targetStd);
+  const random = seededRandom(seed * 2654435761);
+  const buffer = new Float32Array(t.batchSize * model.assets * config.lookback * config.features.length);
+  const started = now();
+  let trainedSamples = 0;
+  let trainingMs = 0;
+  let best = { loss: Number.POSITIVE_INFINITY, epoch: -1, weights: null as Float32Array | null, trainLoss: 0 };
+  let sincePlateau = 0;
+  let sinceBest = 0;
+  let learningRate = t.learningRate;
+  let step = 0;
+  let epochsRun = 0;
+  let lastReport = Number.NEGATIVE_INFINITY;
+  try {
+    for (let epoch = 0; epoch < t.epochs; epoch++) {
+      const batches = epochBatches(data.trainBars, config, random);
+      let epochLoss = 0;
+      let last: StepLosses = { total: 0, mse: 0, crossEntropy: 0, sharpe: 0 };
+      for (let i = 0; i < batches.length; i++) {
+        if (signal?.aborted) throw new CoreError('CANCELLED', 'Training was cancelled.');
+        const stepStart = now();
+        const batch = makeBatch(data, batches[i]!, buffer);
+        last = trainStep(model, optimizer, batch, returnScale, seed * 1_000_003 + ++step);
+        disposeBatch(batch);
+        if (!Number.isFinite(last.total)) {
+          throw new CoreError('INTERNAL', `Training diverged at epoch ${epoch + 1} (loss is not finite); lower the learning rate.`);
+        }
+        epochLoss += last.total;
+        trainedSamples += batches[i]!.length;
+        trainingMs += now() - stepStart;
+        const time = now();
+        if (onProgress && time - lastReport >= progressEvery) {
+          lastReport = time;
+          onProgress(progressOf(epoch, t.epochs, i + 1, batches.length, epochLoss / (i + 1), null, last, learningRate, trainedSamples, trainingMs, step, batches.length * (t.epochs - epoch) - (i + 1)));
+        }
+        await yieldNow();
+      }
+      epochsRun = epoch + 1;
+      const validation = evaluate(model, data, data.validationBars);
+      const trainLoss = epochLoss / Math.max(1, batches.length);
+      onProgress?.(progressOf(epoch, t.epochs, batches.length, batches.length, trainLoss, validation.loss, last, learningRate, trainedSamples, trainingMs, step, batches.length * (t.epochs - epoch - 1)));
+      if (validation.loss < best.loss - 1e-6) {
+        best = { loss: validation.loss, epoch, weights: model.params.exportWeights(), trainLoss };
+        sinceBest = 0;
+        sincePlateau = 0;
+      } else {
+        sinceBest++;
+        sincePlateau++;
+        if (sincePlateau >= t.plateauPatience) {
+          learningRate *= t.plateauFactor;
+          optimizer.learningRate = learningRate;
+          sincePlateau = 0;
+        }
+        if (sinceBest >= t.earlyStopPatience) break;
+      }
+    }
+    if (best.weights) model.params.importWeights(best.weights);
+    const final = evaluate(model, data, data.validationBars);
+    const metrics: ModelMetrics = {
+      epochs: epochsRun,
+      bestEpoch: best.epoch + 1,
+      trainLoss: best.trainLoss,
+      validationLoss: final.loss,
+      directionAccuracy: final.directionAccuracy,
+      directionAccuracyAll: final.directionAccuracyAll,
+      validationSamples: final.samples,
+      meanAttention: final.meanAttention,
+      lagWeights: final.lagWeights,
+      validationSharpe: final.sharpe,
+      samplesPerSecond: trainingMs > 0 ? (trainedSamples * 1000) / trainingMs : 0,
+      durationMs: now() - started,
+    };
+    return { model, metrics };
+  } catch (err) {
+    model.dispose();
+    throw err;
+  } finally {
+    optimizer.dispose();
+    returnScale.dispose();
+  }
+}
+
+function progressOf(
+  epoch: number,
+  epochs: number,
+  step: number,
+  steps: number,
+  trainLoss: number,
+  validationLoss: number | null,
+  last: StepLosses,
+  learningRate: number,
+  samples: number,
+  ms: number,
+  stepsDone: number,
+  stepsLeft: number,
+): TrainProgress {
+  return {
+    epoch: epoch + 1,
+    epochs,
+    step,
+    steps,
+    trainLoss,
+    validationLoss,
+    losses: { mse: last.mse, crossEntropy: last.crossEntropy, sharpe: last.sharpe },
+    learningRate,
+    samplesPerSecond: ms > 0 ? (samples * 1000) / ms : 0,
+    // Early stopping can end sooner; the estimate assumes every epoch runs.
+    etaMs: stepsDone > 0 ? (ms / stepsDone) * Math.max(0, stepsLeft) : null,
+  };
+}

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, tf } from '../../../src/main/core/model/backend';
+import { matMul2d, shiftBack } from '../../../src/main/core/model/layers';
+import { CrossAssetModel } from '../../../src/main/core/model/model';
+import { randomInput, smallConfig, SYMBOLS } from './helpers';
+
+beforeAll(async () => {
+  expect(await initBackend('wasm')).toBe('wasm');
+});
+
+describe('model layers on wasm', () => {
+  const models: CrossAssetModel[] = [];
+  afterAll(() => models.forEach((m) => m.dispose()));
+  const make = (overrides = {}) => {
+    const model = new CrossAssetModel(smallConfig(overrides), { symbols: SYMBOLS, features: 8 }, 3);
+    models.push(model);
+    return model;
+  };
+
+  it('produces every head with the documented shapes', () => {
+    const model = make();
+    tf.tidy(() => {
+      const out = model.forward(randomInput(6, model.config), false);
+      expect(out.returns.shape).toEqual([6, 5]);
+      expect(out.directionLogits.shape).toEqual([6, 5, 3]);
+      expect(out.weights.shape).toEqual([6, 5]);
+      expect(out.attention).toHaveLength(2);
+      for (const map of out.attention) expect(map.shape).toEqual([6, 2, 5, 5]);
+      expect(out.lagWeights!.shape).toEqual([3]);
+    });
+  });
+
+  it('runs per-bar tokens, no asset embedding, no temporal attention and the hierarchy', () => {
+    const variants = [
+      { patchLength: 1, layers: 1 },
+      { assetEmbedding: false, temporalAttention: false, maxLag: 0 },
+      {
+        hierarchy: {
+          sectors: { BTCUSDT: 'majors', ETHUSDT: 'majors', SOLUSDT: 'l1', AVAXUSDT: 'l1', DOTUSDT: 'l0' },
+          markets: { majors: 'crypto', l1: 'crypto', l0: 'other' },
+        },
+      },
+    ];
+    for (const v of variants) {
+      const model = make(v);
+      tf.tidy(() => {
+        const out = model.forward(randomInput(2, model.config), false);
+        expect(out.weights.shape).toEqual([2, 5]);
+        expect(Array.from(out.returns.dataSync()).every(Number.isFinite)).toBe(true);
+      });
+    }
+  });
+
+  it('cross-asset attention rows and the lag weights each sum to 1', () => {
+    const model = make();
+    tf.tidy(() => {
+      const out = model.forward(randomInput(4, model.config, 9), false);
+      for (const map of out.attention) {
+        const sums = tf.sum(map, -1).dataSync();
+        for (const s of sums) expect(s).toBeCloseTo(1, 5);
+      }
+      expect(tf.sum(out.lagWeights!).dataSync()[0]).toBeCloseTo(1, 6);
+    });
+  });
+
+  it('long-only weights are non-negative and sum to 1; long-short have gross exposure 1', () => {
+    const longOnly = make({ portfolio: 'long-only' });
+    const longShort = make({ portfolio: 'long-short' });
+    tf.tidy(() => {
+      const w = longOnly.forward(randomInput(8, longOnly.config, 4), false).weights.arraySync();
+      for (const row of w) {
+        expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+        for (const x of row) expect(x).toBeGreaterThanOrEqual(0);
+      }
+      const ls = longShort.forward(randomInput(8, longShort.config, 5), false).weights.arraySync();
+      let sawShort = false;
+      for (const row of ls) {
+        expect(row.reduce((a, b) => a + Math.abs(b), 0)).toBeCloseTo(1, 4);
+        sawShort ||= row.some((x) => x < 0);
+      }
+      expect(sawShort).toBe(true);
+    });
+  });
+
+  it('shiftBack moves values back in time and pads the start with zeros', () => {
+    tf.tidy(() => {
+      const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 4, 1]);
+      expect(Array.from(shiftBack(x, 1, 2).dataSync())).toEqual([0, 1, 2, 3, 0, 5, 6, 7]);
+      expect(Array.from(shiftBack(x, 3, 2).dataSync())).toEqual([0, 0, 0, 1, 0, 0, 0, 5]);
+      expect(Array.from(shiftBack(x, 4, 2).dataSync())).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    });
+  });
+
+  it('the lag attention never lets a key see the future: position τ ignores every bar after τ', () => {
+    const model = make({ maxLag: 4 });
+    tf.tidy(() => {
+      const x = randomInput(2, model.config, 11);
+      const summary = tf.randomNormal([2 * 5, 16], 0, 1, 'float32', 2) as tf.Tensor2D;
+      const base = model.lagPositions(x, summary).arraySync() as number[][][][];
+      const lookback = model.config.lookback;
+      // Change every feature of every asset in the newest bar (window position 3 of 4).
+      const bump = tf.concat([tf.zeros([2, 5, lookback - 1, 8]), tf.fill([2, 5, 1, 8], 5)], 2);
+      const changed = model.lagPositions(tf.add(x, bump) as tf.Tensor4D, summary).arraySync() as number[][][][];
+      for (let b = 0; b < 2; b++)
+        for (let a = 0; a < 5; a++) {
+          for (let p = 0; p < 3; p++) expect(changed[b]![a]![p]).toEqual(base[b]![a]![p]);
+          expect(changed[b]![a]![3]).not.toEqual(base[b]![a]![3]);
+        }
+    });
+  });
+
+  it('the transpose-free dense gradient equals the default matMul gradient', () => {
+    tf.tidy(() => {
+      const x = tf.randomNormal([37, 12], 0, 1, 'float32', 1) as tf.Tensor2D;
+      const w = tf.randomNormal([12, 7], 0, 1, 'float32', 2) as tf.Tensor2D;
+      const f = (fn: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor) => tf.grads((a, b) => tf.sum(tf.sin(fn(a as tf.Tensor2D, b as tf.Tensor2D))));
+      const [dxFast, dwFast] = f(matMul2d)([x, w]);
+      const [dx, dw] = f((a, b) => tf.matMul(a, b))([x, w]);
+      expect(tf.max(tf.abs(tf.sub(dxFast!, dx!))).dataSync()[0]).toBeLessThan(1e-5);
+      expect(tf.max(tf.abs(tf.sub(dwFast!, dw!))).dataSync()[0]).toBeLessThan(1e-5);
+    });
+  });
+});
