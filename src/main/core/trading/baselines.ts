@@ -14,27 +14,30 @@ export function equalWeightRebalanced(): Strategy {
   };
 }
 
-/** 1/N in every asset once, then held: the first decision only. */
+/** True when the book holds any position. Buy-and-hold strategies read the book, not a flag of their
+ * own, so that a restarted paper trader (a fresh strategy object) decides exactly as before. */
+function holdsAnything(ctx: StrategyContext): boolean {
+  for (const q of ctx.portfolio.quantities) if (q !== 0) return true;
+  return false;
+}
+
+/** 1/N in every asset while flat (the first decision), then held. */
 export function equalWeightBuyAndHold(): Strategy {
-  let bought = false;
   return {
     name: 'equal-weight-buy-and-hold',
     decide(ctx) {
-      if (bought) return null;
-      bought = true;
+      if (holdsAnything(ctx)) return null;
       return new Float64Array(ctx.symbols.length).fill(1 / ctx.symbols.length);
     },
   };
 }
 
-/** Everything in one asset (BTCUSDT by default, else the first symbol), bought once and held. */
+/** Everything in one asset (BTCUSDT by default, else the first symbol), bought while flat and held. */
 export function singleAsset(symbol = 'BTCUSDT'): Strategy {
-  let bought = false;
   return {
     name: symbol === 'BTCUSDT' ? 'btc-only' : `${symbol.toLowerCase()}-only`,
     decide(ctx) {
-      if (bought) return null;
-      bought = true;
+      if (holdsAnything(ctx)) return null;
       const weights = new Float64Array(ctx.symbols.length);
       const i = ctx.symbols.indexOf(symbol);
       weights[i >= 0 ? i : 0] = 1;

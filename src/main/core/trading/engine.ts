@@ -245,7 +245,8 @@ export class TradingEngine {
       return result;
     }
     if (!isRebalanceBar(decisionIndex, this.risk)) return result;
-    if (this.barIndex + 1 < (this.strategy.warmupBars ?? 0)) return result;
+    // History length, not bars stepped: a restarted engine warms its history without stepping.
+    if (this.history[0]!.length < (this.strategy.warmupBars ?? 0)) return result;
     result.decided = true;
     const raw = this.strategy.decide(this.context);
     if (raw === null) return result;
