@@ -141,6 +141,30 @@ describe('market handlers', () => {
     expect(((await call('market.stream.stop', {})) as EventPayload<'market.status'>).connection).toBe('idle');
   });
 
+  it('keeps one stream when starts race, and restarts when the symbols change', async () => {
+    simulator = await startSimulator({ port: 0, seed: 2, interval: '1', symbols: ['BTCUSDT', 'ETHUSDT'], historyBars: 20, startTime: SIM_START, barMs: 100, restRateLimit: null });
+    const { call, events } = setup({ feed: 'sim-test', symbols: ['BTCUSDT'], interval: '1', restUrl: simulator.restUrl, wsUrl: simulator.wsUrl });
+    let candleEvents = 0;
+    events.on('market.candle', () => candleEvents++);
+    await Promise.all([call('market.stream.start', {}), call('market.stream.start', {}), call('market.stream.start', { symbols: ['ETHUSDT'] })]);
+    let status = (await call('market.status', {})) as EventPayload<'market.status'>;
+    await until(() => {
+      void (call('market.status', {}) as Promise<EventPayload<'market.status'>>).then((s) => (status = s));
+      return status.connection === 'live';
+    });
+    expect(status.symbols).toEqual(['ETHUSDT']);
+    // At most one socket per distinct start, and nothing left behind reconnecting.
+    const connections = simulator.stats().wsConnections;
+    expect(connections).toBeLessThanOrEqual(2);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(simulator.stats().wsConnections).toBe(connections);
+    await call('market.stream.stop', {});
+    // Nothing keeps streaming after the stop (no ingest was left behind by the race).
+    const after = candleEvents;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(candleEvents).toBe(after);
+  });
+
   it('asks for URLs for a custom feed without them', async () => {
     const { call } = setup();
     const err = (await call('market.stream.start', { feed: 'myfeed' }).catch((e: unknown) => e)) as CoreError;

@@ -40,8 +40,17 @@ export class MarketService {
   private config: StreamConfig | null = null;
   private ingestStatus: IngestStatus | null = null;
   private lastEmitted = '';
+  /** Start, stop and close run one at a time, so two quick starts never leave two ingests running. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
 
   constructor(private readonly deps: MarketDeps) {}
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
 
   status(): MarketStatus {
     const settings = this.deps.settings();
@@ -61,7 +70,12 @@ export class MarketService {
     };
   }
 
-  async startStream(params: HandlerParams<'market.stream.start'>): Promise<MarketStatus> {
+  startStream(params: HandlerParams<'market.stream.start'>): Promise<MarketStatus> {
+    return this.serial(() => this.startNow(params));
+  }
+
+  private async startNow(params: HandlerParams<'market.stream.start'>): Promise<MarketStatus> {
+    if (this.closed) throw new CoreError('CONFLICT', 'The core is shutting down; the stream cannot start.');
     const settings = this.deps.settings();
     const feed = params.feed ?? settings.feed;
     const endpoints = resolveFeed(feed, params, feed === settings.feed ? settings : {});
@@ -105,10 +119,12 @@ export class MarketService {
     return this.status();
   }
 
-  async stopStream(): Promise<MarketStatus> {
-    await this.stopIngest();
-    this.emitStatusIfChanged();
-    return this.status();
+  stopStream(): Promise<MarketStatus> {
+    return this.serial(async () => {
+      await this.stopIngest();
+      this.emitStatusIfChanged();
+      return this.status();
+    });
   }
 
   async backfill(
@@ -156,8 +172,9 @@ export class MarketService {
     return importCsv(this.deps.candles, { feed, symbol, interval }, text);
   }
 
-  async close(): Promise<void> {
-    await this.stopIngest();
+  close(): Promise<void> {
+    this.closed = true;
+    return this.serial(() => this.stopIngest());
   }
 
   private rest(baseUrl: string): BybitRest {
