@@ -1,0 +1,66 @@
+// Training runs in a worker thread: the main event loop stays responsive, progress arrives, the result
+// is the same as the in-process path's on the same backend, and cancellation stops it.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { alignCandles } from '../../../src/main/core/features/align';
+import { DEFAULT_MARKET_SPEC, generateMarket } from '../../../src/main/core/market/simulator/synthetic';
+import { initBackend } from '../../../src/main/core/model/backend';
+import { runTraining, type TrainingInput } from '../../../src/main/core/model/training-job';
+import { trainInWorker } from '../../../src/main/core/model/worker-client';
+import { ModelConfigSchema } from '../../../src/shared/contract/model';
+import type { ModelProgress } from '../../../src/shared/contract/model';
+
+function input(epochs: number, bars = 1200): TrainingInput {
+  const data = generateMarket(DEFAULT_MARKET_SPEC, { seed: 2, interval: '60', startTime: Date.UTC(2025, 0, 1), bars });
+  const aligned = alignCandles(
+    DEFAULT_MARKET_SPEC.symbols.map((symbol) => ({ symbol, candles: data[symbol]! })),
+    '60',
+  );
+  const config = ModelConfigSchema.parse({
+    lookback: 24,
+    patchLength: 4,
+    dModel: 16,
+    heads: 2,
+    layers: 1,
+    maxLag: 2,
+    training: { epochs, batchSize: 16 },
+  });
+  return { aligned, config, seed: 5 };
+}
+
+beforeAll(async () => {
+  expect(await initBackend('wasm')).toBe('wasm');
+});
+
+describe('training in a worker thread', () => {
+  it('keeps the main event loop responsive and equals the in-process result', async () => {
+    const job = input(3);
+    const progress: Array<Omit<ModelProgress, 'jobId'>> = [];
+    const histogram = monitorEventLoopDelay({ resolution: 10 });
+    histogram.enable();
+    const outcome = await trainInWorker(job, { backend: 'wasm', onProgress: (p) => progress.push(p) });
+    histogram.disable();
+    const p99Ms = histogram.percentile(99) / 1e6;
+    expect(p99Ms, `event-loop delay p99 ${p99Ms.toFixed(1)} ms`).toBeLessThan(50);
+    expect(outcome.backend).toBe('wasm');
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.at(-1)!.epoch).toBeGreaterThanOrEqual(1);
+    expect(progress.some((p) => p.validationLoss !== null && p.samplesPerSecond > 0)).toBe(true);
+
+    let tick = 0;
+    const inProcess = await runTraining(job, { now: () => (tick += 1) });
+    expect(Array.from(outcome.weights)).toEqual(Array.from(inProcess.weights));
+    expect(outcome.metrics.directionAccuracy).toBe(inProcess.metrics.directionAccuracy);
+    expect(outcome.stats).toEqual(inProcess.stats);
+  });
+
+  it('is cancelled through the AbortSignal', async () => {
+    const controller = new AbortController();
+    const run = trainInWorker(input(200), {
+      backend: 'wasm',
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
+    await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+});
