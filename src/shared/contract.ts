@@ -4,16 +4,19 @@
 import type { z } from 'zod';
 import { backtestCalls } from './contract/backtest';
 import { marketCalls, marketEvents } from './contract/market';
+import { modelCalls, modelEvents } from './contract/model';
 import { settingsCalls } from './contract/settings';
 
 export const calls = {
   ...marketCalls,
+  ...modelCalls,
   ...settingsCalls,
   ...backtestCalls,
 } as const;
 
 export const events = {
   ...marketEvents,
+  ...modelEvents,
 } as const;
 
 export type CallName = keyof typeof calls;
