@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { backtestCalls } from './contract/backtest';
 import { marketCalls, marketEvents } from './contract/market';
 import { modelCalls, modelEvents } from './contract/model';
+import { paperCalls, paperEvents } from './contract/paper';
 import { settingsCalls } from './contract/settings';
 
 export const calls = {
@@ -12,11 +13,13 @@ export const calls = {
   ...modelCalls,
   ...settingsCalls,
   ...backtestCalls,
+  ...paperCalls,
 } as const;
 
 export const events = {
   ...marketEvents,
   ...modelEvents,
+  ...paperEvents,
 } as const;
 
 export type CallName = keyof typeof calls;

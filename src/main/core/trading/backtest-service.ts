@@ -16,14 +16,14 @@ import type { JobRegistry } from '../jobs';
 import type { BacktestListing, BacktestsRepo, StoredBacktest } from '../store/backtests.repo';
 import type { CandlesRepo } from '../store/candles.repo';
 import { DEFAULT_BACKTEST_SETTINGS, runBacktest, type BacktestSettings, type FitFunction, type StrategyUnderTest } from './backtest';
-import { allBaselines, crossSectionalMomentum, equalWeightBuyAndHold, equalWeightRebalanced, singleAsset } from './baselines';
+import { allBaselines } from './baselines';
 import { DEFAULT_COSTS } from './broker';
 import { backtestCsv, type CsvTable } from './backtest-csv';
 import { instrumentSpecFor } from './instruments';
 import { linearLeadLagFit } from './linear-lead-lag';
 import { alignMarketData } from './market-data';
 import { DEFAULT_RISK } from './risk';
-import type { Strategy } from './types';
+import { baselineStrategy } from './strategies';
 
 type RunParams = HandlerParams<'backtest.run'>;
 
@@ -65,19 +65,6 @@ export function resolveSettings(params: RunParams, strategy: BacktestStrategyNam
       expanding: params.expanding ?? false,
     },
   };
-}
-
-function baselineNamed(name: string, symbols: string[]): Strategy {
-  switch (name) {
-    case 'equal-weight-rebalanced':
-      return equalWeightRebalanced();
-    case 'equal-weight-buy-and-hold':
-      return equalWeightBuyAndHold();
-    case 'btc-only':
-      return singleAsset(symbols.includes('BTCUSDT') ? 'BTCUSDT' : symbols[0]);
-    default:
-      return crossSectionalMomentum();
-  }
 }
 
 export class BacktestService {
@@ -213,7 +200,7 @@ export class BacktestService {
     }
     if (name === 'linear-lead-lag') return { name, fit: linearLeadLagFit() };
     // A baseline as the strategy under test: nothing to fit, one instance for the whole run.
-    const strategy = baselineNamed(name, symbols);
+    const strategy = baselineStrategy(name, symbols)!;
     return { name, fit: () => ({ strategy, modelId: null }) };
   }
 }

@@ -189,6 +189,22 @@ export class TradingEngine {
     return this.strategy.name;
   }
 
+  /** The account marked at the close of the last stepped bar (the object is reused). */
+  get currentState(): Readonly<EngineState> {
+    return this.state;
+  }
+
+  /** Open time of the last bar given (stepped or warmed), or -Infinity. */
+  get lastBarTime(): number {
+    return this.lastTime;
+  }
+
+  /** Close of the newest bar in the history of symbol i (NaN when empty). */
+  lastClose(i: number): number {
+    const h = this.history[i];
+    return h && h.length > 0 ? h.close[h.length - 1]! : NaN;
+  }
+
   /** Orders waiting for the next bar's open. */
   get pendingOrders(): readonly Order[] {
     return this.pending;

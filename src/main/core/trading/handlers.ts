@@ -1,6 +1,10 @@
 // The trading domain's handlers for the core's dispatch (see src/shared/contract/backtest.ts).
+import type { Settings } from '../../../shared/contract';
+import type { PaperAccount } from '../../../shared/contract/paper';
 import type { Handlers } from '../../../shared/rpc';
 import { BacktestService, type BacktestDeps } from './backtest-service';
+import type { EngineSnapshot } from './engine';
+import { PaperTrader, type PaperDeps } from './paper';
 
 export type BacktestHandlerName = 'backtest.run' | 'backtest.list' | 'backtest.get' | 'backtest.delete' | 'backtest.exportCsv';
 
@@ -20,5 +24,113 @@ export function createBacktestHandlers(deps: BacktestDeps): {
       'backtest.delete': (params) => ({ deleted: service.delete(params.id) }),
       'backtest.exportCsv': (params) => service.exportCsv(params.id, params.table),
     },
+  };
+}
+
+export type PaperHandlerName = 'paper.start' | 'paper.stop' | 'paper.account' | 'paper.fills' | 'paper.equity';
+
+export interface PaperHandlerDeps extends PaperDeps {
+  /** The app's settings: default feed, symbols and interval of a new account. */
+  settings: () => Pick<Settings, 'feed' | 'symbols' | 'interval'>;
+}
+
+const DEFAULT_ACCOUNT = 'default';
+
+/** One paper trader per core; its account persists across restarts. */
+export function createPaperHandlers(deps: PaperHandlerDeps): {
+  handlers: Pick<Handlers, PaperHandlerName>;
+  trader: PaperTrader;
+  close(): Promise<void>;
+} {
+  const trader = new PaperTrader(deps);
+  const accountOf = (id: string | undefined) => id ?? trader.accountId ?? DEFAULT_ACCOUNT;
+  /** The live account when it is the one asked for, else the stored one (not running). */
+  const view = (id: string | undefined): PaperAccount | null => {
+    const wanted = accountOf(id);
+    if (trader.accountId === wanted) return trader.accountView();
+    return deps.paper.get(wanted) ? storedAccountView(deps, wanted) : null;
+  };
+  return {
+    trader,
+    handlers: {
+      'paper.start': async (params) => {
+        const settings = deps.settings();
+        const strategy = params.strategy ?? 'equal-weight-rebalanced';
+        return trader.start(
+          {
+            accountId: params.accountId ?? DEFAULT_ACCOUNT,
+            feed: params.feed ?? settings.feed,
+            symbols: params.symbols ?? settings.symbols,
+            interval: params.interval ?? settings.interval,
+            strategy,
+            initialCapital: params.initialCapital ?? 100_000,
+            costs: params.costs ?? {},
+            risk: { cadenceBars: 1, ...params.risk },
+            trainBars: params.trainBars ?? 2_000,
+          },
+          params.reset ?? false,
+        );
+      },
+      'paper.stop': async (params) => {
+        if (params.accountId !== undefined && params.accountId !== trader.accountId) return view(params.accountId);
+        return trader.stop();
+      },
+      'paper.account': (params) => view(params.accountId),
+      'paper.fills': (params) => deps.paper.fills(accountOf(params.accountId), params.limit ?? 100, params.beforeSeq),
+      'paper.equity': (params) => deps.paper.equity(accountOf(params.accountId), params.from ?? 0),
+    },
+    close: async () => {
+      await trader.stop();
+    },
+  };
+}
+
+/** An account that is not loaded in the trader, from its stored snapshot and last equity mark. */
+function storedAccountView(deps: PaperHandlerDeps, id: string): PaperAccount | null {
+  const row = deps.paper.get(id);
+  if (!row) return null;
+  const params = row.params as { initialCapital: number };
+  const snapshot = row.snapshot as EngineSnapshot | null;
+  const marks = row.lastBarTime === null ? [] : deps.paper.equity(id, row.lastBarTime);
+  const mark = marks[marks.length - 1];
+  const portfolio = snapshot?.portfolio;
+  return {
+    id: row.id,
+    running: false,
+    feed: row.feed,
+    symbols: row.symbols,
+    interval: row.interval,
+    strategy: row.strategy,
+    modelId: row.modelId,
+    createdAt: row.createdAt,
+    startTime: row.startTime,
+    lastBarTime: row.lastBarTime,
+    initialCapital: params.initialCapital,
+    equity: mark?.equity ?? params.initialCapital,
+    cash: mark?.cash ?? params.initialCapital,
+    gross: mark?.gross ?? 0,
+    peakEquity: snapshot?.peakEquity ?? params.initialCapital,
+    drawdown: mark?.drawdown ?? 0,
+    killed: snapshot?.killed ?? false,
+    totalFees: portfolio ? portfolio.fees.reduce((s, x) => s + x, 0) : 0,
+    positions: row.symbols.map((symbol, i) => {
+      const quantity = portfolio?.quantities[i] ?? 0;
+      const weight = mark?.weights[i] ?? 0;
+      const value = weight * (mark?.equity ?? 0);
+      const price = quantity !== 0 ? value / quantity : 0;
+      const averageEntry = portfolio?.averageEntry[i] ?? 0;
+      return {
+        symbol,
+        quantity,
+        averageEntry,
+        price,
+        value,
+        weight,
+        unrealisedPnl: quantity === 0 ? 0 : (price - averageEntry) * quantity,
+        realisedPnl: portfolio?.realised[i] ?? 0,
+        fees: portfolio?.fees[i] ?? 0,
+      };
+    }),
+    pendingOrders: (snapshot?.pending ?? []).map((o) => ({ symbol: o.symbol, quantity: o.quantity, decidedAt: o.decidedAt, reason: o.reason })),
   };
 }

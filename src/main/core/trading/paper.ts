@@ -1,0 +1,327 @@
+// Paper trading on the live stream through the same engine as backtests. The trader listens for closed
+// candles of its series; whenever one arrives it applies, in order, every stored bar (all symbols
+// closed) after the last one it applied, so a bar delivered late, filled from REST after a reconnect or
+// stored while the app was closed is traded exactly once. Each bar is one transaction (fills, equity
+// mark, engine snapshot; see paper.repo.ts); events go out after the commit.
+import type { BacktestStrategyName } from '../../../shared/contract/backtest';
+import type { PaperAccount } from '../../../shared/contract/paper';
+import { intervalMs, type Interval } from '../../../shared/domain';
+import { CoreError } from '../../../shared/errors';
+import type { Clock } from '../clock';
+import type { CoreEvents } from '../events';
+import type { CandlesRepo } from '../store/candles.repo';
+import type { PaperAccountRow, PaperRepo } from '../store/paper.repo';
+import type { CostModel } from './broker';
+import { TradingEngine, type EngineSnapshot } from './engine';
+import { instrumentSpecFor } from './instruments';
+import { alignMarketData, barAt, type MarketData } from './market-data';
+import type { RiskConfig } from './risk';
+import { buildStrategy, type ModelStrategyProvider } from './strategies';
+
+export interface PaperDeps {
+  candles: CandlesRepo;
+  paper: PaperRepo;
+  events: CoreEvents;
+  clock: Clock;
+  model?: ModelStrategyProvider;
+}
+
+export interface PaperSettings {
+  accountId: string;
+  feed: string;
+  symbols: string[];
+  interval: Interval;
+  strategy: BacktestStrategyName;
+  initialCapital: number;
+  costs: Partial<CostModel>;
+  risk: Partial<RiskConfig>;
+  trainBars: number;
+}
+
+interface StoredParams {
+  initialCapital: number;
+  costs: Partial<CostModel>;
+  risk: Partial<RiskConfig>;
+  trainBars: number;
+  /** What the strategy fitted, to rebuild it identically on restart. */
+  strategyState: unknown;
+}
+
+/** Bars of history kept in memory: the longest lookback of any strategy with room to spare. */
+const HISTORY_BARS = 1_000;
+
+export class PaperTrader {
+  private engine: TradingEngine | null = null;
+  private account: PaperAccountRow | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private chain: Promise<void> = Promise.resolve();
+  private failure: unknown = null;
+  /** Open time of the last bar applied and committed, or null. */
+  private lastApplied: number | null = null;
+
+  constructor(private readonly deps: PaperDeps) {}
+
+  get running(): boolean {
+    return this.unsubscribe !== null;
+  }
+
+  get accountId(): string | null {
+    return this.account?.id ?? null;
+  }
+
+  /** Creates or resumes the account, applies every stored bar it has not applied, then follows the stream. */
+  async start(settings: PaperSettings, reset = false): Promise<PaperAccount> {
+    await this.stop();
+    const { paper } = this.deps;
+    let row = paper.get(settings.accountId);
+    if (row && reset) {
+      paper.delete(settings.accountId);
+      row = null;
+    }
+    if (row && !sameSeries(row, settings)) {
+      throw new CoreError(
+        'CONFLICT',
+        `Paper account '${row.id}' trades ${row.strategy} on ${row.symbols.join(',')} ${row.interval} (${row.feed}). ` +
+          'Start it with those settings to resume, pass reset to start it afresh, or choose another account id.',
+      );
+    }
+    const barMs = intervalMs(settings.interval);
+    const fresh = row === null;
+    let startTime: number;
+    let history: MarketData;
+    if (row) {
+      startTime = row.startTime;
+      history = this.load(row.feed, row.symbols, row.interval, startTime - 1 - (this.trainBarsOf(row) + 1) * barMs, startTime - 1);
+    } else {
+      const latest = this.latestCommonTime(settings);
+      startTime = latest === null ? Math.floor(this.deps.clock.now() / barMs) * barMs : latest + barMs;
+      history = this.load(settings.feed, settings.symbols, settings.interval, startTime - (settings.trainBars + 1) * barMs, startTime - 1);
+    }
+    const stored = row ? (row.params as StoredParams) : null;
+    const built = await buildStrategy((row?.strategy ?? settings.strategy) as BacktestStrategyName, {
+      symbols: row?.symbols ?? settings.symbols,
+      history,
+      trainBars: stored?.trainBars ?? settings.trainBars,
+      saved: stored?.strategyState,
+      savedModelId: row?.modelId ?? null,
+      model: this.deps.model,
+    });
+    if (fresh) {
+      const params: StoredParams = {
+        initialCapital: settings.initialCapital,
+        costs: settings.costs,
+        risk: settings.risk,
+        trainBars: settings.trainBars,
+        strategyState: built.saved,
+      };
+      row = paper.create({
+        id: settings.accountId,
+        createdAt: this.deps.clock.now(),
+        feed: settings.feed,
+        symbols: settings.symbols,
+        interval: settings.interval,
+        strategy: settings.strategy,
+        params,
+        startTime,
+        modelId: built.modelId,
+      });
+    }
+    const account = row!;
+    const params = account.params as StoredParams;
+    const firstPrices = history.times.length > 0 ? account.symbols.map((_, i) => history.close[i]!) : account.symbols.map(() => 1);
+    const engine = new TradingEngine(
+      {
+        symbols: account.symbols,
+        instruments: account.symbols.map((symbol, i) => instrumentSpecFor(symbol, firstPrices[i]!)),
+        initialCapital: params.initialCapital,
+        costs: params.costs,
+        risk: params.risk,
+        tradeFrom: account.startTime,
+        maxHistory: Math.max(HISTORY_BARS, (built.strategy.warmupBars ?? 0) + 10),
+      },
+      built.strategy,
+    );
+    // History up to the last applied bar (or up to the start), then the saved book.
+    const warmTo = account.lastBarTime ?? account.startTime - 1;
+    const warmBars = this.load(account.feed, account.symbols, account.interval, warmTo - HISTORY_BARS * barMs, warmTo);
+    for (let b = 0; b < warmBars.times.length; b++) engine.warm(barAt(warmBars, b));
+    if (account.snapshot) engine.restore(account.snapshot as EngineSnapshot);
+    this.engine = engine;
+    this.account = account;
+    this.failure = null;
+    this.lastApplied = account.lastBarTime;
+
+    await this.catchUp();
+    this.unsubscribe = this.deps.events.on('market.candle', (event) => {
+      const a = this.account;
+      if (!a || !event.candle.confirmed || event.feed !== a.feed || event.interval !== a.interval) return;
+      if (!a.symbols.includes(event.symbol)) return;
+      void this.schedule();
+    });
+    return this.accountView()!;
+  }
+
+  /** Stops following the stream; the account stays in the store and resumes on the next start. */
+  async stop(): Promise<PaperAccount | null> {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    await this.chain;
+    return this.accountView();
+  }
+
+  /** Applies every stored bar not yet applied; serialised so that two triggers never interleave. */
+  schedule(): Promise<void> {
+    this.chain = this.chain.then(() => this.catchUp()).catch((err: unknown) => {
+      // A failing bar stops the trader rather than skipping the bar: the account stays consistent.
+      this.failure = err;
+      this.unsubscribe?.();
+      this.unsubscribe = null;
+      console.error('paper trading stopped:', err);
+    });
+    return this.chain;
+  }
+
+  /** The error that stopped the trader, if any. */
+  get lastError(): unknown {
+    return this.failure;
+  }
+
+  accountView(): PaperAccount | null {
+    const account = this.account;
+    const engine = this.engine;
+    if (!account || !engine) return null;
+    const state = engine.currentState;
+    const params = account.params as StoredParams;
+    const p = engine.portfolio;
+    return {
+      id: account.id,
+      running: this.running,
+      feed: account.feed,
+      symbols: account.symbols,
+      interval: account.interval,
+      strategy: account.strategy,
+      modelId: account.modelId,
+      createdAt: account.createdAt,
+      startTime: account.startTime,
+      lastBarTime: this.lastApplied,
+      initialCapital: params.initialCapital,
+      equity: state.equity,
+      cash: state.cash,
+      gross: state.gross,
+      peakEquity: state.peakEquity,
+      drawdown: state.drawdown,
+      killed: state.killed,
+      totalFees: p.totalFees(),
+      positions: account.symbols.map((symbol, i) => {
+        const price = engine.lastClose(i);
+        const quantity = p.quantities[i]!;
+        return {
+          symbol,
+          quantity,
+          averageEntry: p.averageEntry[i]!,
+          price,
+          value: quantity * price,
+          weight: state.weights[i]!,
+          unrealisedPnl: p.unrealised(i, price),
+          realisedPnl: p.realised[i]!,
+          fees: p.fees[i]!,
+        };
+      }),
+      pendingOrders: engine.pendingOrders.map((o) => ({ symbol: o.symbol, quantity: o.quantity, decidedAt: o.decidedAt, reason: o.reason })),
+    };
+  }
+
+  private async catchUp(): Promise<void> {
+    const engine = this.engine;
+    const account = this.account;
+    if (!engine || !account) return;
+    const from = engine.lastBarTime === -Infinity ? account.startTime - HISTORY_BARS * intervalMs(account.interval) : engine.lastBarTime + 1;
+    const data = this.load(account.feed, account.symbols, account.interval, from, Number.MAX_SAFE_INTEGER);
+    for (let b = 0; b < data.times.length; b++) this.applyBar(engine, account, data, b);
+  }
+
+  private applyBar(engine: TradingEngine, account: PaperAccountRow, data: MarketData, b: number): void {
+    const bar = barAt(data, b);
+    if (bar.time < account.startTime) {
+      engine.warm(bar);
+      return;
+    }
+    const step = engine.onBar(bar);
+    const s = step.state;
+    const fills = step.fills.map((f) => ({ ...f }));
+    const applied = this.deps.paper.applyBar({
+      accountId: account.id,
+      time: bar.time,
+      updatedAt: this.deps.clock.now(),
+      fills,
+      mark: { time: bar.time, equity: s.equity, cash: s.cash, gross: s.gross, drawdown: s.drawdown, weights: Array.from(s.weights) },
+      snapshot: engine.snapshot(),
+    });
+    if (!applied) {
+      throw new CoreError(
+        'CONFLICT',
+        `Paper account '${account.id}' already applied the bar at ${new Date(bar.time).toISOString()}: another trader runs on the same data.`,
+      );
+    }
+    this.lastApplied = bar.time;
+    const events = this.deps.events;
+    for (const fill of fills) events.emit('paper.fill', { accountId: account.id, fill });
+    events.emit('paper.weights', {
+      accountId: account.id,
+      time: bar.time,
+      symbols: account.symbols,
+      weights: Array.from(s.weights),
+      target: step.targetWeights ? Array.from(step.targetWeights) : null,
+    });
+    const attention = step.decision?.attention;
+    if (attention) {
+      events.emit('paper.attention', {
+        accountId: account.id,
+        time: bar.time,
+        symbols: account.symbols,
+        matrix: attention.matrix,
+        lagWeights: attention.lagWeights ?? null,
+      });
+    }
+    events.emit('paper.equity', {
+      accountId: account.id,
+      time: bar.time,
+      equity: s.equity,
+      cash: s.cash,
+      gross: s.gross,
+      drawdown: s.drawdown,
+      killed: s.killed,
+    });
+  }
+
+  private load(feed: string, symbols: string[], interval: Interval, from: number, to: number): MarketData {
+    const candles = Object.fromEntries(
+      symbols.map((symbol) => [symbol, this.deps.candles.range({ feed, symbol, interval }, { from: Math.max(0, from), to })]),
+    );
+    return alignMarketData(symbols, candles);
+  }
+
+  private latestCommonTime(settings: PaperSettings): number | null {
+    let latest = Infinity;
+    for (const symbol of settings.symbols) {
+      const last = this.deps.candles.lastConfirmed({ feed: settings.feed, symbol, interval: settings.interval });
+      if (!last) return null;
+      latest = Math.min(latest, last.openTime);
+    }
+    return latest;
+  }
+
+  private trainBarsOf(row: PaperAccountRow): number {
+    return (row.params as StoredParams).trainBars;
+  }
+}
+
+function sameSeries(row: PaperAccountRow, s: PaperSettings): boolean {
+  return (
+    row.feed === s.feed &&
+    row.interval === s.interval &&
+    row.strategy === s.strategy &&
+    row.symbols.length === s.symbols.length &&
+    row.symbols.every((x, i) => x === s.symbols[i])
+  );
+}

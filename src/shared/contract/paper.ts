@@ -1,0 +1,143 @@
+// Paper trading calls and events: a simulated account that rebalances on every closed bar of the live
+// stream through the same engine as backtests, persisted bar by bar so that a restart resumes it.
+import { z } from 'zod';
+import { FeedSchema, IntervalSchema, SymbolSchema } from '../domain';
+import { BacktestStrategyNameSchema, CostsSchema, FillSchema, RiskSchema } from './backtest';
+
+const AccountId = z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/, 'account ids are letters, digits, - and _');
+
+export const PaperStartParamsSchema = z
+  .object({
+    /** Default 'default'. An existing account with the same settings resumes. */
+    accountId: AccountId.optional(),
+    /** Default: the settings' feed, symbols and interval. */
+    feed: FeedSchema.optional(),
+    symbols: z.array(SymbolSchema).min(1).max(20).optional(),
+    interval: IntervalSchema.optional(),
+    strategy: BacktestStrategyNameSchema.optional(),
+    initialCapital: z.number().positive().optional(),
+    costs: CostsSchema.partial().optional(),
+    risk: RiskSchema.partial().optional(),
+    /** Training bars for strategies fitted on stored history before the first trade. */
+    trainBars: z.number().int().min(10).max(1_000_000).optional(),
+    /** Delete the account (fills and equity included) and start afresh. */
+    reset: z.boolean().optional(),
+  })
+  .strict();
+
+export const PositionSchema = z.object({
+  symbol: z.string(),
+  quantity: z.number(),
+  averageEntry: z.number(),
+  /** Last close. */
+  price: z.number(),
+  value: z.number(),
+  weight: z.number(),
+  unrealisedPnl: z.number(),
+  realisedPnl: z.number(),
+  fees: z.number(),
+});
+
+export const PendingOrderSchema = z.object({
+  symbol: z.string(),
+  quantity: z.number(),
+  decidedAt: z.number(),
+  reason: z.enum(['rebalance', 'kill']),
+});
+
+export const PaperAccountSchema = z.object({
+  id: z.string(),
+  running: z.boolean(),
+  feed: z.string(),
+  symbols: z.array(z.string()),
+  interval: IntervalSchema,
+  strategy: z.string(),
+  modelId: z.string().nullable(),
+  createdAt: z.number(),
+  /** First bar the account trades on; earlier bars only build history. */
+  startTime: z.number(),
+  /** Open time of the last bar applied, or null. */
+  lastBarTime: z.number().nullable(),
+  initialCapital: z.number(),
+  equity: z.number(),
+  cash: z.number(),
+  gross: z.number(),
+  peakEquity: z.number(),
+  drawdown: z.number(),
+  killed: z.boolean(),
+  totalFees: z.number(),
+  positions: z.array(PositionSchema),
+  /** Decided at the close of lastBarTime, filling at the next bar's open. */
+  pendingOrders: z.array(PendingOrderSchema),
+});
+export type PaperAccount = z.infer<typeof PaperAccountSchema>;
+
+export const paperCalls = {
+  'paper.start': {
+    params: PaperStartParamsSchema,
+    result: PaperAccountSchema,
+  },
+  'paper.stop': {
+    params: z.object({ accountId: AccountId.optional() }).strict(),
+    result: PaperAccountSchema.nullable(),
+  },
+  'paper.account': {
+    params: z.object({ accountId: AccountId.optional() }).strict(),
+    /** null when the account does not exist. */
+    result: PaperAccountSchema.nullable(),
+  },
+  'paper.fills': {
+    params: z
+      .object({
+        accountId: AccountId.optional(),
+        limit: z.number().int().positive().max(10_000).optional(),
+        /** Page backwards: fills with seq below this. */
+        beforeSeq: z.number().int().nonnegative().optional(),
+      })
+      .strict(),
+    /** Newest first. */
+    result: z.array(FillSchema.extend({ seq: z.number().int() })),
+  },
+  'paper.equity': {
+    params: z.object({ accountId: AccountId.optional(), from: z.number().int().nonnegative().optional() }).strict(),
+    result: z.array(
+      z.object({
+        time: z.number(),
+        equity: z.number(),
+        cash: z.number(),
+        gross: z.number(),
+        drawdown: z.number(),
+        weights: z.array(z.number()),
+      }),
+    ),
+  },
+} as const;
+
+export const paperEvents = {
+  /** Weights at the close of each applied bar, and the target when the strategy decided. */
+  'paper.weights': z.object({
+    accountId: z.string(),
+    time: z.number(),
+    symbols: z.array(z.string()),
+    weights: z.array(z.number()),
+    target: z.array(z.number()).nullable(),
+  }),
+  /** The model's cross-asset attention at a decision (rows query asset, columns key asset). */
+  'paper.attention': z.object({
+    accountId: z.string(),
+    time: z.number(),
+    symbols: z.array(z.string()),
+    matrix: z.array(z.array(z.number())),
+    lagWeights: z.array(z.number()).nullable(),
+  }),
+  'paper.fill': z.object({ accountId: z.string(), fill: FillSchema }),
+  'paper.equity': z.object({
+    accountId: z.string(),
+    time: z.number(),
+    equity: z.number(),
+    cash: z.number(),
+    gross: z.number(),
+    drawdown: z.number(),
+    killed: z.boolean(),
+  }),
+} as const;
