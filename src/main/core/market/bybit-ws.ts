@@ -31,7 +31,7 @@ export interface KlineStreamOptions {
   ackTimeoutMs?: number;
   handshakeTimeoutMs?: number;
   reconnect?: Partial<BackoffPolicy>;
-  /** Failed attempts in a row, without ever having been live, before the state says 'offline'. */
+  /** Failed attempts in a row before the state says 'offline' rather than 'reconnecting'. */
   offlineAfterAttempts?: number;
   /** Topics per subscribe request (Bybit spot allows 10; linear more). */
   subscribeBatch?: number;
@@ -239,7 +239,8 @@ export class BybitKlineStream {
     if (this.stopped) return;
     const attempt = this.failedAttempts++;
     const delay = backoffDelay(attempt, this.reconnectPolicy, this.options.random);
-    const offline = !this.everLive && this.failedAttempts >= (this.options.offlineAfterAttempts ?? 3);
+    // A blip is 'reconnecting'; after a few failed attempts in a row the exchange counts as offline.
+    const offline = this.failedAttempts >= (this.options.offlineAfterAttempts ?? 3);
     const wait = delay < 1000 ? `${delay} ms` : `${(delay / 1000).toFixed(delay < 10_000 ? 1 : 0)} s`;
     const what = this.everLive ? 'Lost the connection to' : 'Cannot reach';
     this.setStatus({
