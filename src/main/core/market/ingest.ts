@@ -199,9 +199,7 @@ export class LiveIngest {
           state.fillAgain = false;
           await this.fill(state);
         } while (state.fillAgain && !this.stopped);
-        if (this.fillError) {
-          this.fillError = null;
-        }
+        this.fillError = null;
       } catch (err) {
         if (!this.stopped && !isCancelled(err)) {
           this.fillError = `Could not fill the gap in ${symbol} from ${this.options.rest.baseUrl}: ${(err as Error).message}`;
