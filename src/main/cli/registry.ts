@@ -1,11 +1,14 @@
 // Every CLI command, by name. A new command is one file exporting a Command and one line here.
 import { backfillCommand } from './backfill';
+import { backtestCommand } from './backtest';
 import { candlesCommand } from './candles';
 import type { Command } from './command';
 import { importCommand } from './import';
+import { predictCommand } from './predict';
 import { simulateCommand } from './simulate';
 import { statusCommand } from './status';
 import { streamCommand } from './stream';
+import { trainCommand } from './train';
 
 export const commands: readonly Command[] = [
   simulateCommand,
@@ -13,5 +16,8 @@ export const commands: readonly Command[] = [
   streamCommand,
   importCommand,
   candlesCommand,
+  trainCommand,
+  predictCommand,
+  backtestCommand,
   statusCommand,
 ];

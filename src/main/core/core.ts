@@ -14,6 +14,11 @@ import { SettingsService, STREAM_KEYS } from './settings';
 import { openDatabase } from './store/db';
 import { CandlesRepo } from './store/candles.repo';
 import { SettingsRepo } from './store/settings.repo';
+import { ModelsRepo } from './store/models.repo';
+import { createModelHandlers, currentBackend, initBackend } from './model/handlers';
+import { BacktestsRepo } from './store/backtests.repo';
+import { PaperRepo } from './store/paper.repo';
+import { createBacktestHandlers, createPaperHandlers } from './trading/handlers';
 
 export interface CoreConfig {
   /** Holds crossdesk.db; created if missing. */
@@ -76,7 +81,26 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     events,
     jobs,
     clock,
-    backend: () => 'none',
+    backend: () => currentBackend(),
+  });
+  const model = createModelHandlers({ models: new ModelsRepo(db), candles, events, jobs, clock });
+  // Start loading the best TensorFlow.js backend now so that the status bar can show it.
+  void initBackend().catch((err: unknown) => console.error('no TensorFlow.js backend:', err));
+
+  const backtest = createBacktestHandlers({
+    candles,
+    backtests: new BacktestsRepo(db),
+    jobs,
+    clock,
+    // Lets progress events and job.cancel through between chunks of bars.
+    pause: () => new Promise((resolve) => setImmediate(resolve)),
+  });
+  const paper = createPaperHandlers({
+    candles,
+    paper: new PaperRepo(db),
+    events,
+    clock,
+    settings: () => embeddedFeed.resolve(settings.current()),
   });
 
   const withNotice = <M extends 'market.status' | 'market.stream.start' | 'market.stream.stop'>(method: M) => {
@@ -96,6 +120,9 @@ export async function createCore(config: CoreConfig): Promise<Core> {
 
   const handlers: Partial<Handlers> = {
     ...market.handlers,
+    ...model.handlers,
+    ...backtest.handlers,
+    ...paper.handlers,
     'market.status': withNotice('market.status'),
     'market.stream.start': withNotice('market.stream.start'),
     'market.stream.stop': withNotice('market.stream.stop'),
@@ -133,7 +160,9 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     close() {
       closing ??= (async () => {
         jobs.cancelAll();
+        await paper.close().catch((err: unknown) => console.error('closing paper trading:', err));
         await market.close().catch((err: unknown) => console.error('closing market:', err));
+        model.close();
         await closeEmbedded().catch((err: unknown) => console.error('closing simulator:', err));
         db.close();
       })();
