@@ -19,6 +19,7 @@ import { createModelHandlers, currentBackend, initBackend } from './model/handle
 import { BacktestsRepo } from './store/backtests.repo';
 import { PaperRepo } from './store/paper.repo';
 import { createBacktestHandlers, createPaperHandlers } from './trading/handlers';
+import { modelPaperProvider } from './trading/model-strategy';
 
 export interface CoreConfig {
   /** Holds crossdesk.db; created if missing. */
@@ -92,6 +93,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     backtests: new BacktestsRepo(db),
     jobs,
     clock,
+    model: model.service,
     // Lets progress events and job.cancel through between chunks of bars.
     pause: () => new Promise((resolve) => setImmediate(resolve)),
   });
@@ -100,6 +102,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     paper: new PaperRepo(db),
     events,
     clock,
+    model: modelPaperProvider(model.service),
     settings: () => embeddedFeed.resolve(settings.current()),
   });
 

@@ -15,6 +15,8 @@ export const PaperStartParamsSchema = z
     symbols: z.array(SymbolSchema).min(1).max(20).optional(),
     interval: IntervalSchema.optional(),
     strategy: BacktestStrategyNameSchema.optional(),
+    /** With strategy 'model': this trained model; default the newest one trained on these symbols. */
+    modelId: z.string().min(1).max(80).optional(),
     initialCapital: z.number().positive().optional(),
     costs: CostsSchema.partial().optional(),
     risk: RiskSchema.partial().optional(),

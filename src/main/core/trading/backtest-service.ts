@@ -9,18 +9,19 @@ import type {
   BacktestSummary,
   PerformanceMetricsDto,
 } from '../../../shared/contract/backtest';
-import { intervalMs, type Interval } from '../../../shared/domain';
+import { intervalMs } from '../../../shared/domain';
 import { CoreError } from '../../../shared/errors';
 import type { Clock } from '../clock';
 import type { JobRegistry } from '../jobs';
 import type { BacktestListing, BacktestsRepo, StoredBacktest } from '../store/backtests.repo';
 import type { CandlesRepo } from '../store/candles.repo';
-import { DEFAULT_BACKTEST_SETTINGS, runBacktest, type BacktestSettings, type FitFunction, type StrategyUnderTest } from './backtest';
+import { DEFAULT_BACKTEST_SETTINGS, runBacktest, type BacktestSettings, type StrategyUnderTest } from './backtest';
 import { allBaselines } from './baselines';
 import { DEFAULT_COSTS } from './broker';
 import { backtestCsv, type CsvTable } from './backtest-csv';
 import { instrumentSpecFor } from './instruments';
 import { linearLeadLagFit } from './linear-lead-lag';
+import { modelHorizon, modelWalkForwardFit, type ModelBacktestSettings, type ModelPort } from './model-strategy';
 import { alignMarketData } from './market-data';
 import { DEFAULT_RISK } from './risk';
 import { baselineStrategy } from './strategies';
@@ -32,11 +33,8 @@ export interface BacktestDeps {
   backtests: BacktestsRepo;
   jobs: JobRegistry;
   clock: Clock;
-  /**
-   * The attention model's per-fold fit, once the model domain provides one; `model` is the run's model
-   * settings. Returns null when no model is available.
-   */
-  modelFit?: (model: Record<string, unknown>, context: { symbols: string[]; interval: Interval }) => FitFunction | null;
+  /** The model domain (training per fold, batch inference); absent, the 'model' strategy is refused. */
+  model?: ModelPort;
   /** Lets the event loop run between chunks of bars (the host passes setImmediate). */
   pause?: () => Promise<void>;
 }
@@ -44,13 +42,13 @@ export interface BacktestDeps {
 const DAY_MS = 86_400_000;
 
 /** The label horizon of a strategy, in bars: the default purge gap. */
-function horizonOf(strategy: BacktestStrategyName, model: Record<string, unknown> | undefined): number {
-  if (strategy === 'model') return typeof model?.horizon === 'number' ? model.horizon : 1;
+function horizonOf(strategy: BacktestStrategyName, model: Record<string, unknown> | undefined, port: ModelPort | undefined): number {
+  if (strategy === 'model') return port ? modelHorizon((model ?? {}) as ModelBacktestSettings, port) : 1;
   return strategy === 'linear-lead-lag' ? 1 : 0;
 }
 
 /** Settings with the defaults applied: 90 days of training, 30 days per fold, daily rebalancing. */
-export function resolveSettings(params: RunParams, strategy: BacktestStrategyName): BacktestSettings {
+export function resolveSettings(params: RunParams, strategy: BacktestStrategyName, port?: ModelPort): BacktestSettings {
   const barMs = intervalMs(params.interval);
   const days = (d: number) => Math.max(1, Math.round((d * DAY_MS) / barMs));
   const defaultCadence = strategy === 'linear-lead-lag' ? 1 : Math.max(1, Math.round(DAY_MS / barMs));
@@ -61,7 +59,7 @@ export function resolveSettings(params: RunParams, strategy: BacktestStrategyNam
     walkForward: {
       trainBars: params.trainBars ?? days(90),
       testBars: params.testBars ?? days(30),
-      purgeBars: params.purgeBars ?? horizonOf(strategy, params.model),
+      purgeBars: params.purgeBars ?? horizonOf(strategy, params.model, port),
       expanding: params.expanding ?? false,
     },
   };
@@ -72,7 +70,7 @@ export class BacktestService {
 
   async run(params: RunParams, signal: AbortSignal): Promise<BacktestSummary & { jobId: string }> {
     const strategyName = params.strategy ?? 'linear-lead-lag';
-    const settings = resolveSettings(params, strategyName);
+    const settings = resolveSettings(params, strategyName, this.deps.model);
     const symbols = [...params.symbols];
     const underTest = this.strategyUnderTest(strategyName, params, symbols);
     const baselines = allBaselines(symbols).filter((b) => b.name !== strategyName);
@@ -189,14 +187,15 @@ export class BacktestService {
 
   private strategyUnderTest(name: BacktestStrategyName, params: RunParams, symbols: string[]): StrategyUnderTest {
     if (name === 'model') {
-      const fit = this.deps.modelFit?.(params.model ?? {}, { symbols, interval: params.interval }) ?? null;
-      if (!fit) {
+      const port = this.deps.model;
+      if (!port) {
         throw new CoreError(
           'INVALID_PARAMS',
           "The attention model is not available to backtests in this build; choose another strategy (e.g. 'linear-lead-lag').",
         );
       }
-      return { name: 'model', fit };
+      const series = { feed: params.feed, symbols, interval: params.interval };
+      return { name: 'model', fit: modelWalkForwardFit(port, series, (params.model ?? {}) as ModelBacktestSettings) };
     }
     if (name === 'linear-lead-lag') return { name, fit: linearLeadLagFit() };
     // A baseline as the strategy under test: nothing to fit, one instance for the whole run.

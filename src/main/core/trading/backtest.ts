@@ -176,6 +176,15 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestRes
         const fitted = await request.strategy.fit({ fold, data: truncate(data, fold.trainTo), signal: request.signal });
         main.engine.setStrategy(fitted.strategy);
         modelId = fitted.modelId;
+        if (fitted.strategy.prepare) {
+          // Batch the fold's decisions (a model's inference); each is computed from bars <= its own.
+          const cadence = settings.risk.cadenceBars;
+          const bars: number[] = [];
+          for (let d = fold.testFrom; d <= fold.testTo; d++) if ((d - start) % cadence === 0) bars.push(d);
+          request.onProgress?.(b, barCount, `fold ${fold.index + 1}/${folds.length}: predicting ${bars.length} decisions`);
+          await fitted.strategy.prepare({ data: truncate(data, fold.testTo), bars });
+          request.signal?.throwIfAborted();
+        }
       }
       foldResults.push({
         ...fold,

@@ -205,6 +205,21 @@ export class TradingEngine {
     return h && h.length > 0 ? h.close[h.length - 1]! : NaN;
   }
 
+  /**
+   * Whether stepping a bar at `time` next would ask the strategy (cadence, start, kill switch as they
+   * stand before the bar; the kill switch may still trip at its close). Async drivers use it to
+   * prepare only the decisions that will be asked for.
+   */
+  willAskAt(time: number): boolean {
+    if (time < this.tradeFrom || this.killed) return false;
+    return isRebalanceBar(this.decisionIndex, this.risk);
+  }
+
+  /** The strategy being stepped. */
+  get currentStrategy(): Strategy {
+    return this.strategy;
+  }
+
   /** Orders waiting for the next bar's open. */
   get pendingOrders(): readonly Order[] {
     return this.pending;

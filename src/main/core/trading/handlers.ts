@@ -67,6 +67,7 @@ export function createPaperHandlers(deps: PaperHandlerDeps): {
             costs: params.costs ?? {},
             risk: { cadenceBars: 1, ...params.risk },
             trainBars: params.trainBars ?? 2_000,
+            ...(params.modelId === undefined ? {} : { modelId: params.modelId }),
           },
           params.reset ?? false,
         );

@@ -36,6 +36,8 @@ export interface PaperSettings {
   costs: Partial<CostModel>;
   risk: Partial<RiskConfig>;
   trainBars: number;
+  /** With strategy 'model': the model to trade; default the newest matching one. */
+  modelId?: string;
 }
 
 interface StoredParams {
@@ -103,7 +105,7 @@ export class PaperTrader {
       history,
       trainBars: stored?.trainBars ?? settings.trainBars,
       saved: stored?.strategyState,
-      savedModelId: row?.modelId ?? null,
+      savedModelId: row?.modelId ?? settings.modelId ?? null,
       model: this.deps.model,
     });
     if (fresh) {
@@ -237,7 +239,18 @@ export class PaperTrader {
     if (!engine || !account) return;
     const from = engine.lastBarTime === -Infinity ? account.startTime - HISTORY_BARS * intervalMs(account.interval) : engine.lastBarTime + 1;
     const data = this.load(account.feed, account.symbols, account.interval, from, Number.MAX_SAFE_INTEGER);
-    for (let b = 0; b < data.times.length; b++) this.applyBar(engine, account, data, b);
+    for (let b = 0; b < data.times.length; b++) {
+      const time = data.times[b]!;
+      const strategy = engine.currentStrategy;
+      if (strategy.prepare && time >= account.startTime && engine.willAskAt(time)) {
+        // A model predicts asynchronously: from the stored bars up to and including this one.
+        const barMs = intervalMs(account.interval);
+        const bars = Math.max(HISTORY_BARS, strategy.warmupBars ?? 0);
+        const window = this.load(account.feed, account.symbols, account.interval, time - bars * barMs, time);
+        await strategy.prepare({ data: window, bars: [window.times.length - 1] });
+      }
+      this.applyBar(engine, account, data, b);
+    }
   }
 
   private applyBar(engine: TradingEngine, account: PaperAccountRow, data: MarketData, b: number): void {

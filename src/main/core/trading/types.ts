@@ -3,6 +3,7 @@
 //
 // Timing convention, everywhere below: a decision is taken at the CLOSE of bar t (it sees candles with
 // openTime <= t only) and its orders fill at the OPEN of bar t+1.
+import type { MarketData } from './market-data';
 
 /** Lot rules of one instrument (Bybit `lotSizeFilter`). */
 export interface InstrumentSpec {
@@ -95,6 +96,20 @@ export interface Strategy {
   /** Bars of history needed before the first decision; earlier bars get no call. */
   readonly warmupBars?: number;
   decide(ctx: StrategyContext): ArrayLike<number> | Decision | null;
+  /**
+   * For strategies whose decisions are computed asynchronously (a model's batch inference): the async
+   * drivers (backtest per fold, paper per bar) call this before stepping the bars, so that `decide`
+   * can stay synchronous. `data` ends at the last of `bars`; the strategy must compute the decision at
+   * bar b from bars <= b only (the model's windows are causal).
+   */
+  prepare?(request: PrepareRequest): Promise<void>;
+}
+
+export interface PrepareRequest {
+  /** Aligned bars; see market-data.ts. */
+  data: MarketData;
+  /** Indices into `data` of the bars the engine will ask `decide` about, ascending. */
+  bars: number[];
 }
 
 export type OrderReason = 'rebalance' | 'kill';
