@@ -172,14 +172,14 @@ export function modelWalkForwardFit(
 }
 
 /** Paper trading's model: the account's saved model, else the newest trained on these symbols and interval. */
-export function modelPaperProvider(port: ModelPort, interval: () => Interval | null = () => null): ModelStrategyProvider {
-  return ({ symbols, modelId }) => {
+export function modelPaperProvider(port: ModelPort): ModelStrategyProvider {
+  return ({ symbols, interval, modelId }) => {
     const wanted = symbols.join(',');
     const info = modelId
       ? port.registry.info(modelId)
       : port.registry
           .list()
-          .filter((m) => m.symbols.join(',') === wanted && (interval() === null || m.interval === interval()))
+          .filter((m) => m.symbols.join(',') === wanted && m.interval === interval)
           .sort((a, b) => b.createdAt - a.createdAt)[0];
     if (!info) return null;
     return { strategy: modelStrategy(port, info.id), modelId: info.id };

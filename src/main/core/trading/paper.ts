@@ -102,6 +102,7 @@ export class PaperTrader {
     const stored = row ? (row.params as StoredParams) : null;
     const built = await buildStrategy((row?.strategy ?? settings.strategy) as BacktestStrategyName, {
       symbols: row?.symbols ?? settings.symbols,
+      interval: row?.interval ?? settings.interval,
       history,
       trainBars: stored?.trainBars ?? settings.trainBars,
       saved: stored?.strategyState,

@@ -2,6 +2,7 @@
 // before the first trade, with whatever they fitted kept as plain JSON so that a restart rebuilds the
 // very same strategy instead of refitting on data that may have changed since.
 import type { BacktestStrategyName } from '../../../shared/contract/backtest';
+import type { Interval } from '../../../shared/domain';
 import { CoreError } from '../../../shared/errors';
 import { crossSectionalMomentum, equalWeightBuyAndHold, equalWeightRebalanced, singleAsset } from './baselines';
 import { fitCoefficients, linearLeadLagStrategy, DEFAULT_LINEAR_LEAD_LAG } from './linear-lead-lag';
@@ -18,6 +19,7 @@ export interface BuiltStrategy {
 /** A model-backed strategy, provided by the model domain: the active model, or a saved one by id. */
 export type ModelStrategyProvider = (request: {
   symbols: string[];
+  interval: Interval;
   history: MarketData;
   modelId: string | null;
 }) => Promise<{ strategy: Strategy; modelId: string }> | { strategy: Strategy; modelId: string } | null;
@@ -45,6 +47,7 @@ export async function buildStrategy(
   name: BacktestStrategyName,
   options: {
     symbols: string[];
+    interval: Interval;
     history: MarketData;
     trainBars: number;
     saved?: unknown;
@@ -70,7 +73,12 @@ export async function buildStrategy(
     }
     return { strategy: linearLeadLagStrategy(coefficients), modelId: null, saved: { coefficients } };
   }
-  const built = await options.model?.({ symbols: options.symbols, history: options.history, modelId: options.savedModelId ?? null });
+  const built = await options.model?.({
+    symbols: options.symbols,
+    interval: options.interval,
+    history: options.history,
+    modelId: options.savedModelId ?? null,
+  });
   if (!built) {
     throw new CoreError(
       'INVALID_PARAMS',
