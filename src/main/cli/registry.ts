@@ -1,6 +1,7 @@
 // Every CLI command, by name. A new command is one file exporting a Command and one line here.
 import { backfillCommand } from './backfill';
 import { backtestCommand } from './backtest';
+import { paperCommand } from './paper';
 import { candlesCommand } from './candles';
 import type { Command } from './command';
 import { importCommand } from './import';
@@ -19,5 +20,6 @@ export const commands: readonly Command[] = [
   trainCommand,
   predictCommand,
   backtestCommand,
+  paperCommand,
   statusCommand,
 ];
