@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../../src/main/core/model/backend';
-import { matMul2d, shiftBack } from '../../../src/main/core/model/layers';
+import { dense, layerNorm, layerNormReference, matMul2d, shiftBack } from '../../../src/main/core/model/layers';
 import { CrossAssetModel } from '../../../src/main/core/model/model';
 import { randomInput, smallConfig, SYMBOLS } from './helpers';
 
@@ -91,21 +91,53 @@ describe('model layers on wasm', () => {
     });
   });
 
-  it('the lag attention never lets a key see the future: position τ ignores every bar after τ', () => {
+  it('the lag attention never lets a key see the future: the query at bar τ ignores every bar after τ', () => {
     const model = make({ maxLag: 4 });
     tf.tidy(() => {
       const x = randomInput(2, model.config, 11);
       const summary = tf.randomNormal([2 * 5, 16], 0, 1, 'float32', 2) as tf.Tensor2D;
-      const base = model.lagPositions(x, summary).arraySync() as number[][][][];
       const lookback = model.config.lookback;
-      // Change every feature of every asset in the newest bar (window position 3 of 4).
-      const bump = tf.concat([tf.zeros([2, 5, lookback - 1, 8]), tf.fill([2, 5, 1, 8], 5)], 2);
-      const changed = model.lagPositions(tf.add(x, bump) as tf.Tensor4D, summary).arraySync() as number[][][][];
-      for (let b = 0; b < 2; b++)
-        for (let a = 0; a < 5; a++) {
-          for (let p = 0; p < 3; p++) expect(changed[b]![a]![p]).toEqual(base[b]![a]![p]);
-          expect(changed[b]![a]![3]).not.toEqual(base[b]![a]![3]);
-        }
+      // Query the 4 newest bars; bar `lookback - 1 - back` is query position 3 - back.
+      const outputs = (input: tf.Tensor4D) => model.lagPositions(input, summary, 4).arraySync() as number[][][][];
+      const base = outputs(x);
+      for (const back of [0, 1]) {
+        const bar = lookback - 1 - back;
+        const bump = tf.concat([tf.zeros([2, 5, bar, 8]), tf.fill([2, 5, 1, 8], 5), tf.zeros([2, 5, back, 8])], 2);
+        const changed = outputs(tf.add(x, bump) as tf.Tensor4D);
+        const changedPosition = 3 - back;
+        for (let b = 0; b < 2; b++)
+          for (let a = 0; a < 5; a++) {
+            for (let p = 0; p < changedPosition; p++) expect(changed[b]![a]![p]).toEqual(base[b]![a]![p]);
+            expect(changed[b]![a]![changedPosition]).not.toEqual(base[b]![a]![changedPosition]);
+          }
+      }
+    });
+  });
+
+  it('the broadcast-free LayerNorm equals the moments form in value and gradient', () => {
+    tf.tidy(() => {
+      const x = tf.randomNormal([23, 16], 0.5, 2, 'float32', 3) as tf.Tensor2D;
+      const gamma = tf.randomNormal([16], 1, 0.2, 'float32', 4);
+      const beta = tf.randomNormal([16], 0, 0.2, 'float32', 5);
+      const weights = tf.randomNormal([23, 16], 0, 1, 'float32', 6);
+      const loss = (fn: typeof layerNorm) => (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(tf.sin(fn(a as tf.Tensor2D, g, b)), weights));
+      const fast = tf.grads(loss(layerNorm))([x, gamma, beta]);
+      const reference = tf.grads(loss(layerNormReference as typeof layerNorm))([x, gamma, beta]);
+      const close = (a: tf.Tensor, b: tf.Tensor) => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!;
+      expect(close(layerNorm(x, gamma, beta), layerNormReference(x, gamma, beta))).toBeLessThan(1e-4);
+      fast.forEach((g, i) => expect(close(g, reference[i]!)).toBeLessThan(1e-3));
+    });
+  });
+
+  it('the fused dense layer (bias, relu) has the gradients of matMul + add + relu', () => {
+    tf.tidy(() => {
+      const x = tf.randomNormal([19, 12], 0, 1, 'float32', 7) as tf.Tensor2D;
+      const w = tf.randomNormal([12, 9], 0, 1, 'float32', 8);
+      const b = tf.randomNormal([9], 0, 1, 'float32', 9);
+      const fast = tf.grads((a, c, d) => tf.sum(tf.sin(dense(a, c, d, 'relu'))))([x, w, b]);
+      const plain = tf.grads((a, c, d) => tf.sum(tf.sin(tf.relu(tf.add(tf.matMul(a as tf.Tensor2D, c as tf.Tensor2D), d)))))([x, w, b]);
+      fast.forEach((g, i) => expect(tf.max(tf.abs(tf.sub(g, plain[i]!))).dataSync()[0]).toBeLessThan(1e-4));
     });
   });
 

@@ -1,7 +1,19 @@
 // Building blocks chosen for the wasm backend (see tfjs-notes): attention is reshape + plain matMul (no
 // einsum), the dense layer has a gradient made of explicit transposes and untransposed 2-D matMuls,
-// LayerNorm is built from moments, and nothing trained uses gather or conv.
+// nothing trained uses gather or conv, and hot paths avoid broadcasting element-wise ops and rank-5
+// transposes, which wasm runs through slow generic loops.
 import { tf } from './backend';
+import { seededUint32 } from './params';
+
+/**
+ * A copy with its own buffer. wasm's matMul caches its packed right-hand operand by buffer id, not by
+ * shape, so a gradient that is a reshaped view of a buffer already used as a right-hand operand with
+ * another shape would reuse a stale packing (and abort). Gradients used as right-hand operands are
+ * therefore copied first (one cheap same-shape kernel).
+ */
+function fresh(t: tf.Tensor2D): tf.Tensor2D {
+  return tf.mul(t, tf.scalar(1));
+}
 
 /**
  * x[N, K] · w[K, M]. The default matMul gradient uses transposed matmuls, which wasm runs through a
@@ -14,26 +26,114 @@ export const matMul2d = tf.customGrad(((...args: unknown[]) => {
     value: tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sw)), tf.matMul(tf.transpose(sx), dy as tf.Tensor2D)];
+      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sw)), tf.matMul(tf.transpose(sx), fresh(dy as tf.Tensor2D))];
     },
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
 
-/** Dense layer on rows: x[N, K] → [N, M]. */
-export function dense(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor2D {
-  const y = matMul2d(x as tf.Tensor2D, w as tf.Tensor2D);
-  return b ? tf.add(y, b) : y;
+type Activation = 'linear' | 'relu';
+
+function fusedDense(activation: Activation) {
+  return tf.customGrad(((...args: unknown[]) => {
+    const [x, w, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    const y = tf.fused.matMul({ a: x, b: w, bias: b, activation });
+    save([x, w, y]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sw, sy] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+        const g = (activation === 'relu' ? tf.mul(dy, tf.step(sy)) : dy) as tf.Tensor2D;
+        return [tf.matMul(g, tf.transpose(sw)), tf.matMul(tf.transpose(sx), fresh(g)), tf.sum(g, 0)];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
 }
 
-/** LayerNorm over the last axis, from moments (works and differentiates on every backend). */
-export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon = 1e-5): tf.Tensor {
+const denseLinear = fusedDense('linear');
+const denseRelu = fusedDense('relu');
+
+/**
+ * Dense layer on rows: x[N, K] → [N, M]. The bias goes into a fused matMul: on wasm a broadcasting add
+ * ([N, M] + [M]) runs through a generic index loop about 10× slower than a same-shape add.
+ */
+export function dense(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor, activation: Activation = 'linear'): tf.Tensor2D {
+  if (!b) {
+    const y = matMul2d(x as tf.Tensor2D, w as tf.Tensor2D);
+    return activation === 'relu' ? tf.relu(y) : y;
+  }
+  return (activation === 'relu' ? denseRelu : denseLinear)(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D);
+}
+
+/** Column c[N, 1] repeated into [N, D] by a K=1 matMul (fast on wasm; a broadcasting op is not). */
+function spreadColumn(c: tf.Tensor, d: number): tf.Tensor2D {
+  return tf.matMul(c as tf.Tensor2D, tf.ones([1, d]) as tf.Tensor2D);
+}
+
+/** Row r[D] repeated into [N, D] the same way. */
+function spreadRow(r: tf.Tensor, n: number): tf.Tensor2D {
+  return tf.matMul(tf.ones([n, 1]) as tf.Tensor2D, tf.reshape(r, [1, -1]) as tf.Tensor2D);
+}
+
+/**
+ * LayerNorm over the last axis of rows x[N, D], with an analytic gradient and no broadcasting ops: row
+ * statistics are reductions, spread back over the row by a K=1 matMul, and so are gain and bias.
+ * Same values as the moments-based form (a test compares both).
+ */
+export const layerNorm = tf.customGrad(((...args: unknown[]) => {
+  const [x, gamma, beta, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+  const [n, d] = x.shape;
+  const centred = tf.sub(x, spreadColumn(tf.mean(x, -1, true), d));
+  const invColumn = tf.rsqrt(tf.add(tf.mean(tf.square(centred), -1, true), 1e-5));
+  const normalised = tf.mul(centred, spreadColumn(invColumn, d)) as tf.Tensor2D;
+  const gammaRows = spreadRow(gamma, n);
+  save([normalised, invColumn, gammaRows]);
+  return {
+    value: tf.add(tf.mul(normalised, gammaRows), spreadRow(beta, n)),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xhat, inv, gRows] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+      const g = tf.mul(dy, gRows);
+      const meanG = spreadColumn(tf.mean(g, -1, true), d);
+      const meanGx = spreadColumn(tf.mean(tf.mul(g, xhat), -1, true), d);
+      const dx = tf.mul(spreadColumn(inv, d), tf.sub(tf.sub(g, meanG), tf.mul(xhat, meanGx)));
+      return [dx, tf.sum(tf.mul(dy, xhat), 0), tf.sum(dy, 0)];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor2D, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor2D;
+
+/** The reference LayerNorm from moments (tests compare the fast form with it). */
+export function layerNormReference(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon = 1e-5): tf.Tensor {
   const { mean, variance } = tf.moments(x, -1, true);
   return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon))), gamma), beta);
 }
 
-/** Dropout only while training; `seed` makes it reproducible. */
+/**
+ * Dropout only while training. The mask is drawn in JS from `seed` (reproducible) and applied with one
+ * same-shape multiply: cheaper on wasm than tf.dropout's random tensor and broadcasting ops.
+ */
 export function dropout(x: tf.Tensor, rate: number, training: boolean, seed: number): tf.Tensor {
-  return training && rate > 0 ? tf.dropout(x, rate, undefined, seed) : x;
+  if (!training || rate <= 0) return x;
+  // One 32-bit draw gives four byte-sized uniforms: the drop test is byte < round(rate · 256).
+  const random = seededUint32(seed);
+  const threshold = Math.round(rate * 256);
+  const scale = 256 / (256 - threshold);
+  const mask = new Float32Array(x.size);
+  for (let i = 0; i < mask.length; i += 4) {
+    let bits = random();
+    for (let j = i; j < i + 4 && j < mask.length; j++, bits >>>= 8) mask[j] = (bits & 255) < threshold ? 0 : scale;
+  }
+  return tf.mul(x, tf.tensor(mask, x.shape, 'float32'));
+}
+
+/**
+ * Rows x[R, D] repeated `times` each: [R, times, D] (row r's copies adjacent). Built from transposes and
+ * a K=1 matMul: wasm's tile is slow, and concat's gradient (split) is too.
+ */
+export function repeatRows(x: tf.Tensor2D, times: number): tf.Tensor3D {
+  const [r, d] = x.shape;
+  if (times === 1) return tf.reshape(x, [r, 1, d]);
+  const column = tf.reshape(tf.transpose(x), [d * r, 1]) as tf.Tensor2D;
+  const spread = matMul2d(column, tf.ones([1, times]) as tf.Tensor2D); // [D·R, times]
+  return tf.transpose(tf.reshape(spread, [d, r, times]), [1, 2, 0]);
 }
 
 /**

@@ -8,7 +8,7 @@
 import { CoreError } from '../../../shared/errors';
 import type { ModelConfig } from '../../../shared/contract/model';
 import { tf } from './backend';
-import { attention, dense, dropout, layerNorm, mergeHeads, poolTokens, shiftBack, toHeads } from './layers';
+import { attention, dense, dropout, layerNorm, matMul2d, mergeHeads, poolTokens, repeatRows, shiftBack, toHeads } from './layers';
 import { ParamStore } from './params';
 
 export interface ModelShape {
@@ -170,9 +170,7 @@ export class CrossAssetModel {
 
     // Patch embedding: [T, p·F] rows per asset → d_model; the same as a conv1d with kernel = stride = p.
     let h = dense(tf.reshape(x, [b * a * t, p * f]), ps.get('embed/w'), ps.get('embed/b'));
-    let h4 = tf.add(tf.reshape(h, [b, a, t, d]), tf.reshape(ps.get('embed/position'), [1, 1, t, d]));
-    if (config.assetEmbedding) h4 = tf.add(h4, tf.reshape(ps.get('embed/asset'), [1, a, 1, d]));
-    h = tf.reshape(h4, [b * a * t, d]);
+    h = tf.add(h, this.embeddings(b)) as tf.Tensor2D;
 
     const attentionMaps: tf.Tensor4D[] = [];
     for (let l = 0; l < config.layers; l++) {
@@ -184,7 +182,7 @@ export class CrossAssetModel {
         );
         const { out } = attention(q!, k!, v!);
         const projected = dense(mergeHeads(out, b * a, heads), name('temporal/out'), name('temporal/out_b'));
-        h = layerNorm(tf.add(h, drop(projected)), name('temporal/ln_g'), name('temporal/ln_b')) as tf.Tensor2D;
+        h = layerNorm(tf.add(h, drop(projected)) as tf.Tensor2D, name('temporal/ln_g'), name('temporal/ln_b'));
       }
       // Cross-asset attention among pooled asset tokens: each asset's query over every asset's key/value.
       const pooled = tf.reshape(poolTokens(tf.reshape(h, [b, a, t, d])), [b * a, d]);
@@ -195,13 +193,14 @@ export class CrossAssetModel {
       attentionMaps.push(tf.reshape(cross.weights, [b, heads, a, a]));
       let mixed = mergeHeads(cross.out, b, heads);
       if (this.hierarchy) mixed = tf.concat([mixed, ...this.groupAttention(pooled as tf.Tensor2D, b, l)], 1);
-      const crossOut = tf.reshape(dense(mixed, name('cross/out'), name('cross/out_b')), [b, a, 1, d]);
-      const broadcast = tf.reshape(tf.add(tf.reshape(h, [b, a, t, d]), drop(crossOut)), [b * a * t, d]);
-      h = layerNorm(broadcast, name('cross/ln_g'), name('cross/ln_b')) as tf.Tensor2D;
+      const crossOut = drop(dense(mixed, name('cross/out'), name('cross/out_b'))) as tf.Tensor2D;
+      // The asset's mixed summary is added to each of its tokens (repeated, not broadcast: see layers).
+      const repeated = tf.reshape(repeatRows(crossOut, t), [b * a * t, d]);
+      h = layerNorm(tf.add(h, repeated) as tf.Tensor2D, name('cross/ln_g'), name('cross/ln_b'));
 
-      const hidden = tf.relu(dense(h, name('ffn/w1'), name('ffn/b1')));
+      const hidden = dense(h, name('ffn/w1'), name('ffn/b1'), 'relu');
       const ffn = dense(hidden, name('ffn/w2'), name('ffn/b2'));
-      h = layerNorm(tf.add(h, drop(ffn)), name('ffn/ln_g'), name('ffn/ln_b')) as tf.Tensor2D;
+      h = layerNorm(tf.add(h, drop(ffn)) as tf.Tensor2D, name('ffn/ln_g'), name('ffn/ln_b'));
     }
 
     let summary = tf.reshape(poolTokens(tf.reshape(h, [b, a, t, d])), [b * a, d]) as tf.Tensor2D;
@@ -209,7 +208,7 @@ export class CrossAssetModel {
     if (config.maxLag > 0) {
       const lagged = this.lagAttention(x, summary, drop);
       lagWeights = lagged.lagWeights;
-      summary = layerNorm(tf.add(summary, lagged.out), ps.get('lag/ln_g'), ps.get('lag/ln_b')) as tf.Tensor2D;
+      summary = layerNorm(tf.add(summary, lagged.out) as tf.Tensor2D, ps.get('lag/ln_g'), ps.get('lag/ln_b'));
     }
 
     const returns = tf.reshape(dense(summary, ps.get('head/return'), ps.get('head/return_b')), [b, a]) as tf.Tensor2D;
@@ -247,52 +246,74 @@ export class CrossAssetModel {
   }
 
   /**
-   * Lagged cross-asset attention over the newest `maxLag` bars. For each query position τ and lag l,
-   * keys and values are every asset's bar token at τ - (l - 1) (zero-padded before the window): lag l is
-   * counted to the bar being predicted, so lag 1 is the decision bar itself. Outputs are combined with
-   * softmax(lag logits); the newest position is the one read out.
+   * Position (+ asset) embedding rows [B·A·T, D] for a batch of `b`: the small [A·T, D] table is
+   * replicated over the batch by a matMul with a column of ones (a plain matMul is fast on wasm, a
+   * broadcasting add is not).
+   */
+  private embeddings(b: number): tf.Tensor2D {
+    const { config, params: ps, assets: a, tokens: t } = this;
+    const d = config.dModel;
+    let table = tf.reshape(ps.get('embed/position'), [1, t, d]);
+    if (config.assetEmbedding) table = tf.add(table, tf.reshape(ps.get('embed/asset'), [a, 1, d]));
+    else table = tf.concat(Array.from({ length: a }, () => table), 0);
+    const flat = tf.reshape(table, [1, a * t * d]) as tf.Tensor2D;
+    return tf.reshape(matMul2d(tf.ones([b, 1]) as tf.Tensor2D, flat), [b * a * t, d]) as tf.Tensor2D;
+  }
+
+  /**
+   * Lagged cross-asset attention. Each asset's query at bar τ attends, for lag l = 1..maxLag, to every
+   * asset's bar token at τ - (l - 1) (keys and values shifted back in time, zero-padded before the
+   * window, so a key never sees a bar after its query's): lag l is counted to the bar being predicted,
+   * so lag 1 is the decision bar itself. The per-lag outputs are combined with softmax(lag logits).
+   * The model queries from the newest bar only (`positions` = 1); tests query every position.
    */
   private lagAttention(
     x: tf.Tensor4D,
     summary: tf.Tensor2D,
     drop: (v: tf.Tensor) => tf.Tensor,
+    positions = 1,
   ): { out: tf.Tensor2D; lagWeights: tf.Tensor1D; positions: tf.Tensor } {
     const { config, params: ps, assets: a } = this;
     const { dModel: d, heads, maxLag } = config;
     const b = x.shape[0];
     const f = this.shape.features;
-    const w = maxLag;
+    const w = Math.min(config.lookback, positions + maxLag - 1);
     const headDim = d / heads;
     const recent = tf.slice(x, [0, 0, config.lookback - w, 0], [b, a, w, f]);
     let bars = tf.reshape(dense(tf.reshape(recent, [b * a * w, f]), ps.get('lag/bar'), ps.get('lag/bar_b')), [b, a, w, d]);
     if (config.assetEmbedding) bars = tf.add(bars, tf.reshape(ps.get('embed/asset'), [1, a, 1, d]));
-    const queries = tf.add(bars, tf.reshape(summary, [b, a, 1, d]));
-    // Attention among assets at each (sample, position, head): [B·W·H, A, dh], rank-4 transposes only.
+    const queryBars = tf.slice(bars, [0, 0, w - positions, 0], [b, a, positions, d]);
+    const queries = tf.add(queryBars, tf.reshape(repeatRows(summary, positions), [b, a, positions, d]));
+    // Attention among assets at each (sample, position, head): [B·P·H, A, dh], rank-4 transposes only.
     const assetHeads = (rows: tf.Tensor) =>
-      tf.reshape(tf.transpose(tf.reshape(rows, [b, a, w * heads, headDim]), [0, 2, 1, 3]), [b * w * heads, a, headDim]);
-    const q = assetHeads(dense(tf.reshape(queries, [b * a * w, d]), ps.get('lag/q')));
+      tf.reshape(
+        tf.transpose(tf.reshape(rows, [b, a, positions * heads, headDim]), [0, 2, 1, 3]),
+        [b * positions * heads, a, headDim],
+      );
+    const q = assetHeads(dense(tf.reshape(queries, [b * a * positions, d]), ps.get('lag/q')));
     const lagWeights = tf.softmax(ps.get('lag/logits')) as tf.Tensor1D;
     // Keys and values have no bias, so projecting first and shifting after equals shifting the bars.
     const keys = tf.reshape(dense(tf.reshape(bars, [b * a * w, d]), ps.get('lag/k')), [b, a, w, d]);
     const values = tf.reshape(dense(tf.reshape(bars, [b * a * w, d]), ps.get('lag/v')), [b, a, w, d]);
+    const atQueries = (t: tf.Tensor, lag: number) =>
+      assetHeads(tf.slice(shiftBack(t, lag, 2), [0, 0, w - positions, 0], [b, a, positions, d]));
     const perLag = Array.from({ length: maxLag }, (_, i) => {
-      // Lag i + 1: keys and values from the bar i steps before the query's bar (zeros before the window).
-      const { out } = attention(q, assetHeads(shiftBack(keys, i, 2)), assetHeads(shiftBack(values, i, 2)));
+      const { out } = attention(q, atQueries(keys, i), atQueries(values, i));
       return tf.mul(out, tf.slice(lagWeights, [i], [1]));
     });
-    const combined = perLag.length === 1 ? perLag[0]! : tf.addN(perLag); // [B·W·H, A, dh]
+    const combined = perLag.length === 1 ? perLag[0]! : tf.addN(perLag); // [B·P·H, A, dh]
     const rows = tf.reshape(
-      tf.transpose(tf.reshape(combined, [b, w * heads, a, headDim]), [0, 2, 1, 3]),
-      [b * a * w, d],
+      tf.transpose(tf.reshape(combined, [b, positions * heads, a, headDim]), [0, 2, 1, 3]),
+      [b * a * positions, d],
     );
-    const projected = tf.reshape(dense(rows, ps.get('lag/out'), ps.get('lag/out_b')), [b, a, w, d]);
-    const newest = tf.reshape(tf.slice(projected, [0, 0, w - 1, 0], [b, a, 1, d]), [b * a, d]);
+    const projected = tf.reshape(dense(rows, ps.get('lag/out'), ps.get('lag/out_b')), [b, a, positions, d]);
+    const newest = tf.reshape(tf.slice(projected, [0, 0, positions - 1, 0], [b, a, 1, d]), [b * a, d]);
     return { out: drop(newest) as tf.Tensor2D, lagWeights, positions: projected };
   }
 
-  /** The lag module's output at every position of its window, [B, A, maxLag, D] (causality tests). */
-  lagPositions(x: tf.Tensor4D, summary: tf.Tensor2D): tf.Tensor {
-    return this.lagAttention(x, summary, (v) => v).positions;
+  /** The lag module queried at `positions` newest bars: [B, A, positions, D] (causality tests). */
+  lagPositions(x: tf.Tensor4D, summary: tf.Tensor2D, positions: number): tf.Tensor {
+    return this.lagAttention(x, summary, (v) => v, positions).positions;
   }
 
   dispose(): void {

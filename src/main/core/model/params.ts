@@ -3,16 +3,22 @@
 // gradients passed to Adam (its moments are paired by position) and of the saved weights blob.
 import { tf } from './backend';
 
-/** mulberry32: small, fast, good enough for initialisation and shuffling. */
-export function seededRandom(seed: number): () => number {
+/** mulberry32 as 32-bit integers: small, fast, good enough for initialisation, shuffling, dropout. */
+export function seededUint32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return (t ^ (t >>> 14)) >>> 0;
   };
+}
+
+/** Uniforms in [0, 1) from mulberry32. */
+export function seededRandom(seed: number): () => number {
+  const next = seededUint32(seed);
+  return () => next() / 4294967296;
 }
 
 let instanceCounter = 0;
