@@ -6,7 +6,7 @@ import { backtestCalls } from './contract/backtest';
 import { marketCalls, marketEvents } from './contract/market';
 import { modelCalls, modelEvents } from './contract/model';
 import { paperCalls, paperEvents } from './contract/paper';
-import { settingsCalls } from './contract/settings';
+import { settingsCalls, settingsEvents } from './contract/settings';
 
 export const calls = {
   ...marketCalls,
@@ -20,6 +20,7 @@ export const events = {
   ...marketEvents,
   ...modelEvents,
   ...paperEvents,
+  ...settingsEvents,
 } as const;
 
 export type CallName = keyof typeof calls;

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../src/shared/contract';
 import type { PaperAccount } from '../../src/shared/contract/paper';
 import type { CoreError } from '../../src/shared/errors';
 import { createDispatch, type Handlers } from '../../src/shared/rpc';
@@ -46,7 +47,7 @@ beforeEach(() => {
     paper: new PaperRepo(db),
     events,
     clock: { now: () => START },
-    settings: () => ({ feed: 'simulator', symbols: SYMBOLS, interval: '60' }),
+    settings: () => ({ ...DEFAULT_SETTINGS, feed: 'simulator', symbols: SYMBOLS, interval: '60' }),
   });
   const dispatch = createDispatch(paper.handlers as Partial<Handlers>);
   call = <T>(method: string, params: unknown) => dispatch(method, params, { signal: new AbortController().signal }) as Promise<T>;
@@ -95,7 +96,7 @@ describe('paper handlers', () => {
       paper: new PaperRepo(db),
       events: new CoreEvents(),
       clock: { now: () => START },
-      settings: () => ({ feed: 'simulator', symbols: SYMBOLS, interval: '60' }),
+      settings: () => ({ ...DEFAULT_SETTINGS, feed: 'simulator', symbols: SYMBOLS, interval: '60' }),
     });
     const stored = (await fresh.handlers['paper.account']({}, { signal: new AbortController().signal }))!;
     expect(stored).toMatchObject({ running: false, lastBarTime: live.lastBarTime, killed: false });

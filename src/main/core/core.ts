@@ -83,6 +83,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     jobs,
     clock,
     backend: () => currentBackend(),
+    activeModelId: () => settings.current().activeModelId,
   });
   const model = createModelHandlers({ models: new ModelsRepo(db), candles, events, jobs, clock });
   // Start loading the best TensorFlow.js backend now so that the status bar can show it.
@@ -137,6 +138,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         await embeddedFeed.sync(next);
         await restartStreamIfRunning();
       }
+      events.emit('settings.changed', next);
       return next;
     },
     'job.cancel': ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
@@ -158,6 +160,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         await embeddedFeed.sync(next);
         await restartStreamIfRunning();
       }
+      events.emit('settings.changed', next);
       return next;
     },
     close() {

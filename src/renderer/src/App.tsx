@@ -1,29 +1,31 @@
 // The window's shell: the view tabs, a banner when offline, the current view, the status bar.
 import { useState } from 'react';
 import { useMarketStatus } from './api/market';
+import { useAppliedTheme } from './api/theme';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { NavBar, type ViewName } from './components/NavBar';
 import { StatusBar } from './components/StatusBar';
+import { BacktestsView } from './views/BacktestsView';
+import { DataView } from './views/DataView';
 import { LiveView } from './views/LiveView';
-import { PlaceholderView } from './views/PlaceholderView';
-
-const PLANS: Record<Exclude<ViewName, 'Live'>, string> = {
-  Models:
-    'Train the cross-asset attention model, follow its loss curves, and choose the model for paper trading.',
-  Backtests: 'Run walk-forward backtests and review stored runs against the baselines.',
-  Data: 'Feeds and symbols with their coverage, backfill with progress, CSV import.',
-  Settings: 'Feed, symbols, interval, fees, slippage and risk limits.',
-};
+import { ModelsView } from './views/ModelsView';
+import { SettingsView } from './views/SettingsView';
 
 export function App() {
   const [view, setView] = useState<ViewName>('Live');
   const status = useMarketStatus();
+  // Charts take their colours when they are made: a theme change re-creates the view.
+  const theme = useAppliedTheme();
   return (
     <div className="app">
       <NavBar view={view} onChange={setView} />
       <ConnectionBanner status={status} />
-      <main className="app__view">
-        {view === 'Live' ? <LiveView status={status} /> : <PlaceholderView name={view} plan={PLANS[view]} />}
+      <main className="app__view" key={theme}>
+        {view === 'Live' && <LiveView status={status} />}
+        {view === 'Models' && <ModelsView />}
+        {view === 'Backtests' && <BacktestsView />}
+        {view === 'Data' && <DataView />}
+        {view === 'Settings' && <SettingsView />}
       </main>
       <StatusBar status={status} />
     </div>

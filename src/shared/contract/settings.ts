@@ -1,6 +1,7 @@
 // Settings and job control.
 import { z } from 'zod';
 import { FeedSchema, IntervalSchema, SymbolSchema } from '../domain';
+import { CostsSchema, RiskSchema } from './backtest';
 
 export const SettingsSchema = z.object({
   /** 'bybit' (mainnet), 'bybit-testnet', 'simulator' (embedded), or a custom feed with URLs. */
@@ -13,6 +14,12 @@ export const SettingsSchema = z.object({
   /** Stream on start-up. */
   autoStream: z.boolean(),
   theme: z.enum(['dark', 'light']),
+  /** Trading costs of paper trading and the default of new backtests. */
+  costs: CostsSchema,
+  /** Risk limits of paper trading and the default of new backtests. */
+  risk: RiskSchema,
+  /** The trained model paper trading uses with strategy 'model'; null: the newest matching one. */
+  activeModelId: z.string().min(1).max(80).nullable(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -24,6 +31,20 @@ export const DEFAULT_SETTINGS: Settings = {
   wsUrl: null,
   autoStream: true,
   theme: 'dark',
+  // Bybit's linear taker fee and 2 bps of slippage; the same as broker.ts's DEFAULT_COSTS.
+  costs: { feeRate: 0.00055, slippageBps: 2, volatilityMultiplier: 0, volatilityWindow: 24 },
+  // Long-short at gross 1, at most 2x leverage, no kill switch, rebalanced on every bar past 1% drift.
+  risk: {
+    maxWeight: 1,
+    maxGross: 1,
+    leverage: 2,
+    allowShort: true,
+    killDrawdown: 1,
+    minTradeNotional: 10,
+    rebalanceThreshold: 0.01,
+    cadenceBars: 1,
+  },
+  activeModelId: null,
 };
 
 export const settingsCalls = {
@@ -39,4 +60,9 @@ export const settingsCalls = {
     params: z.object({ jobId: z.string().min(1) }).strict(),
     result: z.object({ cancelled: z.boolean() }),
   },
+} as const;
+
+export const settingsEvents = {
+  /** The settings in force after a change (by any client, or a run-only override such as the offline fallback). */
+  'settings.changed': SettingsSchema,
 } as const;

@@ -31,7 +31,7 @@ export type PaperHandlerName = 'paper.start' | 'paper.stop' | 'paper.account' | 
 
 export interface PaperHandlerDeps extends PaperDeps {
   /** The app's settings: default feed, symbols and interval of a new account. */
-  settings: () => Pick<Settings, 'feed' | 'symbols' | 'interval'>;
+  settings: () => Pick<Settings, 'feed' | 'symbols' | 'interval' | 'costs' | 'risk' | 'activeModelId'>;
 }
 
 const DEFAULT_ACCOUNT = 'default';
@@ -56,6 +56,8 @@ export function createPaperHandlers(deps: PaperHandlerDeps): {
       'paper.start': async (params) => {
         const settings = deps.settings();
         const strategy = params.strategy ?? 'equal-weight-rebalanced';
+        // The model chosen in the Models view, unless the call names one.
+        const modelId = params.modelId ?? (strategy === 'model' ? (settings.activeModelId ?? undefined) : undefined);
         return trader.start(
           {
             accountId: params.accountId ?? DEFAULT_ACCOUNT,
@@ -64,10 +66,10 @@ export function createPaperHandlers(deps: PaperHandlerDeps): {
             interval: params.interval ?? settings.interval,
             strategy,
             initialCapital: params.initialCapital ?? 100_000,
-            costs: params.costs ?? {},
-            risk: { cadenceBars: 1, ...params.risk },
+            costs: { ...settings.costs, ...params.costs },
+            risk: { ...settings.risk, ...params.risk },
             trainBars: params.trainBars ?? 2_000,
-            ...(params.modelId === undefined ? {} : { modelId: params.modelId }),
+            ...(modelId === undefined ? {} : { modelId }),
           },
           params.reset ?? false,
         );
