@@ -66,7 +66,10 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     return known.length ? Math.max(...known) : null;
   });
   // The exchange's time: the embedded simulator runs an accelerated clock of its own.
-  const clock: Clock = config.clock ?? { now: () => embeddedFeed.now() ?? systemClock.now() };
+  const clock: Clock = config.clock ?? {
+    now: () => embeddedFeed.now() ?? systemClock.now(),
+    speed: () => embeddedFeed.speed() ?? 1,
+  };
 
   const closeEmbedded = async () => embeddedFeed.close();
   try {

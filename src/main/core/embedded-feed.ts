@@ -31,6 +31,13 @@ export class EmbeddedFeed {
     return this.simulator?.now() ?? null;
   }
 
+  /** Simulated ms per wall-clock ms while the simulator runs, else null. */
+  speed(): number | null {
+    if (!this.simulator || this.runningFor === null) return null;
+    const interval = this.runningFor.split('|')[0] as Interval;
+    return intervalMs(interval) / EMBEDDED_BAR_MS;
+  }
+
   /** Whether these settings read from the embedded simulator. */
   static wanted(settings: Settings): boolean {
     return settings.feed === SIMULATOR_FEED && !settings.restUrl && !settings.wsUrl;

@@ -22,18 +22,32 @@ export const SeriesCoverageSchema = z.object({
   last: z.number().nullable(),
   /** Missing bars between first and last. */
   gaps: z.number().int(),
+  /**
+   * With `gapRanges: true`: the oldest runs of missing bars (open times of a run's first and last
+   * missing bar), at most MAX_GAP_RANGES; absent when not asked or the series is too long to scan.
+   */
+  gapRanges: z.array(z.object({ from: z.number(), to: z.number(), bars: z.number().int() })).optional(),
 });
 export type SeriesCoverage = z.infer<typeof SeriesCoverageSchema>;
+export const MAX_GAP_RANGES = 20;
 
 export const marketCalls = {
   'market.symbols': {
-    params: z.object({ feed: FeedSchema.optional() }).strict(),
+    params: z
+      .object({
+        feed: FeedSchema.optional(),
+        /** List the stored series of every feed (the Data view); `feed` then only names the result's feed. */
+        allFeeds: z.boolean().optional(),
+        /** Also list where the gaps are (SeriesCoverage.gapRanges). */
+        gapRanges: z.boolean().optional(),
+      })
+      .strict(),
     result: z.object({
       feed: z.string(),
       interval: IntervalSchema,
       /** The symbols the settings ask to stream. */
       configured: z.array(z.string()),
-      /** Every stored series of the feed, with coverage. */
+      /** Every stored series of the feed (of every feed with `allFeeds`), with coverage. */
       stored: z.array(SeriesCoverageSchema),
     }),
   },

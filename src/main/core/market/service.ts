@@ -13,6 +13,7 @@ import { backfill } from './backfill';
 import { BybitRest, type BybitRestOptions } from './bybit-rest';
 import { importCsv } from './csv-import';
 import { resolveFeed, resolveRestUrl } from './feeds';
+import { gapRanges } from './gap-ranges';
 import { LiveIngest, type IngestStatus, type StreamTuning } from './ingest';
 
 export interface MarketDeps {
@@ -63,7 +64,8 @@ export class MarketService {
       connection: this.ingest && s ? s.connection : 'idle',
       reason: this.ingest && s ? (s.reason ?? s.fillError) : null,
       lastFrameAt: s?.lastFrameAt ?? null,
-      lastFrameLatencyMs: s?.lastFrameLatencyMs ?? null,
+      // Measured on the exchange's clock; shown in wall-clock ms (the embedded simulator runs fast).
+      lastFrameLatencyMs: s?.lastFrameLatencyMs == null ? null : s.lastFrameLatencyMs / (this.deps.clock.speed?.() ?? 1),
       reconnects: s?.reconnects ?? 0,
       backend: this.deps.backend(),
       activeModelId: this.deps.activeModelId?.() ?? null,
@@ -143,7 +145,11 @@ export class MarketService {
   symbols(params: HandlerParams<'market.symbols'>): CallResult<'market.symbols'> {
     const settings = this.deps.settings();
     const feed = params.feed ?? settings.feed;
-    const stored = this.deps.candles.listSeries(feed).map((key) => ({ ...key, ...this.deps.candles.coverage(key) }));
+    const stored = this.deps.candles.listSeries(params.allFeeds ? undefined : feed).map((key) => {
+      const coverage = this.deps.candles.coverage(key);
+      if (!params.gapRanges) return { ...key, ...coverage };
+      return { ...key, ...coverage, gapRanges: gapRanges(this.deps.candles, key, coverage) };
+    });
     return { feed, interval: settings.interval, configured: settings.symbols, stored };
   }
 

@@ -1,0 +1,184 @@
+// CSV import: a file chosen in the browser is read here (File.text()) and its text sent to the core,
+// which validates every row before writing anything. The report lists the numbered row errors (and
+// nothing was written), or how many candles were imported.
+import { useState, type FormEvent } from 'react';
+import type { CallResult } from '../../../../shared/contract';
+import { INTERVALS, type Interval } from '../../../../shared/domain';
+import type { CoreError } from '../../../../shared/errors';
+import { csvRowErrors, toCoreError, useCsvImport } from '../../api/data';
+import { issuesByField } from '../../api/settings';
+import { formatInterval } from '../../format';
+import { FormField, FormSection } from '../settings/FormField';
+import { feedProblem, symbolProblem } from './series-fields';
+import { formatUtc } from './utc-time';
+
+type Report =
+  | { kind: 'imported'; file: string; result: CallResult<'market.importCsv'> }
+  | { kind: 'rejected'; file: string; error: CoreError };
+
+export function CsvImportForm({
+  defaultInterval,
+  onImported,
+}: {
+  defaultInterval: Interval;
+  onImported: () => void;
+}) {
+  const importCsv = useCsvImport();
+  const [file, setFile] = useState<File | null>(null);
+  const [feed, setFeed] = useState('csv');
+  const [symbol, setSymbol] = useState('');
+  const [interval, setBarInterval] = useState<Interval>(defaultInterval);
+  const [busy, setBusy] = useState(false);
+  const [report, setReport] = useState<Report | null>(null);
+
+  const cleanSymbol = symbol.trim().toUpperCase();
+  const errors: Record<string, string | undefined> = {
+    ...(report?.kind === 'rejected' && report.error.code === 'INVALID_PARAMS'
+      ? issuesByField(report.error)
+      : {}),
+  };
+  const feedError = feedProblem(feed.trim());
+  // An empty symbol is not yet a mistake; the button stays off until there is one.
+  const symbolError = cleanSymbol === '' ? null : symbolProblem(cleanSymbol);
+  if (feedError) errors.feed = feedError;
+  if (symbolError) errors.symbol = symbolError;
+  const ready = file !== null && !feedError && cleanSymbol !== '' && !symbolError && !busy;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!ready || !file) return;
+    setBusy(true);
+    try {
+      const content = await file.text();
+      const result = await importCsv({ feed: feed.trim(), symbol: cleanSymbol, interval }, content);
+      setReport({ kind: 'imported', file: file.name, result });
+      onImported();
+    } catch (error) {
+      setReport({ kind: 'rejected', file: file.name, error: toCoreError(error) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="data-form" onSubmit={submit} noValidate data-testid="csv-import-form">
+      <FormSection title="Import OHLCV CSV">
+        <FormField
+          fieldKey="csv.file"
+          label="File"
+          hint="Columns time, open, high, low, close, volume[, turnover]; times in ms, s or ISO (UTC)"
+          wide
+        >
+          {(control) => (
+            <input
+              {...control}
+              type="file"
+              accept=".csv,.txt,text/csv"
+              data-testid="csv-file"
+              className="data-form__file"
+              onChange={(event) => {
+                setFile(event.target.files?.[0] ?? null);
+                setReport(null);
+              }}
+            />
+          )}
+        </FormField>
+        <FormField fieldKey="csv.feed" label="Store as feed" error={errors.feed}>
+          {(control) => (
+            <input
+              {...control}
+              type="text"
+              list="data-known-feeds"
+              spellCheck={false}
+              data-testid="csv-feed"
+              value={feed}
+              onChange={(event) => setFeed(event.target.value)}
+            />
+          )}
+        </FormField>
+        <FormField fieldKey="csv.symbol" label="Symbol" error={errors.symbol}>
+          {(control) => (
+            <input
+              {...control}
+              type="text"
+              spellCheck={false}
+              placeholder="BTCUSDT"
+              data-testid="csv-symbol"
+              value={symbol}
+              onChange={(event) => setSymbol(event.target.value)}
+            />
+          )}
+        </FormField>
+        <FormField fieldKey="csv.interval" label="Interval" error={errors.interval}>
+          {(control) => (
+            <select
+              {...control}
+              data-testid="csv-interval"
+              value={interval}
+              onChange={(event) => setBarInterval(event.target.value as Interval)}
+            >
+              {INTERVALS.map((code) => (
+                <option key={code} value={code}>
+                  {formatInterval(code)}
+                </option>
+              ))}
+            </select>
+          )}
+        </FormField>
+        <div className="form-actions form-field--wide">
+          <button
+            type="submit"
+            className="form-button form-button--primary"
+            disabled={!ready}
+            data-testid="csv-import"
+          >
+            {busy ? 'Importing…' : 'Import'}
+          </button>
+        </div>
+        {report && <ImportReport report={report} />}
+      </FormSection>
+    </form>
+  );
+}
+
+function ImportReport({ report }: { report: Report }) {
+  if (report.kind === 'imported') {
+    const { rows, first, last, timeFormat } = report.result;
+    return (
+      <div className="data-result is-good form-field--wide" data-testid="csv-report" data-outcome="imported">
+        Imported <strong data-testid="csv-imported-rows">{rows.toLocaleString('en-US')}</strong> candles from{' '}
+        {report.file}: {formatUtc(first)} → {formatUtc(last)} UTC (times read as {timeFormat}).
+      </div>
+    );
+  }
+  const { errors, errorCount } = csvRowErrors(report.error);
+  return (
+    <div
+      className="data-result is-bad form-field--wide"
+      data-testid="csv-report"
+      data-outcome="rejected"
+      role="alert"
+    >
+      <p className="data-result__headline">
+        {report.error.code === 'INVALID_CSV'
+          ? `${report.file} was not imported: ${errorCount} invalid row${errorCount === 1 ? '' : 's'}, nothing was written.`
+          : `${report.file} was not imported: ${report.error.message}`}
+      </p>
+      {errors.length > 0 && (
+        <ol className="data-result__rows" data-testid="csv-errors">
+          {errors.map((error, i) => (
+            <li key={`${error.row}-${error.column ?? ''}-${i}`} data-row={error.row}>
+              <span className="data-result__where">
+                Line {error.row}
+                {error.column ? `, ${error.column}` : ''}
+              </span>
+              {error.message}
+            </li>
+          ))}
+        </ol>
+      )}
+      {errors.length === 0 && report.error.code === 'INVALID_CSV' && <p>{report.error.message}</p>}
+      {errorCount > errors.length && <p>The first {errors.length} are listed.</p>}
+    </div>
+  );
+}
