@@ -2,6 +2,7 @@
 // profiles. Candles belong to CandleChart (lightweight-charts); this one is for dense panels where a
 // second canvas chart per panel would cost more than it shows. Width follows the container.
 import { useMemo } from 'react';
+import { ticks } from './scale';
 import { useElementWidth } from './use-element-width';
 
 export interface LinePoint {
@@ -78,11 +79,19 @@ export function LineChart({
             </text>
           ))}
           {includeZero && bounds.y0 < 0 && bounds.y1 > 0 && (
-            <line className="line-chart__zero" x1={PAD.left} x2={PAD.left + plotWidth} y1={sy(0)} y2={sy(0)} />
+            <line
+              className="line-chart__zero"
+              x1={PAD.left}
+              x2={PAD.left + plotWidth}
+              y1={sy(0)}
+              y2={sy(0)}
+            />
           )}
           {series.map((s) => {
             if (s.points.length === 0) return null;
-            const path = s.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`);
+            const path = s.points.map(
+              (p, i) => `${i === 0 ? 'M' : 'L'}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`,
+            );
             const base = sy(Math.min(Math.max(0, bounds.y0), bounds.y1));
             const first = s.points[0]!;
             const last = s.points[s.points.length - 1]!;
@@ -152,10 +161,4 @@ function rangeOf(series: readonly LineSeries[], includeZero: boolean): Bounds {
     y1 += pad;
   }
   return { x0, x1, y0, y1, count };
-}
-
-/** `n` evenly spaced values from lo to hi inclusive (no "nice" rounding: labels are formatted). */
-function ticks(lo: number, hi: number, n: number): number[] {
-  if (hi === lo) return [lo];
-  return Array.from({ length: n + 1 }, (_, i) => lo + ((hi - lo) * i) / n);
 }

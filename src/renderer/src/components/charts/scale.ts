@@ -1,0 +1,23 @@
+// Axis arithmetic shared by the SVG charts.
+
+/**
+ * About `n` round tick values inside [lo, hi]: steps of 1, 2 or 5 times a power of ten, so axes read
+ * 1 2 3 4 rather than 1 1.8 2.5 3.3.
+ */
+export function ticks(lo: number, hi: number, n: number): number[] {
+  if (!(hi > lo)) return [lo];
+  const rough = (hi - lo) / n;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  // The round step whose number of intervals comes closest to n.
+  const steps = [1, 2, 5, 10].map((m) => m * power);
+  const step = steps.reduce((best, s) =>
+    Math.abs((hi - lo) / s - n) < Math.abs((hi - lo) / best - n) ? s : best,
+  );
+  const decimals = Math.max(0, -Math.floor(Math.log10(step)));
+  const values: number[] = [];
+  // Integer multiples of the step, rounded to its decimals: no 0.30000000000000004, no -0.
+  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) {
+    values.push(Number((k * step).toFixed(decimals)) || 0);
+  }
+  return values;
+}
