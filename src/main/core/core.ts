@@ -20,6 +20,7 @@ import { BacktestsRepo } from './store/backtests.repo';
 import { PaperRepo } from './store/paper.repo';
 import { createBacktestHandlers, createPaperHandlers } from './trading/handlers';
 import { modelPaperProvider } from './trading/model-strategy';
+import type { PaperTrader } from './trading/paper';
 
 export interface CoreConfig {
   /** Holds crossdesk.db; created if missing. */
@@ -79,6 +80,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     throw err;
   }
 
+  let paperTrader = (): PaperTrader | null => null;
   const market = createMarketHandlers({
     candles,
     settings: () => embeddedFeed.resolve(settings.current()),
@@ -86,7 +88,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     jobs,
     clock,
     backend: () => currentBackend(),
-    activeModelId: () => settings.current().activeModelId,
+    // The model paper trading runs now, else the one chosen for it.
+    activeModelId: () => paperTrader()?.tradingModelId ?? settings.current().activeModelId,
   });
   const model = createModelHandlers({ models: new ModelsRepo(db), candles, events, jobs, clock });
   // Start loading the best TensorFlow.js backend now so that the status bar can show it.
@@ -109,6 +112,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     model: modelPaperProvider(model.service),
     settings: () => embeddedFeed.resolve(settings.current()),
   });
+  paperTrader = () => paper.trader;
 
   const withNotice = <M extends 'market.status' | 'market.stream.start' | 'market.stream.stop'>(method: M) => {
     const handler = market.handlers[method] as (p: unknown, c: CallContext) => Promise<MarketStatus> | MarketStatus;

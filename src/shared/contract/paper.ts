@@ -131,6 +131,8 @@ export const paperEvents = {
     symbols: z.array(z.string()),
     matrix: z.array(z.array(z.number())),
     lagWeights: z.array(z.number()).nullable(),
+    /** Per layer and head, [layer][head][query asset][key asset]; `matrix` is their mean. */
+    heads: z.array(z.array(z.array(z.array(z.number())))).optional(),
   }),
   'paper.fill': z.object({ accountId: z.string(), fill: FillSchema }),
   'paper.equity': z.object({

@@ -114,7 +114,7 @@ export function modelStrategy(port: ModelPort, modelId: string, weighting: Model
       return {
         weights: weighting === 'portfolio' ? p.weights : forecastWeights(p.returns, info.config.portfolio === 'long-only'),
         forecast: { returns: p.returns, horizon: info.config.horizon },
-        attention: { matrix: meanAttention(p.attention), ...(p.lagWeights.length > 0 ? { lagWeights: p.lagWeights } : {}) },
+        attention: { matrix: meanAttention(p.attention), heads: p.attention, ...(p.lagWeights.length > 0 ? { lagWeights: p.lagWeights } : {}) },
       };
     },
   };

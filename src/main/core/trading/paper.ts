@@ -71,6 +71,11 @@ export class PaperTrader {
     return this.account?.id ?? null;
   }
 
+  /** The model the running account trades, or null (not running, or a strategy without a model). */
+  get tradingModelId(): string | null {
+    return this.running ? (this.account?.modelId ?? null) : null;
+  }
+
   /** Creates or resumes the account, applies every stored bar it has not applied, then follows the stream. */
   async start(settings: PaperSettings, reset = false): Promise<PaperAccount> {
     await this.stop();
@@ -295,6 +300,7 @@ export class PaperTrader {
         symbols: account.symbols,
         matrix: attention.matrix,
         lagWeights: attention.lagWeights ?? null,
+        ...(attention.heads ? { heads: attention.heads } : {}),
       });
     }
     events.emit('paper.equity', {

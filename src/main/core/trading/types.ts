@@ -78,6 +78,8 @@ export interface AttentionSnapshot {
   matrix: number[][];
   /** Weight per lag 0..maxLag, when the model has lags. */
   lagWeights?: number[];
+  /** Per layer and head, [layer][head][query][key], when the model gives them; `matrix` is their mean. */
+  heads?: number[][][][];
 }
 
 export interface Decision {

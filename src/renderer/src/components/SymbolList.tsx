@@ -1,8 +1,9 @@
-// The watch list: the configured symbols (plus any other stored series of the feed) with their last
-// price from the live stream. Clicking one chooses the chart's symbol.
-import { useState } from 'react';
-import type { Interval } from '../../../shared/domain';
-import { useEvent } from '../api/hooks';
+// The watch strip: one tile per symbol (the configured ones plus any other stored series of the feed)
+// with its last price, its change over the tile's window and a live sparkline of the closes, so every
+// symbol is in view while the big chart shows one. Clicking a tile chooses the chart's symbol.
+import { useMemo, useState } from 'react';
+import type { Candle, Interval } from '../../../shared/domain';
+import { useCall, useEvent } from '../api/hooks';
 import { pricePrecision } from '../chart/candle-book';
 import { formatChange } from '../format';
 
@@ -14,48 +15,111 @@ interface Props {
   onSelect: (symbol: string) => void;
 }
 
-interface Quote {
-  close: number;
-  open: number;
-}
+/** Bars in a tile's sparkline (and its change figure). */
+const SPARK_BARS = 60;
+const SPARK_WIDTH = 100;
+const SPARK_HEIGHT = 26;
 
 export function SymbolList({ feed, interval, symbols, selected, onSelect }: Props) {
-  const [quotes, setQuotes] = useState<Record<string, Quote>>({});
-  useEvent('market.candle', (event) => {
-    if (event.feed !== feed || event.interval !== interval) return;
-    setQuotes((q) => ({ ...q, [event.symbol]: { close: event.candle.close, open: event.candle.open } }));
-  });
   return (
-    <nav className="symbol-list" data-testid="symbol-list" aria-label="Symbols">
-      <div className="panel-title">Symbols</div>
-      {symbols.length === 0 && <div className="symbol-list__empty">No symbols configured.</div>}
-      <ul>
-        {symbols.map((symbol) => {
-          const quote = quotes[symbol];
-          return (
-            <li key={symbol}>
-              <button
-                type="button"
-                className={`symbol-list__item${symbol === selected ? ' is-selected' : ''}`}
-                aria-pressed={symbol === selected}
-                data-symbol={symbol}
-                onClick={() => onSelect(symbol)}
-              >
-                <span className="symbol-list__name">{symbol}</span>
-                <span className="symbol-list__price">
-                  {quote ? quote.close.toFixed(pricePrecision(quote.close)) : '—'}
-                </span>
-                <span
-                  title="change since the current bar opened"
-                  className={`symbol-list__change${quote && quote.close < quote.open ? ' is-down' : ' is-up'}`}
-                >
-                  {quote ? formatChange(quote.open, quote.close) : '\u00a0'}
-                </span>
-              </button>
-            </li>
-          );
-        })}
-      </ul>
+    <nav className="symbol-strip" data-testid="symbol-list" aria-label="Symbols">
+      {symbols.length === 0 && <div className="symbol-strip__empty">No symbols configured.</div>}
+      {symbols.map((symbol) => (
+        <SymbolTile
+          key={symbol}
+          feed={feed}
+          interval={interval}
+          symbol={symbol}
+          selected={symbol === selected}
+          onSelect={onSelect}
+        />
+      ))}
     </nav>
+  );
+}
+
+interface TileProps {
+  feed: string;
+  interval: Interval;
+  symbol: string;
+  selected: boolean;
+  onSelect: (symbol: string) => void;
+}
+
+function SymbolTile({ feed, interval, symbol, selected, onSelect }: TileProps) {
+  const history = useCall('market.candles', {
+    feed,
+    symbol,
+    interval,
+    limit: SPARK_BARS,
+    includeUnconfirmed: true,
+  });
+  /** Live candles by open time, on top of the loaded history (the forming bar is replaced in place). */
+  const [live, setLive] = useState<Candle[]>([]);
+  useEvent('market.candle', (event) => {
+    if (event.feed !== feed || event.interval !== interval || event.symbol !== symbol) return;
+    setLive((candles) => {
+      const last = candles[candles.length - 1];
+      if (last && last.openTime === event.candle.openTime) return [...candles.slice(0, -1), event.candle];
+      if (last && last.openTime > event.candle.openTime) return candles;
+      return [...candles, event.candle].slice(-SPARK_BARS);
+    });
+  });
+
+  const closes = useMemo(() => {
+    const base = history.data ?? [];
+    const merged = [...base.filter((c) => !live.some((l) => l.openTime === c.openTime)), ...live];
+    merged.sort((a, b) => a.openTime - b.openTime);
+    return merged.slice(-SPARK_BARS).map((c) => c.close);
+  }, [history.data, live]);
+
+  const last = closes[closes.length - 1];
+  const first = closes[0];
+  const down = last !== undefined && first !== undefined && last < first;
+  return (
+    <button
+      type="button"
+      className={`symbol-tile${selected ? ' is-selected' : ''}`}
+      aria-pressed={selected}
+      data-symbol={symbol}
+      data-last-close={last ?? ''}
+      onClick={() => onSelect(symbol)}
+    >
+      <span className="symbol-tile__name">{symbol}</span>
+      <span className="symbol-tile__price">
+        {last !== undefined ? last.toFixed(pricePrecision(last)) : '—'}
+      </span>
+      <span
+        className={`symbol-tile__change${down ? ' is-down' : ' is-up'}`}
+        title={`change over the last ${closes.length} bars`}
+      >
+        {last !== undefined && first !== undefined ? formatChange(first, last) : '\u00a0'}
+      </span>
+      <Sparkline closes={closes} down={down} />
+    </button>
+  );
+}
+
+function Sparkline({ closes, down }: { closes: readonly number[]; down: boolean }) {
+  if (closes.length < 2) return <span className="symbol-tile__spark symbol-tile__spark--empty" />;
+  const lo = Math.min(...closes);
+  const hi = Math.max(...closes);
+  const span = hi - lo || 1;
+  const points = closes
+    .map((c, i) => {
+      const x = (i / (closes.length - 1)) * SPARK_WIDTH;
+      const y = SPARK_HEIGHT - 1 - ((c - lo) / span) * (SPARK_HEIGHT - 2);
+      return `${x.toFixed(1)},${y.toFixed(1)}`;
+    })
+    .join(' ');
+  return (
+    <svg
+      className={`symbol-tile__spark${down ? ' is-down' : ' is-up'}`}
+      viewBox={`0 0 ${SPARK_WIDTH} ${SPARK_HEIGHT}`}
+      preserveAspectRatio="none"
+      aria-hidden="true"
+    >
+      <polyline points={points} fill="none" vectorEffect="non-scaling-stroke" />
+    </svg>
   );
 }
