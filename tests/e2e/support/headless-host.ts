@@ -14,11 +14,23 @@ export interface RunningHost {
   stop(): Promise<void>;
 }
 
+export interface HeadlessHostOptions {
+  /** Run on this data directory (e.g. a previous host's) instead of a fresh one; it is never removed. */
+  dataDir?: string;
+  /** Keep the fresh data directory when the host stops, for a later host to reopen. */
+  keepDataDir?: boolean;
+}
+
 const URL_TIMEOUT_MS = 90_000;
 const STOP_GRACE_MS = 5_000;
 
-export async function startHeadlessHost(root: string, extraArgs: string[] = []): Promise<RunningHost> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'crossdesk-e2e-'));
+export async function startHeadlessHost(
+  root: string,
+  extraArgs: string[] = [],
+  options: HeadlessHostOptions = {},
+): Promise<RunningHost> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'crossdesk-e2e-'));
+  const removeDataDir = options.dataDir === undefined && options.keepDataDir !== true;
   const child = spawn(
     process.execPath,
     ['scripts/run-host.mjs', 'serve', '--port', '0', '--data-dir', dataDir, ...extraArgs],
@@ -39,7 +51,7 @@ export async function startHeadlessHost(root: string, extraArgs: string[] = []):
   const stop = async () => {
     process.off('exit', killOnExit);
     await killGroup(child);
-    rmSync(dataDir, { recursive: true, force: true });
+    if (removeDataDir) rmSync(dataDir, { recursive: true, force: true });
   };
   try {
     const url = await firstStdoutLine(child, () => output);

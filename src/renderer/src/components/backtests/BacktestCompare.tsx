@@ -1,0 +1,125 @@
+// Two stored runs side by side: their strategies' equity on one chart (baselines on request) and
+// their metrics in adjacent columns.
+import { useMemo, useState } from 'react';
+import type { BacktestDetail } from '../../../../shared/contract/backtest';
+import { useBacktestDetail } from '../../api/backtests';
+import { formatInterval } from '../../format';
+import { LineChart, type LineSeries } from '../charts/LineChart';
+import { formatAxisTime, formatDate, formatPercent } from './format';
+import { MetricsTable, type MetricsColumn } from './MetricsTable';
+import { equitySeries } from './series';
+
+const RUN_COLORS = ['var(--accent)', 'var(--warn)'];
+
+export interface BacktestCompareProps {
+  ids: readonly [string, string];
+  onBack: () => void;
+  onOpen: (id: string) => void;
+}
+
+export function BacktestCompare({ ids, onBack, onOpen }: BacktestCompareProps) {
+  const a = useBacktestDetail(ids[0]);
+  const b = useBacktestDetail(ids[1]);
+  const error = a.error ?? b.error;
+  const ready = a.data?.id === ids[0] && b.data?.id === ids[1];
+  return (
+    <div className="bt-run" data-testid="backtest-compare">
+      <div className="bt-run__nav">
+        <button type="button" className="bt-link" onClick={onBack}>
+          ← Library
+        </button>
+      </div>
+      {error ? (
+        <div className="view-message">Cannot load the runs: {error.message}</div>
+      ) : !ready ? (
+        <div className="view-message">Loading both runs…</div>
+      ) : (
+        <CompareBody runs={[a.data!, b.data!]} onOpen={onOpen} />
+      )}
+    </div>
+  );
+}
+
+function CompareBody({
+  runs,
+  onOpen,
+}: {
+  runs: [BacktestDetail, BacktestDetail];
+  onOpen: (id: string) => void;
+}) {
+  const [withBaselines, setWithBaselines] = useState(false);
+  const label = (run: BacktestDetail, i: number) => `${String.fromCharCode(65 + i)}: ${run.name}`;
+
+  const series = useMemo<LineSeries[]>(
+    () =>
+      runs.flatMap((run, i) =>
+        equitySeries(run, (s) =>
+          s.role === 'strategy' ? label(run, i) : `${String.fromCharCode(65 + i)}: ${s.strategy}`,
+        )
+          .filter((s) => withBaselines || !s.dashed)
+          .map((s) => (s.dashed ? s : { ...s, color: RUN_COLORS[i]! })),
+      ),
+    [runs, withBaselines],
+  );
+
+  const columns: MetricsColumn[] = runs.flatMap((run, i) =>
+    run.metrics
+      .filter((m) => m.role === 'strategy' || withBaselines)
+      .map((m) => ({
+        key: `${i}-${m.strategy}`,
+        label: `${String.fromCharCode(65 + i)}: ${m.strategy}`,
+        metrics: m.metrics,
+        primary: m.role === 'strategy',
+      })),
+  );
+
+  return (
+    <>
+      <header className="bt-compare__head">
+        {runs.map((run, i) => {
+          const m = run.metrics.find((x) => x.role === 'strategy')?.metrics;
+          return (
+            <button
+              key={run.id}
+              type="button"
+              className="bt-compare__card"
+              data-testid="backtest-compare-card"
+              onClick={() => onOpen(run.id)}
+            >
+              <span className="bt-compare__letter">{String.fromCharCode(65 + i)}</span>
+              <span className="bt-compare__name">{run.name}</span>
+              <span className="bt-run__meta">
+                {run.strategy} · {run.symbols.join(', ')} · {formatInterval(run.interval)} ·{' '}
+                {formatDate(run.outOfSampleFrom)} → {formatDate(run.outOfSampleTo)}
+              </span>
+              <span className="bt-mono">
+                {formatPercent(m?.totalReturn)} · Sharpe {m?.sharpe?.toFixed(2) ?? '—'}
+              </span>
+            </button>
+          );
+        })}
+      </header>
+      <label className="bt-check bt-compare__toggle">
+        <input type="checkbox" checked={withBaselines} onChange={(e) => setWithBaselines(e.target.checked)} />
+        Show baselines
+      </label>
+      <div className="bt-run__grid">
+        <section className="bt-panel bt-panel--wide">
+          <div className="panel-title">Equity (growth of 1)</div>
+          <LineChart
+            series={series}
+            height={260}
+            testId="backtest-compare-equity"
+            formatX={formatAxisTime}
+            formatY={(y) => formatPercent(y, 1)}
+            includeZero
+          />
+        </section>
+        <section className="bt-panel bt-panel--wide">
+          <div className="panel-title">Metrics side by side</div>
+          <MetricsTable columns={columns} testId="backtest-compare-metrics" />
+        </section>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,67 @@
+// The running (or last) backtest: a progress bar with the core's message, Cancel while it runs, and
+// a way to open the stored run once it is done.
+import type { BacktestJob } from '../../api/backtests';
+
+export interface BacktestProgressProps {
+  job: BacktestJob;
+  onCancel: () => void;
+  onOpen: (id: string) => void;
+}
+
+const PHASE_TEXT = { running: 'Running', done: 'Done', failed: 'Failed', cancelled: 'Cancelled' } as const;
+
+export function BacktestProgress({ job, onCancel, onOpen }: BacktestProgressProps) {
+  const { progress, phase } = job;
+  const total = progress?.total ?? null;
+  const done = progress?.done ?? 0;
+  const fraction = phase === 'done' ? 1 : total ? Math.min(1, done / total) : 0;
+  const message =
+    phase === 'failed' || phase === 'cancelled'
+      ? (job.error?.message ?? progress?.message ?? '')
+      : phase === 'done'
+        ? `${job.result?.bars ?? done} bars out of sample, ${job.result?.folds ?? 0} folds`
+        : (progress?.message ?? 'Loading candles…');
+
+  return (
+    <section
+      className={`bt-progress is-${phase}`}
+      data-testid="backtest-progress"
+      data-state={phase}
+      data-events={job.events}
+      data-done={done}
+      data-total={total ?? ''}
+    >
+      <div className="bt-progress__head">
+        <span className="bt-progress__phase">{PHASE_TEXT[phase]}</span>
+        <span className="bt-progress__figure">
+          {total ? `${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} bars` : ''}
+          {` · ${Math.round(fraction * 100)}%`}
+        </span>
+      </div>
+      <div
+        className="bt-progress__bar"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(fraction * 100)}
+      >
+        <div className="bt-progress__fill" style={{ width: `${fraction * 100}%` }} />
+      </div>
+      <div className="bt-progress__message" data-testid="backtest-progress-message">
+        {message}
+      </div>
+      <div className="bt-progress__actions">
+        {phase === 'running' && (
+          <button type="button" className="bt-button" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+        {phase === 'done' && job.result && (
+          <button type="button" className="bt-button" onClick={() => onOpen(job.result!.id)}>
+            Open run
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}

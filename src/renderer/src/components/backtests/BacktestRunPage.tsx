@@ -1,0 +1,177 @@
+// One stored run, read back from the database: equity against every baseline, drawdown, weights over
+// time, attention (model runs), metrics side by side, fills, and the walk-forward folds.
+import { useMemo, useState } from 'react';
+import type { BacktestDetail } from '../../../../shared/contract/backtest';
+import { useBacktestDetail } from '../../api/backtests';
+import { formatInterval } from '../../format';
+import { LineChart } from '../charts/LineChart';
+import { StackedAreaChart } from '../charts/StackedAreaChart';
+import { AttentionPanel } from './AttentionPanel';
+import { FillsTable } from './FillsTable';
+import { formatAxisTime, formatPercent, formatTime } from './format';
+import { MetricsTable, type MetricsColumn } from './MetricsTable';
+import { RunActions } from './RunActions';
+import { drawdownSeries, equitySeries, orderedSeries, weightSeries } from './series';
+
+export interface BacktestRunPageProps {
+  runId: string;
+  onBack: () => void;
+  onDeleted: () => void;
+}
+
+export function BacktestRunPage({ runId, onBack, onDeleted }: BacktestRunPageProps) {
+  const { data, error } = useBacktestDetail(runId);
+  return (
+    <div className="bt-run" data-testid="backtest-run" data-id={runId}>
+      <div className="bt-run__nav">
+        <button type="button" className="bt-link" onClick={onBack} data-testid="backtest-back">
+          ← Library
+        </button>
+        {data && <RunActions runId={runId} onDeleted={onDeleted} />}
+      </div>
+      {error ? (
+        <div className="view-message">Cannot load the run: {error.message}</div>
+      ) : !data || data.id !== runId ? (
+        <div className="view-message">Loading the run…</div>
+      ) : (
+        <RunBody run={data} />
+      )}
+    </div>
+  );
+}
+
+function RunBody({ run }: { run: BacktestDetail }) {
+  const ordered = useMemo(() => orderedSeries(run), [run]);
+  const [weightsOf, setWeightsOf] = useState(ordered[0]?.strategy ?? '');
+  const equity = useMemo(() => equitySeries(run), [run]);
+  const drawdown = useMemo(() => drawdownSeries(run), [run]);
+  const weights = useMemo(() => weightSeries(run, weightsOf), [run, weightsOf]);
+  const columns: MetricsColumn[] = ordered.flatMap((s) => {
+    const m = run.metrics.find((x) => x.strategy === s.strategy);
+    return m
+      ? [{ key: s.strategy, label: s.strategy, metrics: m.metrics, primary: s.role === 'strategy' }]
+      : [];
+  });
+  const headline = run.metrics.find((m) => m.role === 'strategy')?.metrics;
+
+  return (
+    <>
+      <header className="bt-run__head">
+        <h2 className="bt-run__name">{run.name}</h2>
+        <span className="bt-run__meta">
+          {run.strategy} · {run.symbols.join(', ')} · {formatInterval(run.interval)} · {run.feed}
+        </span>
+        <span className="bt-run__meta bt-mono">
+          out of sample {formatTime(run.outOfSampleFrom)} → {formatTime(run.outOfSampleTo)} · {run.bars} bars
+          · {run.folds} folds
+        </span>
+        {headline && (
+          <span className="bt-run__headline bt-mono" data-testid="backtest-headline">
+            return {formatPercent(headline.totalReturn)} · Sharpe {headline.sharpe?.toFixed(2) ?? '—'} · max
+            DD {formatPercent(headline.maxDrawdown, 2, false)}
+          </span>
+        )}
+      </header>
+      <div className="bt-run__grid">
+        <section className="bt-panel bt-panel--wide">
+          <div className="panel-title">Equity: strategy against every baseline (growth of 1)</div>
+          <LineChart
+            series={equity}
+            height={240}
+            testId="backtest-equity"
+            formatX={formatAxisTime}
+            formatY={(y) => formatPercent(y, 1)}
+            includeZero
+          />
+        </section>
+        <section className="bt-panel">
+          <div className="panel-title">Drawdown</div>
+          <LineChart
+            series={drawdown}
+            height={170}
+            testId="backtest-drawdown"
+            formatX={formatAxisTime}
+            formatY={(y) => formatPercent(y, 1)}
+            includeZero
+            legend={false}
+          />
+        </section>
+        <section className="bt-panel">
+          <div className="panel-title bt-panel__title-row">
+            <span>Weights over time</span>
+            <select
+              className="bt-input bt-input--small"
+              aria-label="Weights of"
+              value={weightsOf}
+              onChange={(e) => setWeightsOf(e.target.value)}
+            >
+              {ordered.map((s) => (
+                <option key={s.strategy} value={s.strategy}>
+                  {s.strategy}
+                </option>
+              ))}
+            </select>
+          </div>
+          <StackedAreaChart
+            x={run.times}
+            series={weights}
+            height={170}
+            testId="backtest-weights"
+            formatX={formatAxisTime}
+          />
+        </section>
+        <section className="bt-panel bt-panel--wide">
+          <div className="panel-title">Metrics: strategy and baselines</div>
+          <MetricsTable columns={columns} testId="backtest-metrics" />
+        </section>
+        <section className="bt-panel bt-panel--wide">
+          <div className="panel-title">Attention over time</div>
+          <AttentionPanel run={run} />
+        </section>
+        <section className="bt-panel bt-panel--wide">
+          <div className="panel-title">Fills</div>
+          <FillsTable
+            runId={run.id}
+            strategies={ordered.map((s) => s.strategy)}
+            fillCounts={run.fillCounts}
+          />
+        </section>
+        <section className="bt-panel bt-panel--wide">
+          <div className="panel-title">Walk-forward folds</div>
+          <FoldsTable run={run} />
+        </section>
+      </div>
+    </>
+  );
+}
+
+function FoldsTable({ run }: { run: BacktestDetail }) {
+  return (
+    <div className="bt-table-wrap bt-folds">
+      <table className="bt-table">
+        <thead>
+          <tr>
+            <th className="is-numeric">#</th>
+            <th>Train</th>
+            <th>Test (out of sample)</th>
+            <th>Model</th>
+          </tr>
+        </thead>
+        <tbody>
+          {run.foldList.map((f) => (
+            <tr key={f.index}>
+              <td className="is-numeric">{f.index + 1}</td>
+              <td className="bt-mono">
+                {formatTime(f.trainFrom)} → {formatTime(f.trainTo)}
+              </td>
+              <td className="bt-mono">
+                {formatTime(f.testFrom)} → {formatTime(f.testTo)}
+              </td>
+              <td className="bt-mono">{f.modelId ?? '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

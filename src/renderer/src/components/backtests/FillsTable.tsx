@@ -1,0 +1,109 @@
+// The fills of one strategy of a stored run, a page at a time, newest first. Loaded only when shown:
+// a long run holds thousands of them.
+import { useState } from 'react';
+import { useBacktestFills } from '../../api/backtests';
+import { formatMoney, formatTime, signClass } from './format';
+
+const PAGE_SIZE = 50;
+
+export interface FillsTableProps {
+  runId: string;
+  strategies: readonly string[];
+  fillCounts: Record<string, number>;
+}
+
+export function FillsTable({ runId, strategies, fillCounts }: FillsTableProps) {
+  const [strategy, setStrategy] = useState(strategies[0] ?? '');
+  const [page, setPage] = useState(0);
+  const { data, error, loading } = useBacktestFills(runId, strategy);
+  const fills = (data?.fills ?? []).slice().reverse();
+  const pages = Math.max(1, Math.ceil(fills.length / PAGE_SIZE));
+  const current = Math.min(page, pages - 1);
+  const shown = fills.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE);
+
+  return (
+    <div className="bt-fills" data-testid="backtest-fills" data-count={fills.length}>
+      <div className="bt-fills__bar">
+        <select
+          className="bt-input"
+          aria-label="Fills of"
+          value={strategy}
+          onChange={(e) => {
+            setStrategy(e.target.value);
+            setPage(0);
+          }}
+        >
+          {strategies.map((s) => (
+            <option key={s} value={s}>
+              {s} ({(fillCounts[s] ?? 0).toLocaleString('en-US')})
+            </option>
+          ))}
+        </select>
+        <span className="bt-fills__pager">
+          <button
+            type="button"
+            className="bt-button"
+            disabled={current === 0}
+            onClick={() => setPage(current - 1)}
+          >
+            ‹
+          </button>
+          <span className="bt-mono">
+            {fills.length === 0 ? '0' : `${current * PAGE_SIZE + 1}–${current * PAGE_SIZE + shown.length}`} of{' '}
+            {fills.length.toLocaleString('en-US')}
+          </span>
+          <button
+            type="button"
+            className="bt-button"
+            disabled={current >= pages - 1}
+            onClick={() => setPage(current + 1)}
+          >
+            ›
+          </button>
+        </span>
+      </div>
+      {error ? (
+        <div className="view-message">Cannot load the fills: {error.message}</div>
+      ) : loading && !data ? (
+        <div className="view-message">Loading fills…</div>
+      ) : fills.length === 0 ? (
+        <div className="view-message">No fills: this strategy never traded.</div>
+      ) : (
+        <div className="bt-table-wrap bt-fills__scroll">
+          <table className="bt-table">
+            <thead>
+              <tr>
+                <th>Filled</th>
+                <th>Symbol</th>
+                <th>Side</th>
+                <th className="is-numeric">Qty</th>
+                <th className="is-numeric">Price</th>
+                <th className="is-numeric">Notional</th>
+                <th className="is-numeric">Fee</th>
+                <th className="is-numeric">Slip (bps)</th>
+                <th className="is-numeric">Realised</th>
+                <th>Why</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((f, i) => (
+                <tr key={`${f.time}-${f.symbol}-${i}`}>
+                  <td className="bt-mono">{formatTime(f.time)}</td>
+                  <td>{f.symbol}</td>
+                  <td className={f.side === 'buy' ? 'is-up' : 'is-down'}>{f.side}</td>
+                  <td className="is-numeric">{f.quantity.toPrecision(4)}</td>
+                  <td className="is-numeric">{f.price.toPrecision(6)}</td>
+                  <td className="is-numeric">{formatMoney(f.notional)}</td>
+                  <td className="is-numeric">{formatMoney(f.fee)}</td>
+                  <td className="is-numeric">{f.slippageBps.toFixed(1)}</td>
+                  <td className={`is-numeric ${signClass(f.realisedPnl)}`}>{formatMoney(f.realisedPnl)}</td>
+                  <td>{f.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

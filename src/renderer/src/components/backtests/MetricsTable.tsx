@@ -1,0 +1,83 @@
+// Performance metrics side by side: one column per strategy (the run's strategy and its baselines,
+// or the strategies of two compared runs), one row per figure. Definitions: trading/metrics.ts.
+import type { PerformanceMetricsDto } from '../../../../shared/contract/backtest';
+import { formatDuration, formatMoney, formatPercent, formatRatio, signClass } from './format';
+
+export interface MetricsColumn {
+  key: string;
+  label: string;
+  metrics: PerformanceMetricsDto;
+  /** The strategy under test: emphasised. */
+  primary?: boolean;
+}
+
+interface Row {
+  key: string;
+  label: string;
+  show: (m: PerformanceMetricsDto) => string;
+  /** Colour by sign (returns). */
+  signed?: (m: PerformanceMetricsDto) => number | null;
+}
+
+const ROWS: Row[] = [
+  {
+    key: 'totalReturn',
+    label: 'Total return',
+    show: (m) => formatPercent(m.totalReturn),
+    signed: (m) => m.totalReturn,
+  },
+  { key: 'cagr', label: 'CAGR', show: (m) => formatPercent(m.cagr), signed: (m) => m.cagr },
+  { key: 'volatility', label: 'Volatility (ann.)', show: (m) => formatPercent(m.volatility, 2, false) },
+  { key: 'sharpe', label: 'Sharpe', show: (m) => formatRatio(m.sharpe), signed: (m) => m.sharpe },
+  { key: 'sortino', label: 'Sortino', show: (m) => formatRatio(m.sortino), signed: (m) => m.sortino },
+  { key: 'calmar', label: 'Calmar', show: (m) => formatRatio(m.calmar) },
+  { key: 'maxDrawdown', label: 'Max drawdown', show: (m) => formatPercent(m.maxDrawdown, 2, false) },
+  { key: 'maxDrawdownMs', label: 'Longest drawdown', show: (m) => formatDuration(m.maxDrawdownMs) },
+  { key: 'winRate', label: 'Win rate (bars)', show: (m) => formatPercent(m.winRate, 1, false) },
+  { key: 'turnover', label: 'Turnover', show: (m) => formatRatio(m.turnover, 1) },
+  { key: 'annualTurnover', label: 'Turnover (ann.)', show: (m) => formatRatio(m.annualTurnover, 1) },
+  { key: 'feesPaid', label: 'Fees paid', show: (m) => formatMoney(m.feesPaid) },
+  { key: 'feesFraction', label: 'Fees / capital', show: (m) => formatPercent(m.feesFraction, 2, false) },
+  { key: 'exposure', label: 'Mean gross exposure', show: (m) => formatRatio(m.exposure) },
+  { key: 'timeInMarket', label: 'Time in market', show: (m) => formatPercent(m.timeInMarket, 1, false) },
+  { key: 'hitRate', label: 'Forecast hit rate', show: (m) => formatPercent(m.forecast?.hitRate, 1, false) },
+  { key: 'ic', label: 'Forecast IC', show: (m) => formatRatio(m.forecast?.informationCoefficient, 3) },
+  { key: 'bars', label: 'Bars', show: (m) => m.bars.toLocaleString('en-US') },
+];
+
+export function MetricsTable({ columns, testId }: { columns: readonly MetricsColumn[]; testId?: string }) {
+  const hasForecast = columns.some((c) => c.metrics.forecast);
+  const rows = ROWS.filter((r) => hasForecast || (r.key !== 'hitRate' && r.key !== 'ic'));
+  return (
+    <div className="bt-table-wrap">
+      <table className="bt-table bt-metrics" data-testid={testId}>
+        <thead>
+          <tr>
+            <th>Metric</th>
+            {columns.map((c) => (
+              <th key={c.key} className={`is-numeric${c.primary ? ' is-primary' : ''}`} data-column={c.key}>
+                {c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.key} data-metric={row.key}>
+              <th scope="row">{row.label}</th>
+              {columns.map((c) => (
+                <td
+                  key={c.key}
+                  className={`is-numeric${c.primary ? ' is-primary' : ''} ${row.signed ? signClass(row.signed(c.metrics)) : ''}`}
+                  data-column={c.key}
+                >
+                  {row.show(c.metrics)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,325 @@
+// Journey: a trader runs a walk-forward backtest from the Backtests form against the demo store, follows
+// its progress, finds it in the library with its metrics and opens its page (equity against every
+// baseline). Then the host is restarted on the same data directory with the stream off, and the run
+// reopens from the library with the same figures: reviewing needs only the database.
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumUnavailable, launchChromium } from './support/chromium';
+import { connectToHost } from './support/core-client';
+import { startHeadlessHost, type RunningHost } from './support/headless-host';
+import { ensureRendererBuilt } from './support/renderer-build';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const screenshots = join(here, 'screenshots');
+const skipReason = chromiumUnavailable();
+
+const BASELINES = [
+  'equal-weight-rebalanced',
+  'equal-weight-buy-and-hold',
+  'btc-only',
+  'cross-sectional-momentum',
+];
+const RUN_NAME = 'e2e lead-lag';
+/** Bars every configured symbol must have stored before the form's range is worth running. */
+const ENOUGH_BARS = 700;
+
+describe.skipIf(skipReason !== null)('backtest journey in the browser', () => {
+  let host: RunningHost | undefined;
+  let reopened: RunningHost | undefined;
+  let dataDir: string | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  const problems: string[] = [];
+  /** What the first host showed, to compare after the restart. */
+  let before: { row: string[]; metrics: string; points: string | null } | undefined;
+
+  beforeAll(async () => {
+    ensureRendererBuilt(root);
+    mkdirSync(screenshots, { recursive: true });
+    host = await startHeadlessHost(root, ['--demo'], { keepDataDir: true });
+    dataDir = host.dataDir;
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1360, height: 1000 }, acceptDownloads: true });
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+    await host?.stop();
+    await reopened?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const row = (name: string) => page.locator('[data-testid="backtest-row"]').filter({ hasText: name });
+  const openBacktests = async () => {
+    await page.getByRole('button', { name: 'Backtests', exact: true }).click();
+    await page.locator('[data-testid="backtest-form"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="backtest-library"]').waitFor({ timeout: 30_000 });
+  };
+  const runFromForm = async (fields: Record<string, string>, strategy: string) => {
+    await page.locator('select[name="strategy"]').selectOption(strategy);
+    for (const [name, value] of Object.entries(fields))
+      await page.locator(`input[name="${name}"]`).fill(value);
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    const progress = page.locator('[data-testid="backtest-progress"]');
+    await progress.waitFor({ timeout: 10_000 });
+    await expect
+      .poll(() => progress.getAttribute('data-state'), { timeout: 120_000, interval: 250 })
+      .toBe('done');
+    return progress;
+  };
+
+  it('waits for the demo store, then validates the form at the fields', async () => {
+    const core = await connectToHost(host!.url);
+    try {
+      await expect
+        .poll(
+          async () => {
+            const info = await core.client.call('market.symbols', {});
+            const counts = info.configured.map(
+              (s) => info.stored.find((c) => c.symbol === s && c.interval === info.interval)?.count ?? 0,
+            );
+            return Math.min(...counts);
+          },
+          { timeout: 120_000, interval: 500 },
+        )
+        .toBeGreaterThanOrEqual(ENOUGH_BARS);
+    } finally {
+      core.close();
+    }
+    await page.goto(host!.url);
+    await openBacktests();
+    await page.getByRole('button', { name: 'Use stored range' }).click();
+    expect(await page.locator('[data-testid="backtest-coverage"]').innerText()).toMatch(
+      /Stored: [\d,]+ bars/,
+    );
+    expect(await page.locator('input[name="feed"]').inputValue()).toBe('simulator');
+    expect(await page.locator('input[name="symbols"]').inputValue()).toContain('BTCUSDT');
+
+    // Wrong values are named at their field, and nothing is run.
+    await page.locator('input[name="trainBars"]').fill('many');
+    await page.locator('input[name="feeRate"]').fill('0.9');
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    expect(await page.locator('[data-testid="field-error-trainBars"]').innerText()).toBe('Enter a number');
+    expect(await page.locator('[data-testid="field-error-feeRate"]').innerText()).toMatch(/0\.05/);
+    await page.locator('input[name="trainBars"]').fill('100000');
+    await page.locator('input[name="feeRate"]').fill('0.00055');
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    expect(await page.locator('[data-testid="field-error-trainBars"]').innerText()).toMatch(
+      /range holds about/,
+    );
+    expect(await page.locator('[data-testid="backtest-progress"]').count()).toBe(0);
+
+    // The model's compact configuration is checked against the model's own schema.
+    await page.locator('select[name="strategy"]').selectOption('model');
+    await page.locator('input[name="dModel"]').fill('2');
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    expect(await page.locator('[data-testid="field-error-dModel"]').innerText()).toMatch(/4/);
+    await page.locator('input[name="dModel"]').fill('16');
+    expect(await page.locator('[data-testid="field-error-dModel"]').count()).toBe(0);
+  });
+
+  it('runs a linear lead-lag backtest with visible progress; it lands in the library with metrics', async () => {
+    const progress = await runFromForm(
+      { name: RUN_NAME, trainBars: '240', testBars: '120', purgeBars: '1' },
+      'linear-lead-lag',
+    );
+    expect(Number(await progress.getAttribute('data-events'))).toBeGreaterThan(0);
+    expect(Number(await progress.getAttribute('data-total'))).toBeGreaterThan(ENOUGH_BARS - 50);
+    expect(await progress.innerText()).toMatch(/Done[\s\S]*100%[\s\S]*bars out of sample, \d+ folds/);
+
+    const run = row(RUN_NAME);
+    await run.waitFor({ timeout: 15_000 });
+    expect(await run.locator('[data-metric="totalReturn"]').innerText()).toMatch(/^[+-]?\d+\.\d{2}%$/);
+    expect(await run.locator('[data-metric="sharpe"]').innerText()).toMatch(/^-?\d+\.\d{2}$/);
+    expect(await run.locator('[data-metric="maxDrawdown"]').innerText()).toMatch(/^\d+\.\d{2}%$/);
+
+    // A second run, a baseline as the strategy, so that the library has something to sort and compare.
+    await page.locator('input[name="name"]').fill('e2e momentum');
+    await runFromForm({ trainBars: '240', testBars: '120', purgeBars: '0' }, 'cross-sectional-momentum');
+    await row('e2e momentum').waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-testid="backtest-row"]').count()).toBe(2);
+  });
+
+  it('sorts the library by a clicked header and compares two ticked runs', async () => {
+    const returns = () =>
+      page.locator('[data-testid="backtest-row"] [data-metric="totalReturn"]').allInnerTexts();
+    const asNumbers = (texts: string[]) => texts.map((t) => parseFloat(t));
+    const header = page.locator('button[data-sort="totalReturn"]');
+    await header.click();
+    const descending = asNumbers(await returns());
+    expect(descending).toEqual([...descending].sort((a, b) => b - a));
+    await header.click();
+    const ascending = asNumbers(await returns());
+    expect(ascending).toEqual([...descending].reverse());
+    expect(await header.locator('xpath=..').getAttribute('aria-sort')).toBe('ascending');
+
+    const ticks = page.locator('[data-testid="backtest-row"] input[type="checkbox"]');
+    await ticks.nth(0).check();
+    await ticks.nth(1).check();
+    await page.locator('[data-testid="backtest-compare-button"]').click();
+    const compareEquity = page.locator('[data-testid="backtest-compare-equity"]');
+    await compareEquity.waitFor({ timeout: 15_000 });
+    expect(Number(await compareEquity.getAttribute('data-points'))).toBeGreaterThan(100);
+    const metricsHead = await page.locator('[data-testid="backtest-compare-metrics"] thead').innerText();
+    expect(metricsHead).toMatch(/A: linear-lead-lag|A: cross-sectional-momentum/);
+    expect(metricsHead).toMatch(/B: linear-lead-lag|B: cross-sectional-momentum/);
+    await page.screenshot({ path: join(screenshots, 'backtest-compare.png') });
+    await page.getByRole('button', { name: '← Library' }).click();
+  });
+
+  it("opens the run's page: equity against every baseline, weights, fills, metrics, CSV export", async () => {
+    const texts = await row(RUN_NAME).locator('td').allInnerTexts();
+    await row(RUN_NAME).locator('[data-testid="backtest-open"]').click();
+    const equity = page.locator('[data-testid="backtest-equity"]');
+    await equity.waitFor({ timeout: 15_000 });
+    expect(Number(await equity.getAttribute('data-points'))).toBeGreaterThan(5 * 100);
+    expect(await equity.locator('svg path').count()).toBe(1 + BASELINES.length);
+    const legend = await equity.locator('.line-chart__legend').innerText();
+    for (const name of ['linear-lead-lag', ...BASELINES]) expect(legend).toContain(name);
+
+    const metrics = page.locator('[data-testid="backtest-metrics"]');
+    for (const name of ['linear-lead-lag', ...BASELINES]) {
+      expect(await metrics.locator(`thead th[data-column="${name}"]`).count()).toBe(1);
+    }
+    expect(await metrics.locator('tr[data-metric="sharpe"] td').count()).toBe(1 + BASELINES.length);
+    expect(
+      Number(await page.locator('[data-testid="backtest-weights"]').getAttribute('data-points')),
+    ).toBeGreaterThan(10);
+    await expect
+      .poll(
+        async () => Number(await page.locator('[data-testid="backtest-fills"]').getAttribute('data-count')),
+        {
+          timeout: 15_000,
+        },
+      )
+      .toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="backtest-attention-none"]').count()).toBe(1);
+
+    const download = page.waitForEvent('download', { timeout: 15_000 });
+    await page.locator('[data-testid="backtest-export"]').click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^bt-[\w-]+-metrics\.csv$/);
+    const csv = readFileSync((await file.path())!, 'utf8');
+    expect(csv).toContain('linear-lead-lag');
+    expect(csv.split('\n').length).toBeGreaterThan(2);
+
+    before = {
+      row: texts.slice(1),
+      metrics: await metrics.innerText(),
+      points: await equity.getAttribute('data-points'),
+    };
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(screenshots, 'backtest-run.png') });
+  });
+
+  it('cancels a running model backtest from its progress panel', async () => {
+    await page.getByRole('button', { name: '← Library' }).click();
+    const rows = await page.locator('[data-testid="backtest-row"]').count();
+    await page.locator('select[name="strategy"]').selectOption('model');
+    for (const [name, value] of Object.entries({ trainBars: '300', testBars: '100', epochs: '200' })) {
+      await page.locator(`input[name="${name}"]`).fill(value);
+    }
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    const progress = page.locator('[data-testid="backtest-progress"]');
+    await expect.poll(() => progress.getAttribute('data-state'), { timeout: 10_000 }).toBe('running');
+    await expect
+      .poll(async () => Number(await progress.getAttribute('data-events')), { timeout: 60_000 })
+      .toBeGreaterThan(0);
+    await progress.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => progress.getAttribute('data-state'), { timeout: 60_000 }).toBe('cancelled');
+    expect(await page.locator('[data-testid="backtest-progress-message"]').innerText()).toMatch(/cancel/i);
+    expect(await page.locator('[data-testid="backtest-row"]').count()).toBe(rows);
+  });
+
+  it('runs a tiny model backtest and shows its attention over time', async () => {
+    await page.locator('input[name="name"]').fill('e2e model');
+    const started = Date.now();
+    await runFromForm(
+      {
+        trainBars: '300',
+        testBars: '250',
+        purgeBars: '1',
+        lookback: '16',
+        patchLength: '4',
+        dModel: '16',
+        heads: '2',
+        layers: '1',
+        epochs: '2',
+      },
+      'model',
+    );
+    // One model per fold keeps this journey short: a few seconds on wasm.
+    expect(Date.now() - started).toBeLessThan(120_000);
+    await row('e2e model').locator('[data-testid="backtest-open"]').click();
+    const attention = page.locator('[data-testid="backtest-attention"]');
+    await attention.waitFor({ timeout: 15_000 });
+    expect(Number(await attention.locator('.line-chart').getAttribute('data-points'))).toBeGreaterThan(100);
+    const cells = await attention.locator('[data-testid="backtest-attention-heatmap"] td').allInnerTexts();
+    expect(cells).toHaveLength(25);
+    // Each query's attention over the keys is a distribution: its row sums to one.
+    const rowSums = [0, 1, 2, 3, 4].map((q) =>
+      cells.slice(q * 5, q * 5 + 5).reduce((sum, cell) => sum + Number(cell), 0),
+    );
+    for (const sum of rowSums) expect(sum).toBeCloseTo(1, 1);
+    await attention.scrollIntoViewIfNeeded();
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: join(screenshots, 'backtest-model-attention.png') });
+  });
+
+  it('raised no page errors, console errors or CSP violations on the first host', () => {
+    expect(problems).toEqual([]);
+  });
+
+  it('reopens the run from the library after a restart on the same data, without the stream', async () => {
+    // Save a feed and no auto-stream, so the next host neither probes Bybit nor streams.
+    const core = await connectToHost(host!.url);
+    await core.client.call('settings.set', { feed: 'simulator', autoStream: false });
+    core.close();
+    await page.goto('about:blank');
+    await host!.stop();
+    host = undefined;
+
+    reopened = await startHeadlessHost(root, [], { dataDir });
+    const check = await connectToHost(reopened.url);
+    try {
+      expect((await check.client.call('market.status', {})).connection).toBe('idle');
+    } finally {
+      check.close();
+    }
+    await page.goto(reopened.url);
+    await openBacktests();
+    const run = row(RUN_NAME);
+    await run.waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-testid="backtest-row"]').count()).toBe(3);
+    expect((await run.locator('td').allInnerTexts()).slice(1)).toEqual(before!.row);
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: join(screenshots, 'backtest-library.png') });
+
+    await run.locator('[data-testid="backtest-open"]').click();
+    const equity = page.locator('[data-testid="backtest-equity"]');
+    await equity.waitFor({ timeout: 15_000 });
+    expect(await equity.getAttribute('data-points')).toBe(before!.points);
+    expect(await page.locator('[data-testid="backtest-metrics"]').innerText()).toBe(before!.metrics);
+  });
+
+  it('deletes a run after confirming, and the library forgets it', async () => {
+    await page.getByRole('button', { name: '← Library' }).click();
+    await row('e2e momentum').locator('[data-testid="backtest-open"]').click();
+    await page.locator('[data-testid="backtest-delete"]').click();
+    await page.locator('[data-testid="backtest-delete-confirm"]').click();
+    await expect
+      .poll(() => page.locator('[data-testid="backtest-row"]').count(), { timeout: 15_000 })
+      .toBe(2);
+    expect(await row(RUN_NAME).count()).toBe(1);
+    expect(await row('e2e momentum').count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
+});
