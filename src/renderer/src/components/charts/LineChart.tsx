@@ -2,7 +2,7 @@
 // profiles. Candles belong to CandleChart (lightweight-charts); this one is for dense panels where a
 // second canvas chart per panel would cost more than it shows. Width follows the container.
 import { useMemo } from 'react';
-import { ticks } from './scale';
+import { labelAnchor, ticks } from './scale';
 import { useElementWidth } from './use-element-width';
 
 export interface LinePoint {
@@ -74,7 +74,13 @@ export function LineChart({
             </g>
           ))}
           {ticks(bounds.x0, bounds.x1, X_TICKS).map((x) => (
-            <text key={`x${x}`} className="line-chart__x" x={sx(x)} y={height - 6} textAnchor="middle">
+            <text
+              key={`x${x}`}
+              className="line-chart__x"
+              x={sx(x)}
+              y={height - 6}
+              textAnchor={labelAnchor(sx(x), PAD.left, PAD.left + plotWidth)}
+            >
               {formatX(x)}
             </text>
           ))}

@@ -21,3 +21,11 @@ export function ticks(lo: number, hi: number, n: number): number[] {
   }
   return values;
 }
+
+/** Where an x label anchors so that it stays inside the plot: ends hug the edges they are near. */
+export function labelAnchor(x: number, left: number, right: number): 'start' | 'middle' | 'end' {
+  const near = (right - left) * 0.08;
+  if (x - left < near) return 'start';
+  if (right - x < near) return 'end';
+  return 'middle';
+}
