@@ -91,7 +91,10 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     // The model paper trading runs now, else the one chosen for it.
     activeModelId: () => paperTrader()?.tradingModelId ?? settings.current().activeModelId,
   });
-  const model = createModelHandlers({ models: new ModelsRepo(db), candles, events, jobs, clock });
+  // Models and backtests are stamped with the wall clock (when the user made them), not the exchange's
+  // time, which the embedded simulator runs fast.
+  const recordClock = config.clock ?? systemClock;
+  const model = createModelHandlers({ models: new ModelsRepo(db), candles, events, jobs, clock: recordClock });
   // Start loading the best TensorFlow.js backend now so that the status bar can show it.
   void initBackend().catch((err: unknown) => console.error('no TensorFlow.js backend:', err));
 
@@ -99,7 +102,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     candles,
     backtests: new BacktestsRepo(db),
     jobs,
-    clock,
+    clock: recordClock,
     model: model.service,
     // Lets progress events and job.cancel through between chunks of bars.
     pause: () => new Promise((resolve) => setImmediate(resolve)),
