@@ -51,6 +51,8 @@ interface StoredParams {
 
 /** Bars of history kept in memory: the longest lookback of any strategy with room to spare. */
 const HISTORY_BARS = 1_000;
+/** Bars a hole in the stored data is waited for (the stream refetches it) before it is traded past. */
+const HOLE_PATIENCE_BARS = 10;
 
 export class PaperTrader {
   private engine: TradingEngine | null = null;
@@ -244,7 +246,8 @@ export class PaperTrader {
     const account = this.account;
     if (!engine || !account) return;
     const from = engine.lastBarTime === -Infinity ? account.startTime - HISTORY_BARS * intervalMs(account.interval) : engine.lastBarTime + 1;
-    const data = this.load(account.feed, account.symbols, account.interval, from, Number.MAX_SAFE_INTEGER);
+    const through = this.completeThrough(account, Math.max(from, account.startTime));
+    const data = this.load(account.feed, account.symbols, account.interval, from, through);
     for (let b = 0; b < data.times.length; b++) {
       const time = data.times[b]!;
       const strategy = engine.currentStrategy;
@@ -319,6 +322,29 @@ export class PaperTrader {
       symbols.map((symbol) => [symbol, this.deps.candles.range({ feed, symbol, interval }, { from: Math.max(0, from), to })]),
     );
     return alignMarketData(symbols, candles);
+  }
+
+  /**
+   * The last open time up to which every symbol's confirmed bars are complete from `from` on. A confirm
+   * the stream dropped is fetched again from REST a little later; applying a later bar first would skip
+   * that bar for good (and part from the backtest of the same data). A hole older than
+   * HOLE_PATIENCE_BARS behind the newest bar is taken as missing at the exchange and traded past, as a
+   * backtest over the same store does.
+   */
+  private completeThrough(account: PaperAccountRow, from: number): number {
+    const barMs = intervalMs(account.interval);
+    const keys = account.symbols.map((symbol) => ({ feed: account.feed, symbol, interval: account.interval }));
+    const lasts = keys.map((key) => this.deps.candles.lastConfirmed(key)?.openTime ?? null);
+    if (lasts.some((last) => last === null)) return -Infinity;
+    const newest = Math.max(...(lasts as number[]));
+    let through = Infinity;
+    keys.forEach((key, i) => {
+      const last = lasts[i]!;
+      const holes = last < from ? [] : this.deps.candles.missingOpenTimes(key, from, last, barMs);
+      const awaited = holes.find((t) => t > newest - HOLE_PATIENCE_BARS * barMs);
+      through = Math.min(through, awaited === undefined ? last : awaited - 1);
+    });
+    return through;
   }
 
   private latestCommonTime(settings: PaperSettings): number | null {
