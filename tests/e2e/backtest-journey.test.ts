@@ -2,19 +2,13 @@
 // its progress, finds it in the library with its metrics and opens its page (equity against every
 // baseline). Then the host is restarted on the same data directory with the stream off, and the run
 // reopens from the library with the same figures: reviewing needs only the database.
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import { readFileSync, rmSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumUnavailable, launchChromium } from './support/chromium';
+import { chromiumUnavailable, openApp, startAppHost, type AppPage } from './support/app-page';
 import { connectToHost } from './support/core-client';
-import { startHeadlessHost, type RunningHost } from './support/headless-host';
-import { ensureRendererBuilt } from './support/renderer-build';
+import type { RunningHost } from './support/headless-host';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../..');
-const screenshots = join(here, 'screenshots');
 const skipReason = chromiumUnavailable();
 
 const BASELINES = [
@@ -31,27 +25,25 @@ describe.skipIf(skipReason !== null)('backtest journey in the browser', () => {
   let host: RunningHost | undefined;
   let reopened: RunningHost | undefined;
   let dataDir: string | undefined;
-  let browser: Browser | undefined;
+  let app: AppPage | undefined;
   let page: Page;
-  const problems: string[] = [];
   /** What the first host showed, to compare after the restart. */
   let before: { row: string[]; metrics: string; points: string | null } | undefined;
 
   beforeAll(async () => {
-    ensureRendererBuilt(root);
-    mkdirSync(screenshots, { recursive: true });
-    host = await startHeadlessHost(root, ['--demo'], { keepDataDir: true });
+    host = await startAppHost(['--demo'], { keepDataDir: true });
     dataDir = host.dataDir;
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1360, height: 1000 }, acceptDownloads: true });
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+    // The first test waits for the demo store before it opens the page.
+    app = await openApp(host, {
+      viewport: { width: 1360, height: 1000 },
+      acceptDownloads: true,
+      navigate: false,
     });
+    page = app.page;
   });
 
   afterAll(async () => {
-    await browser?.close().catch(() => undefined);
+    await app?.close();
     await host?.stop();
     await reopened?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -171,7 +163,7 @@ describe.skipIf(skipReason !== null)('backtest journey in the browser', () => {
     const metricsHead = await page.locator('[data-testid="backtest-compare-metrics"] thead').innerText();
     expect(metricsHead).toMatch(/A: linear-lead-lag|A: cross-sectional-momentum/);
     expect(metricsHead).toMatch(/B: linear-lead-lag|B: cross-sectional-momentum/);
-    await page.screenshot({ path: join(screenshots, 'backtest-compare.png') });
+    await app!.screenshot('backtest-compare');
     await page.getByRole('button', { name: '← Library' }).click();
   });
 
@@ -217,7 +209,7 @@ describe.skipIf(skipReason !== null)('backtest journey in the browser', () => {
       points: await equity.getAttribute('data-points'),
     };
     await page.waitForTimeout(300);
-    await page.screenshot({ path: join(screenshots, 'backtest-run.png') });
+    await app!.screenshot('backtest-run');
   });
 
   it('cancels a running model backtest from its progress panel', async () => {
@@ -271,11 +263,11 @@ describe.skipIf(skipReason !== null)('backtest journey in the browser', () => {
     for (const sum of rowSums) expect(sum).toBeCloseTo(1, 1);
     await attention.scrollIntoViewIfNeeded();
     await page.waitForTimeout(200);
-    await page.screenshot({ path: join(screenshots, 'backtest-model-attention.png') });
+    await app!.screenshot('backtest-model-attention');
   });
 
   it('raised no page errors, console errors or CSP violations on the first host', () => {
-    expect(problems).toEqual([]);
+    expect(app!.problems).toEqual([]);
   });
 
   it('reopens the run from the library after a restart on the same data, without the stream', async () => {
@@ -287,7 +279,7 @@ describe.skipIf(skipReason !== null)('backtest journey in the browser', () => {
     await host!.stop();
     host = undefined;
 
-    reopened = await startHeadlessHost(root, [], { dataDir });
+    reopened = await startAppHost([], { dataDir });
     const check = await connectToHost(reopened.url);
     try {
       expect((await check.client.call('market.status', {})).connection).toBe('idle');
@@ -301,7 +293,7 @@ describe.skipIf(skipReason !== null)('backtest journey in the browser', () => {
     expect(await page.locator('[data-testid="backtest-row"]').count()).toBe(3);
     expect((await run.locator('td').allInnerTexts()).slice(1)).toEqual(before!.row);
     await page.waitForTimeout(200);
-    await page.screenshot({ path: join(screenshots, 'backtest-library.png') });
+    await app!.screenshot('backtest-library');
 
     await run.locator('[data-testid="backtest-open"]').click();
     const equity = page.locator('[data-testid="backtest-equity"]');
@@ -320,6 +312,6 @@ describe.skipIf(skipReason !== null)('backtest journey in the browser', () => {
       .toBe(2);
     expect(await row(RUN_NAME).count()).toBe(1);
     expect(await row('e2e momentum').count()).toBe(0);
-    expect(problems).toEqual([]);
+    expect(app!.problems).toEqual([]);
   });
 });

@@ -1,16 +1,11 @@
 // The renderer does not know its transport: given a preload-shaped `window.crossdesk` bridge (as in the
 // desktop app), it uses it instead of opening its own WebSocket, and the chart still goes live.
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumUnavailable, openJourney, type Journey } from './support/app-page';
 import { BRIDGE_SHIM } from './support/bridge-shim';
 import { waitForChart } from './support/chart-state';
-import { chromiumUnavailable, launchChromium } from './support/chromium';
-import { startHeadlessHost, type RunningHost } from './support/headless-host';
-import { ensureRendererBuilt } from './support/renderer-build';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const skipReason = chromiumUnavailable();
 
 interface BridgeRecord {
@@ -21,24 +16,23 @@ interface BridgeRecord {
 }
 
 describe.skipIf(skipReason !== null)('the renderer over the preload bridge', () => {
-  let host: RunningHost | undefined;
-  let browser: Browser | undefined;
+  let app: Journey | undefined;
   let page: Page;
   const sockets: string[] = [];
 
   beforeAll(async () => {
-    ensureRendererBuilt(root);
-    host = await startHeadlessHost(root, ['--demo']);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
-    page.on('websocket', (socket) => sockets.push(socket.url()));
-    await page.addInitScript(BRIDGE_SHIM);
-    await page.goto(host.url);
+    app = await openJourney({
+      viewport: { width: 1280, height: 760 },
+      beforeNavigate: async (blank) => {
+        blank.on('websocket', (socket) => sockets.push(socket.url()));
+        await blank.addInitScript(BRIDGE_SHIM);
+      },
+    });
+    page = app.page;
   });
 
   afterAll(async () => {
-    await browser?.close().catch(() => undefined);
-    await host?.stop();
+    await app?.close();
   });
 
   it('loads and streams the chart through the bridge, opening no socket of its own', async () => {

@@ -2,20 +2,14 @@
 // the coverage table follows the simulator's stream; a CSV with a bad row is refused with its line
 // number and writes nothing, a good one imports and shows up with its gap; an invalid setting gets a
 // message at its field and saves nothing, a valid one survives a reload.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumUnavailable, launchChromium } from './support/chromium';
+import { chromiumUnavailable, openJourney, type Journey } from './support/app-page';
 import { connectToHost, type HostClient } from './support/core-client';
-import { startHeadlessHost, type RunningHost } from './support/headless-host';
-import { ensureRendererBuilt } from './support/renderer-build';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../..');
-const screenshots = join(here, 'screenshots');
 const skipReason = chromiumUnavailable();
 
 const IMPORT_FEED = 'e2e-csv';
@@ -40,31 +34,21 @@ async function simulatorCount(page: Page): Promise<number> {
 }
 
 describe.skipIf(skipReason !== null)('Data and Settings views in the browser', () => {
-  let host: RunningHost | undefined;
-  let browser: Browser | undefined;
+  let app: Journey | undefined;
   let core: HostClient | undefined;
   let page: Page;
   let files: string;
-  const problems: string[] = [];
 
   beforeAll(async () => {
-    ensureRendererBuilt(root);
     files = mkdtempSync(join(tmpdir(), 'crossdesk-csv-'));
-    host = await startHeadlessHost(root, ['--demo']);
-    core = await connectToHost(host.url);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-    });
-    await page.goto(host.url);
+    app = await openJourney({ viewport: { width: 1280, height: 800 } });
+    core = await connectToHost(app.host.url);
+    page = app.page;
   });
 
   afterAll(async () => {
     core?.close();
-    await browser?.close().catch(() => undefined);
-    await host?.stop();
+    await app?.close();
     if (files) rmSync(files, { recursive: true, force: true });
   });
 
@@ -178,8 +162,7 @@ describe.skipIf(skipReason !== null)('Data and Settings views in the browser', (
       Number(await fourHours.locator('[data-testid="coverage-count"]').getAttribute('data-count')),
     ).toBeGreaterThan(50);
 
-    mkdirSync(screenshots, { recursive: true });
-    await page.screenshot({ path: join(screenshots, 'data.png') });
+    await app!.screenshot('data');
   });
 
   it('shows a message at each invalid setting, saves nothing, and keeps the saved settings', async () => {
@@ -204,8 +187,7 @@ describe.skipIf(skipReason !== null)('Data and Settings views in the browser', (
     expect(await page.locator('[data-testid="settings-save"]').isDisabled()).toBe(true);
     expect(await page.locator('[data-testid="settings-status"]').innerText()).toMatch(/2 fields need fixing/);
 
-    mkdirSync(screenshots, { recursive: true });
-    await page.screenshot({ path: join(screenshots, 'settings-invalid.png') });
+    await app!.screenshot('settings-invalid');
 
     // Nothing reached the core: the view reads the same settings after a reload.
     expect(await core!.client.call('settings.get', {})).toEqual(saved);
@@ -243,10 +225,10 @@ describe.skipIf(skipReason !== null)('Data and Settings views in the browser', (
       .toBe('light');
     expect((await core!.client.call('settings.get', {})).theme).toBe('light');
     await page.locator('#field-theme').waitFor({ timeout: 10_000 });
-    await page.screenshot({ path: join(screenshots, 'settings-light.png') });
+    await app!.screenshot('settings-light');
   });
 
   it('raised no page errors, console errors or CSP violations', () => {
-    expect(problems).toEqual([]);
+    expect(app!.problems).toEqual([]);
   });
 });

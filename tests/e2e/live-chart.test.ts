@@ -1,43 +1,23 @@
 // Journey: a trader opens the headless host in a browser (demo mode: the embedded simulator) and
 // watches the candles move. The chart must render from history, then update live from the stream;
 // the status bar must name the feed and say 'live'; clicking another symbol charts that symbol.
-import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumUnavailable, openJourney, type Journey } from './support/app-page';
 import { chartState, waitForChart } from './support/chart-state';
-import { chromiumUnavailable, launchChromium } from './support/chromium';
-import { startHeadlessHost, type RunningHost } from './support/headless-host';
-import { ensureRendererBuilt } from './support/renderer-build';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../..');
-const screenshotPath = join(here, 'screenshots', 'live-chart.png');
 const skipReason = chromiumUnavailable();
 
 describe.skipIf(skipReason !== null)('live candle chart in the browser', () => {
-  let host: RunningHost | undefined;
-  let browser: Browser | undefined;
+  let app: Journey | undefined;
   let page: Page;
-  const problems: string[] = [];
 
   beforeAll(async () => {
-    ensureRendererBuilt(root);
-    host = await startHeadlessHost(root, ['--demo']);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-    });
-    await page.goto(host.url);
+    app = await openJourney({ viewport: { width: 1280, height: 760 } });
+    page = app.page;
   });
 
-  afterAll(async () => {
-    await browser?.close().catch(() => undefined);
-    await host?.stop();
-  });
+  afterAll(() => app?.close());
 
   it('renders the stored candles, then updates the chart live from the stream', async () => {
     const chart = page.locator('[data-testid="candle-chart"]');
@@ -92,16 +72,15 @@ describe.skipIf(skipReason !== null)('live candle chart in the browser', () => {
     // Let the last bars settle on screen, then keep a picture for a human to look at.
     await page.mouse.move(900, 330);
     await page.waitForTimeout(1_000);
-    mkdirSync(dirname(screenshotPath), { recursive: true });
-    await page.screenshot({ path: screenshotPath });
+    await app!.screenshot('live-chart');
   });
 
   it('raised no page errors, console errors or CSP violations', () => {
-    expect(problems).toEqual([]);
+    expect(app!.problems).toEqual([]);
   });
 
   it('says so when the host goes away, keeps the last candles on screen, and keeps retrying', async () => {
-    await host!.stop();
+    await app!.host.stop();
     const banner = page.locator('[data-testid="connection-banner"]');
     await banner.waitFor({ timeout: 30_000 });
     expect(await banner.innerText()).toMatch(/Lost the connection|Cannot reach/);
@@ -110,6 +89,6 @@ describe.skipIf(skipReason !== null)('live candle chart in the browser', () => {
       .toMatch(/disconnected|connecting/);
     expect(await page.locator('[data-testid="status-stream"]').innerText()).toContain('unknown');
     expect((await chartState(page)).count).toBeGreaterThan(10);
-    await page.screenshot({ path: join(here, 'screenshots', 'live-chart-disconnected.png') });
+    await app!.screenshot('live-chart-disconnected');
   });
 });

@@ -1,45 +1,31 @@
 // Journey: the exchange cannot be reached. The page must neither hang nor crash: it shows the offline
 // state with the core's reason, the chart says it is waiting for candles, the core keeps retrying, and
 // switching back to a reachable feed brings the chart live again.
-import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumUnavailable, openJourney, pageErrors, type Journey } from './support/app-page';
 import { chartState, waitForChart } from './support/chart-state';
-import { chromiumUnavailable, launchChromium } from './support/chromium';
 import { connectToHost, type HostClient } from './support/core-client';
-import { startHeadlessHost, type RunningHost } from './support/headless-host';
-import { ensureRendererBuilt } from './support/renderer-build';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../..');
 const skipReason = chromiumUnavailable();
 
 /** Nothing listens on the discard port of loopback: every connection is refused at once. */
 const UNREACHABLE = { restUrl: 'http://127.0.0.1:9', wsUrl: 'ws://127.0.0.1:9/v5/public/linear' };
 
 describe.skipIf(skipReason !== null)('an unreachable feed in the browser', () => {
-  let host: RunningHost | undefined;
-  let browser: Browser | undefined;
+  let app: Journey | undefined;
   let core: HostClient | undefined;
   let page: Page;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    ensureRendererBuilt(root);
-    host = await startHeadlessHost(root, ['--demo']);
-    core = await connectToHost(host.url);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(host.url);
+    app = await openJourney({ viewport: { width: 1280, height: 760 } });
+    core = await connectToHost(app.host.url);
+    page = app.page;
   });
 
   afterAll(async () => {
     core?.close();
-    await browser?.close().catch(() => undefined);
-    await host?.stop();
+    await app?.close();
   });
 
   it('shows the offline state with the reason and a chart waiting for candles', async () => {
@@ -63,8 +49,7 @@ describe.skipIf(skipReason !== null)('an unreachable feed in the browser', () =>
     await page.getByText('waiting for the stream').waitFor({ timeout: 30_000 });
     // Still answering: the page's link to the core is up while the feed is down.
     expect(await page.locator('[data-testid="status-link"]').innerText()).toContain('connected');
-    mkdirSync(join(here, 'screenshots'), { recursive: true });
-    await page.screenshot({ path: join(here, 'screenshots', 'offline-feed.png') });
+    await app!.screenshot('offline-feed');
   });
 
   it('goes live again when a reachable feed is chosen', async () => {
@@ -76,6 +61,7 @@ describe.skipIf(skipReason !== null)('an unreachable feed in the browser', () =>
     const loaded = await waitForChart(page, (state) => state.count > 10, 60_000);
     await waitForChart(page, (state) => state.liveUpdates >= loaded.liveUpdates + 2, 60_000);
     expect(await page.locator('[data-testid="connection-banner"]').count()).toBe(0);
-    expect(pageErrors).toEqual([]);
+    // Console errors are not counted here: only uncaught exceptions would mean the page crashed.
+    expect(pageErrors(app!.problems)).toEqual([]);
   });
 });

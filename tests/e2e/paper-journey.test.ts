@@ -2,22 +2,14 @@
 // it from the Live view, and watches the trading screen move: the weights change from bar to bar, the
 // cross-asset attention heatmap shows one softmax row per query asset, the lag profile has its bars,
 // fills arrive and the equity curve grows. Stop stops it: the curve gains no more points.
-import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallResult } from '../../src/shared/contract';
 import type { ModelConfigInput, ModelInfo } from '../../src/shared/contract/model';
+import { chromiumUnavailable, openJourney, type Journey } from './support/app-page';
 import { waitForChart } from './support/chart-state';
-import { chromiumUnavailable, launchChromium } from './support/chromium';
 import { connectToHost, type HostClient } from './support/core-client';
-import { startHeadlessHost, type RunningHost } from './support/headless-host';
-import { ensureRendererBuilt } from './support/renderer-build';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../..');
-const screenshotPath = join(here, 'screenshots', 'live-paper.png');
 const skipReason = chromiumUnavailable();
 
 /** Bars the embedded simulator backfills are 1,000; training waits for most of them. */
@@ -42,31 +34,21 @@ interface WeightRow {
 }
 
 describe.skipIf(skipReason !== null)('paper trading a trained model from the Live view', () => {
-  let host: RunningHost | undefined;
-  let browser: Browser | undefined;
+  let app: Journey | undefined;
   let core: HostClient | undefined;
   let page: Page;
   let symbols: string[] = [];
   let model: ModelInfo;
-  const problems: string[] = [];
 
   beforeAll(async () => {
-    ensureRendererBuilt(root);
-    host = await startHeadlessHost(root, ['--demo']);
-    core = await connectToHost(host.url);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-    });
-    await page.goto(host.url);
+    app = await openJourney({ viewport: { width: 1280, height: 760 } });
+    core = await connectToHost(app.host.url);
+    page = app.page;
   });
 
   afterAll(async () => {
     core?.close();
-    await browser?.close().catch(() => undefined);
-    await host?.stop();
+    await app?.close();
   });
 
   it('shows every symbol as a live tile, and refuses to trade a model before one is trained', async () => {
@@ -168,8 +150,7 @@ describe.skipIf(skipReason !== null)('paper trading a trained model from the Liv
 
     // Let the last bar settle on screen, then keep a picture for a human to look at.
     await page.waitForTimeout(500);
-    mkdirSync(dirname(screenshotPath), { recursive: true });
-    await page.screenshot({ path: screenshotPath });
+    await app!.screenshot('live-paper');
   });
 
   it('stops: the account says stopped and the equity curve gains no more points', async () => {
@@ -192,7 +173,7 @@ describe.skipIf(skipReason !== null)('paper trading a trained model from the Liv
   });
 
   it('raised no page errors, console errors or CSP violations', () => {
-    expect(problems).toEqual([]);
+    expect(app!.problems).toEqual([]);
   });
 });
 

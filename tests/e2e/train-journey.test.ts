@@ -2,18 +2,10 @@
 // Models, fills in a tiny model, trains it to completion while watching the progress bar and the loss
 // curves move, finds the new model in the list with its validation metrics, and makes it the model of
 // paper trading, which the status bar then names. A bad value is reported at its field first.
-import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumUnavailable, launchChromium } from './support/chromium';
-import { startHeadlessHost, type RunningHost } from './support/headless-host';
-import { ensureRendererBuilt } from './support/renderer-build';
+import { chromiumUnavailable, openJourney, type Journey } from './support/app-page';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../..');
-const screenshotPath = join(here, 'screenshots', 'models.png');
 const skipReason = chromiumUnavailable();
 
 /** Enough aligned bars for lookback 16 plus the indicators' warm-up, with room for a validation split. */
@@ -66,28 +58,18 @@ interface ProgressState {
 }
 
 describe.skipIf(skipReason !== null)('training a model in the browser', () => {
-  let host: RunningHost | undefined;
-  let browser: Browser | undefined;
+  let app: Journey | undefined;
   let page: Page;
-  const problems: string[] = [];
   let modelId = '';
 
   beforeAll(async () => {
-    ensureRendererBuilt(root);
-    host = await startHeadlessHost(root, ['--demo']);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-    });
-    await page.goto(host.url);
+    app = await openJourney({ viewport: { width: 1366, height: 900 } });
+    page = app.page;
     await page.locator('nav[aria-label="Views"] button', { hasText: 'Models' }).click();
   });
 
   afterAll(async () => {
-    await browser?.close().catch(() => undefined);
-    await host?.stop();
+    await app?.close();
   });
 
   it('prefills the form from the settings and waits for the stored coverage', async () => {
@@ -115,8 +97,7 @@ describe.skipIf(skipReason !== null)('training a model in the browser', () => {
     await epochsError.waitFor({ timeout: 30_000 });
     expect(await epochsError.innerText()).toMatch(/>=\s*1|too small/i);
     expect(await page.locator('[data-testid="train-outcome"]').innerText()).toMatch(/did not start/i);
-    mkdirSync(dirname(screenshotPath), { recursive: true });
-    await page.screenshot({ path: join(here, 'screenshots', 'models-invalid.png') });
+    await app!.screenshot('models-invalid');
     // Editing the field clears its message.
     await page.fill('#train-epochs', String(EPOCHS));
     expect(await epochsError.count()).toBe(0);
@@ -183,8 +164,7 @@ describe.skipIf(skipReason !== null)('training a model in the browser', () => {
     await row.locator('[data-testid="active-model-badge"]').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('use-for-paper').isDisabled()).toBe(true);
 
-    mkdirSync(dirname(screenshotPath), { recursive: true });
-    await page.screenshot({ path: screenshotPath });
+    await app!.screenshot('models');
   });
 
   it('cancels a running training on request and saves nothing', async () => {
@@ -219,6 +199,6 @@ describe.skipIf(skipReason !== null)('training a model in the browser', () => {
   });
 
   it('raised no page errors, console errors or CSP violations', () => {
-    expect(problems).toEqual([]);
+    expect(app!.problems).toEqual([]);
   });
 });

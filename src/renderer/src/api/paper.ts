@@ -1,7 +1,7 @@
 // Paper trading hooks for the Live view: the account (re-read after every applied bar), its equity
 // marks and fills (stored ones, then live events), the latest weights and attention, start and stop.
 // The Live view trades one account, the core's default one.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import type { CallParams, CallResult, EventPayload } from '../../../shared/contract';
 import type { PaperAccount } from '../../../shared/contract/paper';
 import { CoreError } from '../../../shared/errors';
@@ -34,6 +34,26 @@ export interface PaperWeights {
 
 const mine = (accountId: string) => accountId === PAPER_ACCOUNT_ID;
 
+/**
+ * What events added on top of a stored page. When `generation` changes (the account was created
+ * afresh) the live part is dropped and the stored page re-read, so the old account's marks and fills
+ * never mix with the new one's.
+ */
+function useLiveSinceGeneration<T>(
+  generation: number | null,
+  reload: () => void,
+): [T[], Dispatch<SetStateAction<T[]>>] {
+  const [live, setLive] = useState<T[]>([]);
+  const seen = useRef(generation);
+  useEffect(() => {
+    if (seen.current === generation) return;
+    seen.current = generation;
+    setLive([]);
+    reload();
+  }, [generation, reload]);
+  return [live, setLive];
+}
+
 /** The account, re-read whenever a bar was applied (positions, P&L, running state). */
 export function usePaperAccount() {
   const account = useCall('paper.account', { accountId: PAPER_ACCOUNT_ID });
@@ -50,15 +70,7 @@ export function usePaperAccount() {
  */
 export function usePaperEquity(generation: number | null): EquityMark[] {
   const stored = useCall('paper.equity', generation === null ? null : { accountId: PAPER_ACCOUNT_ID });
-  const { reload } = stored;
-  const [live, setLive] = useState<EquityMark[]>([]);
-  const seen = useRef(generation);
-  useEffect(() => {
-    if (seen.current === generation) return;
-    seen.current = generation;
-    setLive([]);
-    reload();
-  }, [generation, reload]);
+  const [live, setLive] = useLiveSinceGeneration<EquityMark>(generation, stored.reload);
   useEvent('paper.equity', (event) => {
     if (!mine(event.accountId)) return;
     setLive((marks) => [...marks, { time: event.time, equity: event.equity, drawdown: event.drawdown }]);
@@ -76,15 +88,7 @@ export function usePaperFills(generation: number | null): PaperFill[] {
     'paper.fills',
     generation === null ? null : { accountId: PAPER_ACCOUNT_ID, limit: FILLS_SHOWN },
   );
-  const { reload } = stored;
-  const [live, setLive] = useState<PaperFill[]>([]);
-  const seen = useRef(generation);
-  useEffect(() => {
-    if (seen.current === generation) return;
-    seen.current = generation;
-    setLive([]);
-    reload();
-  }, [generation, reload]);
+  const [live, setLive] = useLiveSinceGeneration<PaperFill>(generation, stored.reload);
   useEvent('paper.fill', (event) => {
     if (mine(event.accountId)) setLive((fills) => [event.fill, ...fills].slice(0, FILLS_SHOWN));
   });

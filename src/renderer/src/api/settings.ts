@@ -38,15 +38,6 @@ export function useSettings(): SettingsState {
   return { settings: saved ?? loaded.data, loadError: loaded.error, save, reload: loaded.reload };
 }
 
-/** The top-level keys whose values differ, with the new values: what a save must send. */
-export function changedSettings(before: Settings, after: Settings): Partial<Settings> {
-  const patch: Record<string, unknown> = {};
-  for (const key of Object.keys(after) as (keyof Settings)[]) {
-    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) patch[key] = after[key];
-  }
-  return patch as Partial<Settings>;
-}
-
 /** CoreError INVALID_PARAMS issues by field path ('symbols', 'costs.feeRate'); the first message wins. */
 export function issuesByField(error: CoreError): Record<string, string> {
   const details = error.details as { issues?: unknown } | undefined;

@@ -4,10 +4,11 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { Settings } from '../../../shared/contract';
 import { toCoreError } from '../api/data';
-import { changedSettings, issuesByField, useSettings } from '../api/settings';
+import { issuesByField, useSettings } from '../api/settings';
 import { CostFields, RiskFields } from '../components/settings/CostRiskFields';
 import { FeedFields } from '../components/settings/FeedFields';
 import {
+  changedSettings,
   fromDraft,
   toDraft,
   type FieldErrors,

@@ -4,9 +4,10 @@ import { useMemo, useState } from 'react';
 import type { BacktestDetail } from '../../../../shared/contract/backtest';
 import { useBacktestDetail } from '../../api/backtests';
 import { formatInterval } from '../../format';
-import { LineChart, type LineSeries } from '../charts/LineChart';
-import { formatAxisTime, formatDate, formatPercent } from './format';
+import type { LineSeries } from '../charts/LineChart';
+import { formatDate, formatPercent } from './format';
 import { MetricsTable, type MetricsColumn } from './MetricsTable';
+import { PercentChartPanel, RunFrame } from './RunFrame';
 import { equitySeries } from './series';
 
 const RUN_COLORS = ['var(--accent)', 'var(--warn)'];
@@ -23,20 +24,15 @@ export function BacktestCompare({ ids, onBack, onOpen }: BacktestCompareProps) {
   const error = a.error ?? b.error;
   const ready = a.data?.id === ids[0] && b.data?.id === ids[1];
   return (
-    <div className="bt-run" data-testid="backtest-compare">
-      <div className="bt-run__nav">
-        <button type="button" className="bt-link" onClick={onBack}>
-          ← Library
-        </button>
-      </div>
-      {error ? (
-        <div className="view-message">Cannot load the runs: {error.message}</div>
-      ) : !ready ? (
-        <div className="view-message">Loading both runs…</div>
-      ) : (
-        <CompareBody runs={[a.data!, b.data!]} onOpen={onOpen} />
-      )}
-    </div>
+    <RunFrame
+      testId="backtest-compare"
+      onBack={onBack}
+      error={error}
+      ready={ready}
+      errorText="Cannot load the runs"
+      loadingText="Loading both runs…"
+      body={() => <CompareBody runs={[a.data!, b.data!]} onOpen={onOpen} />}
+    />
   );
 }
 
@@ -104,17 +100,13 @@ function CompareBody({
         Show baselines
       </label>
       <div className="bt-run__grid">
-        <section className="bt-panel bt-panel--wide">
-          <div className="panel-title">Equity (growth of 1)</div>
-          <LineChart
-            series={series}
-            height={260}
-            testId="backtest-compare-equity"
-            formatX={formatAxisTime}
-            formatY={(y) => formatPercent(y, 1)}
-            includeZero
-          />
-        </section>
+        <PercentChartPanel
+          title="Equity (growth of 1)"
+          series={series}
+          height={260}
+          testId="backtest-compare-equity"
+          wide
+        />
         <section className="bt-panel bt-panel--wide">
           <div className="panel-title">Metrics side by side</div>
           <MetricsTable columns={columns} testId="backtest-compare-metrics" />

@@ -4,13 +4,13 @@ import { useMemo, useState } from 'react';
 import type { BacktestDetail } from '../../../../shared/contract/backtest';
 import { useBacktestDetail } from '../../api/backtests';
 import { formatInterval } from '../../format';
-import { LineChart } from '../charts/LineChart';
 import { StackedAreaChart } from '../charts/StackedAreaChart';
 import { AttentionPanel } from './AttentionPanel';
 import { FillsTable } from './FillsTable';
 import { formatAxisTime, formatPercent, formatTime } from './format';
 import { MetricsTable, type MetricsColumn } from './MetricsTable';
 import { RunActions } from './RunActions';
+import { PercentChartPanel, RunFrame } from './RunFrame';
 import { drawdownSeries, equitySeries, orderedSeries, weightSeries } from './series';
 
 export interface BacktestRunPageProps {
@@ -22,21 +22,18 @@ export interface BacktestRunPageProps {
 export function BacktestRunPage({ runId, onBack, onDeleted }: BacktestRunPageProps) {
   const { data, error } = useBacktestDetail(runId);
   return (
-    <div className="bt-run" data-testid="backtest-run" data-id={runId}>
-      <div className="bt-run__nav">
-        <button type="button" className="bt-link" onClick={onBack} data-testid="backtest-back">
-          ← Library
-        </button>
-        {data && <RunActions runId={runId} onDeleted={onDeleted} />}
-      </div>
-      {error ? (
-        <div className="view-message">Cannot load the run: {error.message}</div>
-      ) : !data || data.id !== runId ? (
-        <div className="view-message">Loading the run…</div>
-      ) : (
-        <RunBody run={data} />
-      )}
-    </div>
+    <RunFrame
+      testId="backtest-run"
+      runId={runId}
+      onBack={onBack}
+      backTestId="backtest-back"
+      actions={data && <RunActions runId={runId} onDeleted={onDeleted} />}
+      error={error}
+      ready={data?.id === runId}
+      errorText="Cannot load the run"
+      loadingText="Loading the run…"
+      body={() => <RunBody run={data!} />}
+    />
   );
 }
 
@@ -73,29 +70,20 @@ function RunBody({ run }: { run: BacktestDetail }) {
         )}
       </header>
       <div className="bt-run__grid">
-        <section className="bt-panel bt-panel--wide">
-          <div className="panel-title">Equity: strategy against every baseline (growth of 1)</div>
-          <LineChart
-            series={equity}
-            height={240}
-            testId="backtest-equity"
-            formatX={formatAxisTime}
-            formatY={(y) => formatPercent(y, 1)}
-            includeZero
-          />
-        </section>
-        <section className="bt-panel">
-          <div className="panel-title">Drawdown</div>
-          <LineChart
-            series={drawdown}
-            height={170}
-            testId="backtest-drawdown"
-            formatX={formatAxisTime}
-            formatY={(y) => formatPercent(y, 1)}
-            includeZero
-            legend={false}
-          />
-        </section>
+        <PercentChartPanel
+          title="Equity: strategy against every baseline (growth of 1)"
+          series={equity}
+          height={240}
+          testId="backtest-equity"
+          wide
+        />
+        <PercentChartPanel
+          title="Drawdown"
+          series={drawdown}
+          height={170}
+          testId="backtest-drawdown"
+          legend={false}
+        />
         <section className="bt-panel">
           <div className="panel-title bt-panel__title-row">
             <span>Weights over time</span>

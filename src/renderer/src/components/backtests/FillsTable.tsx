@@ -2,9 +2,18 @@
 // a long run holds thousands of them.
 import { useState } from 'react';
 import { useBacktestFills } from '../../api/backtests';
+import { FillCells, FillHeadCells, type FillFormat } from '../fills/FillCells';
 import { formatMoney, formatTime, signClass } from './format';
 
 const PAGE_SIZE = 50;
+
+const RUN_FILL: FillFormat = {
+  numeric: 'is-numeric',
+  timeClass: 'bt-mono',
+  time: formatTime,
+  quantity: (quantity) => quantity.toPrecision(4),
+  price: (price) => price.toPrecision(6),
+};
 
 export interface FillsTableProps {
   runId: string;
@@ -73,11 +82,7 @@ export function FillsTable({ runId, strategies, fillCounts }: FillsTableProps) {
           <table className="bt-table">
             <thead>
               <tr>
-                <th>Filled</th>
-                <th>Symbol</th>
-                <th>Side</th>
-                <th className="is-numeric">Qty</th>
-                <th className="is-numeric">Price</th>
+                <FillHeadCells format={RUN_FILL} timeLabel="Filled" />
                 <th className="is-numeric">Notional</th>
                 <th className="is-numeric">Fee</th>
                 <th className="is-numeric">Slip (bps)</th>
@@ -88,11 +93,7 @@ export function FillsTable({ runId, strategies, fillCounts }: FillsTableProps) {
             <tbody>
               {shown.map((f, i) => (
                 <tr key={`${f.time}-${f.symbol}-${i}`}>
-                  <td className="bt-mono">{formatTime(f.time)}</td>
-                  <td>{f.symbol}</td>
-                  <td className={f.side === 'buy' ? 'is-up' : 'is-down'}>{f.side}</td>
-                  <td className="is-numeric">{f.quantity.toPrecision(4)}</td>
-                  <td className="is-numeric">{f.price.toPrecision(6)}</td>
+                  <FillCells fill={f} format={RUN_FILL} />
                   <td className="is-numeric">{formatMoney(f.notional)}</td>
                   <td className="is-numeric">{formatMoney(f.fee)}</td>
                   <td className="is-numeric">{f.slippageBps.toFixed(1)}</td>

@@ -2,7 +2,9 @@
 // profiles. Candles belong to CandleChart (lightweight-charts); this one is for dense panels where a
 // second canvas chart per panel would cost more than it shows. Width follows the container.
 import { useMemo } from 'react';
-import { labelAnchor, ticks } from './scale';
+import { ChartAxes, ChartFrame, ZeroLine, type ChartProps } from './ChartFrame';
+import { plotFrame, plotScales, X_TICKS, Y_TICKS } from './plot-frame';
+import { ticks } from './scale';
 import { useElementWidth } from './use-element-width';
 
 export interface LinePoint {
@@ -20,23 +22,12 @@ export interface LineSeries {
   fill?: boolean;
 }
 
-export interface LineChartProps {
+/** The legend shows by default when there is more than one series. */
+export interface LineChartProps extends ChartProps {
   series: readonly LineSeries[];
-  height?: number;
-  formatX?: (x: number) => string;
-  formatY?: (y: number) => string;
   /** Always include 0 in the y range (returns, drawdowns, P&L). */
   includeZero?: boolean;
-  /** Shown where there is nothing to draw yet. */
-  emptyText?: string;
-  testId?: string;
-  /** Legend under the chart; default true when there is more than one series. */
-  legend?: boolean;
 }
-
-const PAD = { left: 56, right: 10, top: 8, bottom: 22 };
-const Y_TICKS = 4;
-const X_TICKS = 4;
 
 export function LineChart({
   series,
@@ -50,89 +41,63 @@ export function LineChart({
 }: LineChartProps) {
   const [ref, width] = useElementWidth<HTMLDivElement>();
   const bounds = useMemo(() => rangeOf(series, includeZero), [series, includeZero]);
-  const showLegend = legend ?? series.length > 1;
-  const plotWidth = Math.max(width - PAD.left - PAD.right, 10);
-  const plotHeight = Math.max(height - PAD.top - PAD.bottom, 10);
+  const frame = plotFrame(width, height);
+  const scales = plotScales(frame, bounds.x0, bounds.x1, bounds.y0, bounds.y1);
+  const { sx, sy } = scales;
 
-  const sx = (x: number) => PAD.left + ((x - bounds.x0) / (bounds.x1 - bounds.x0 || 1)) * plotWidth;
-  const sy = (y: number) => PAD.top + (1 - (y - bounds.y0) / (bounds.y1 - bounds.y0 || 1)) * plotHeight;
+  const draw = () => (
+    <>
+      <ChartAxes
+        frame={frame}
+        scales={scales}
+        yTicks={ticks(bounds.y0, bounds.y1, Y_TICKS)}
+        xTicks={ticks(bounds.x0, bounds.x1, X_TICKS)}
+        formatX={formatX}
+        formatY={formatY}
+      />
+      {includeZero && <ZeroLine frame={frame} scales={scales} y0={bounds.y0} y1={bounds.y1} />}
+      {series.map((s) => {
+        if (s.points.length === 0) return null;
+        const path = s.points.map(
+          (p, i) => `${i === 0 ? 'M' : 'L'}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`,
+        );
+        const base = sy(Math.min(Math.max(0, bounds.y0), bounds.y1));
+        const first = s.points[0]!;
+        const last = s.points[s.points.length - 1]!;
+        return (
+          <g key={s.name}>
+            {s.fill && (
+              <path
+                d={`${path.join('')}L${sx(last.x).toFixed(1)},${base}L${sx(first.x).toFixed(1)},${base}Z`}
+                fill={s.color}
+                opacity={0.15}
+              />
+            )}
+            <path
+              d={path.join('')}
+              fill="none"
+              stroke={s.color}
+              strokeWidth={1.5}
+              strokeDasharray={s.dashed ? '4 3' : undefined}
+            />
+          </g>
+        );
+      })}
+    </>
+  );
 
   return (
-    <div className="line-chart" ref={ref} data-testid={testId} data-points={bounds.count}>
-      {bounds.count === 0 || width === 0 ? (
-        <div className="line-chart__empty" style={{ height }}>
-          {bounds.count === 0 ? emptyText : ''}
-        </div>
-      ) : (
-        <svg width={width} height={height} role="img" aria-label={series.map((s) => s.name).join(', ')}>
-          {ticks(bounds.y0, bounds.y1, Y_TICKS).map((y) => (
-            <g key={`y${y}`} className="line-chart__grid">
-              <line x1={PAD.left} x2={PAD.left + plotWidth} y1={sy(y)} y2={sy(y)} />
-              <text x={PAD.left - 6} y={sy(y) + 4} textAnchor="end">
-                {formatY(y)}
-              </text>
-            </g>
-          ))}
-          {ticks(bounds.x0, bounds.x1, X_TICKS).map((x) => (
-            <text
-              key={`x${x}`}
-              className="line-chart__x"
-              x={sx(x)}
-              y={height - 6}
-              textAnchor={labelAnchor(sx(x), PAD.left, PAD.left + plotWidth)}
-            >
-              {formatX(x)}
-            </text>
-          ))}
-          {includeZero && bounds.y0 < 0 && bounds.y1 > 0 && (
-            <line
-              className="line-chart__zero"
-              x1={PAD.left}
-              x2={PAD.left + plotWidth}
-              y1={sy(0)}
-              y2={sy(0)}
-            />
-          )}
-          {series.map((s) => {
-            if (s.points.length === 0) return null;
-            const path = s.points.map(
-              (p, i) => `${i === 0 ? 'M' : 'L'}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`,
-            );
-            const base = sy(Math.min(Math.max(0, bounds.y0), bounds.y1));
-            const first = s.points[0]!;
-            const last = s.points[s.points.length - 1]!;
-            return (
-              <g key={s.name}>
-                {s.fill && (
-                  <path
-                    d={`${path.join('')}L${sx(last.x).toFixed(1)},${base}L${sx(first.x).toFixed(1)},${base}Z`}
-                    fill={s.color}
-                    opacity={0.15}
-                  />
-                )}
-                <path
-                  d={path.join('')}
-                  fill="none"
-                  stroke={s.color}
-                  strokeWidth={1.5}
-                  strokeDasharray={s.dashed ? '4 3' : undefined}
-                />
-              </g>
-            );
-          })}
-        </svg>
-      )}
-      {showLegend && (
-        <div className="line-chart__legend">
-          {series.map((s) => (
-            <span key={s.name} className="line-chart__legend-item">
-              <span className="line-chart__swatch" style={{ background: s.color }} />
-              {s.name}
-            </span>
-          ))}
-        </div>
-      )}
-    </div>
+    <ChartFrame
+      frameRef={ref}
+      frame={frame}
+      series={series}
+      legend={legend ?? series.length > 1}
+      points={bounds.count}
+      empty={bounds.count === 0}
+      emptyText={emptyText}
+      testId={testId}
+      draw={draw}
+    />
   );
 }
 

@@ -2,7 +2,9 @@
 // stack their positive values above zero and their negative values below it, so the height above
 // the axis is the long exposure and the depth below it the short one. Same look as LineChart.
 import { useMemo } from 'react';
-import { ticks as roundTicks } from './scale';
+import { ChartAxes, ChartFrame, ZeroLine, type ChartProps } from './ChartFrame';
+import { plotFrame, plotScales, X_TICKS, Y_TICKS } from './plot-frame';
+import { evenTicks, ticks } from './scale';
 import { useElementWidth } from './use-element-width';
 
 export interface StackedSeries {
@@ -13,21 +15,12 @@ export interface StackedSeries {
   values: readonly number[];
 }
 
-export interface StackedAreaChartProps {
+/** The legend shows by default. */
+export interface StackedAreaChartProps extends ChartProps {
   x: readonly number[];
   series: readonly StackedSeries[];
-  height?: number;
-  formatX?: (x: number) => string;
-  formatY?: (y: number) => string;
-  emptyText?: string;
-  testId?: string;
-  /** Legend under the chart; default true. */
-  legend?: boolean;
 }
 
-const PAD = { left: 56, right: 10, top: 8, bottom: 22 };
-const Y_TICKS = 4;
-const X_TICKS = 4;
 /** Pixels per averaged column: finer only adds noise and path length. */
 const PX_PER_COLUMN = 3;
 
@@ -50,8 +43,8 @@ export function StackedAreaChart({
   legend = true,
 }: StackedAreaChartProps) {
   const [ref, width] = useElementWidth<HTMLDivElement>();
-  const plotWidth = Math.max(width - PAD.left - PAD.right, 10);
-  const plotHeight = Math.max(height - PAD.top - PAD.bottom, 10);
+  const frame = plotFrame(width, height);
+  const { plotWidth } = frame;
   const layout = useMemo(
     () => stack(x, series, Math.max(2, Math.floor(plotWidth / PX_PER_COLUMN))),
     [x, series, plotWidth],
@@ -60,70 +53,47 @@ export function StackedAreaChart({
   const { xs, bands, y0, y1 } = layout;
   const x0 = xs[0] ?? 0;
   const x1 = xs[xs.length - 1] ?? 1;
-  const sx = (v: number) => PAD.left + ((v - x0) / (x1 - x0 || 1)) * plotWidth;
-  const sy = (v: number) => PAD.top + (1 - (v - y0) / (y1 - y0 || 1)) * plotHeight;
+  const scales = plotScales(frame, x0, x1, y0, y1);
+
+  // Time labels at both ends and evenly between: the stacked book has no natural round steps.
+  const draw = () => (
+    <>
+      <ChartAxes
+        frame={frame}
+        scales={scales}
+        yTicks={ticks(y0, y1, Y_TICKS)}
+        xTicks={evenTicks(x0, x1, X_TICKS)}
+        formatX={formatX}
+        formatY={formatY}
+      />
+      {bands.map((band, i) => (
+        <path
+          key={`${band.name}${i}`}
+          d={areaPath(xs, band, scales.sx, scales.sy)}
+          fill={band.color}
+          fillOpacity={0.55}
+          stroke={band.color}
+          strokeWidth={0.75}
+        >
+          <title>{band.name}</title>
+        </path>
+      ))}
+      <ZeroLine frame={frame} scales={scales} y0={y0} y1={y1} />
+    </>
+  );
 
   return (
-    <div className="line-chart" ref={ref} data-testid={testId} data-points={xs.length}>
-      {xs.length < 2 || width === 0 ? (
-        <div className="line-chart__empty" style={{ height }}>
-          {xs.length < 2 ? emptyText : ''}
-        </div>
-      ) : (
-        <svg width={width} height={height} role="img" aria-label={series.map((s) => s.name).join(', ')}>
-          {roundTicks(y0, y1, Y_TICKS).map((v) => (
-            <g key={`y${v}`} className="line-chart__grid">
-              <line x1={PAD.left} x2={PAD.left + plotWidth} y1={sy(v)} y2={sy(v)} />
-              <text x={PAD.left - 6} y={sy(v) + 4} textAnchor="end">
-                {formatY(v)}
-              </text>
-            </g>
-          ))}
-          {evenTicks(x0, x1, X_TICKS).map((v, i, all) => (
-            <text
-              key={`x${v}`}
-              className="line-chart__x"
-              x={sx(v)}
-              y={height - 6}
-              textAnchor={i === 0 ? 'start' : i === all.length - 1 ? 'end' : 'middle'}
-            >
-              {formatX(v)}
-            </text>
-          ))}
-          {bands.map((band, i) => (
-            <path
-              key={`${band.name}${i}`}
-              d={areaPath(xs, band, sx, sy)}
-              fill={band.color}
-              fillOpacity={0.55}
-              stroke={band.color}
-              strokeWidth={0.75}
-            >
-              <title>{band.name}</title>
-            </path>
-          ))}
-          {y0 < 0 && y1 > 0 && (
-            <line
-              className="line-chart__zero"
-              x1={PAD.left}
-              x2={PAD.left + plotWidth}
-              y1={sy(0)}
-              y2={sy(0)}
-            />
-          )}
-        </svg>
-      )}
-      {legend && (
-        <div className="line-chart__legend">
-          {series.map((s) => (
-            <span key={s.name} className="line-chart__legend-item">
-              <span className="line-chart__swatch" style={{ background: s.color }} />
-              {s.name}
-            </span>
-          ))}
-        </div>
-      )}
-    </div>
+    <ChartFrame
+      frameRef={ref}
+      frame={frame}
+      series={series}
+      legend={legend}
+      points={xs.length}
+      empty={xs.length < 2}
+      emptyText={emptyText}
+      testId={testId}
+      draw={draw}
+    />
   );
 }
 
@@ -187,10 +157,4 @@ function areaPath(
   for (let k = xs.length - 1; k >= 0; k--)
     lower.push(`L${sx(xs[k]!).toFixed(1)},${sy(band.bottom[k]!).toFixed(1)}`);
   return `${upper.join('')}${lower.join('')}Z`;
-}
-
-/** `n` evenly spaced times from the first to the last inclusive, so both ends are labelled. */
-function evenTicks(lo: number, hi: number, n: number): number[] {
-  if (hi === lo) return [lo];
-  return Array.from({ length: n + 1 }, (_, i) => lo + ((hi - lo) * i) / n);
 }

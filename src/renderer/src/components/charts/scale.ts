@@ -29,3 +29,9 @@ export function labelAnchor(x: number, left: number, right: number): 'start' | '
   if (right - x < near) return 'end';
   return 'middle';
 }
+
+/** `n` evenly spaced values from `lo` to `hi` inclusive, so both ends are labelled. */
+export function evenTicks(lo: number, hi: number, n: number): number[] {
+  if (hi === lo) return [lo];
+  return Array.from({ length: n + 1 }, (_, i) => lo + ((hi - lo) * i) / n);
+}

@@ -1,12 +1,12 @@
 // Backfill: download a time range of candles for some symbols from the feed's REST endpoint. The job
 // reports progress through job.progress and can be cancelled; the result is the candles written.
 import { useState, type FormEvent } from 'react';
-import { INTERVALS, type Interval, type JobProgress } from '../../../../shared/domain';
+import type { Interval, JobProgress } from '../../../../shared/domain';
 import { useBackfillJob } from '../../api/data';
 import { issuesByField } from '../../api/settings';
-import { formatInterval } from '../../format';
 import { FormField, FormSection } from '../settings/FormField';
 import { feedProblem, readSymbolList } from './series-fields';
+import { FeedField, IntervalField } from './SeriesFields';
 import { parseUtcInput, toUtcInput } from './utc-time';
 
 const DAY_MS = 86_400_000;
@@ -61,33 +61,8 @@ export function BackfillForm({ defaults, onWritten }: { defaults: BackfillDefaul
   return (
     <form className="data-form" onSubmit={submit} noValidate data-testid="backfill-form">
       <FormSection title="Backfill from REST">
-        <FormField fieldKey="backfill.feed" label="Feed" error={errors.feed}>
-          {(control) => (
-            <input
-              {...control}
-              type="text"
-              list="data-known-feeds"
-              spellCheck={false}
-              value={feed}
-              onChange={(event) => setFeed(event.target.value)}
-            />
-          )}
-        </FormField>
-        <FormField fieldKey="backfill.interval" label="Interval" error={errors.interval}>
-          {(control) => (
-            <select
-              {...control}
-              value={interval}
-              onChange={(event) => setBarInterval(event.target.value as Interval)}
-            >
-              {INTERVALS.map((code) => (
-                <option key={code} value={code}>
-                  {formatInterval(code)}
-                </option>
-              ))}
-            </select>
-          )}
-        </FormField>
+        <FeedField form="backfill" label="Feed" error={errors.feed} value={feed} onChange={setFeed} />
+        <IntervalField form="backfill" error={errors.interval} value={interval} onChange={setBarInterval} />
         <FormField fieldKey="backfill.symbols" label="Symbols (comma-separated)" error={errors.symbols} wide>
           {(control) => (
             <input

@@ -3,13 +3,13 @@
 // nothing was written), or how many candles were imported.
 import { useState, type FormEvent } from 'react';
 import type { CallResult } from '../../../../shared/contract';
-import { INTERVALS, type Interval } from '../../../../shared/domain';
+import type { Interval } from '../../../../shared/domain';
 import type { CoreError } from '../../../../shared/errors';
 import { csvRowErrors, toCoreError, useCsvImport } from '../../api/data';
 import { issuesByField } from '../../api/settings';
-import { formatInterval } from '../../format';
 import { FormField, FormSection } from '../settings/FormField';
 import { feedProblem, symbolProblem } from './series-fields';
+import { FeedField, IntervalField } from './SeriesFields';
 import { formatUtc } from './utc-time';
 
 type Report =
@@ -83,19 +83,14 @@ export function CsvImportForm({
             />
           )}
         </FormField>
-        <FormField fieldKey="csv.feed" label="Store as feed" error={errors.feed}>
-          {(control) => (
-            <input
-              {...control}
-              type="text"
-              list="data-known-feeds"
-              spellCheck={false}
-              data-testid="csv-feed"
-              value={feed}
-              onChange={(event) => setFeed(event.target.value)}
-            />
-          )}
-        </FormField>
+        <FeedField
+          form="csv"
+          label="Store as feed"
+          testId="csv-feed"
+          error={errors.feed}
+          value={feed}
+          onChange={setFeed}
+        />
         <FormField fieldKey="csv.symbol" label="Symbol" error={errors.symbol}>
           {(control) => (
             <input
@@ -109,22 +104,13 @@ export function CsvImportForm({
             />
           )}
         </FormField>
-        <FormField fieldKey="csv.interval" label="Interval" error={errors.interval}>
-          {(control) => (
-            <select
-              {...control}
-              data-testid="csv-interval"
-              value={interval}
-              onChange={(event) => setBarInterval(event.target.value as Interval)}
-            >
-              {INTERVALS.map((code) => (
-                <option key={code} value={code}>
-                  {formatInterval(code)}
-                </option>
-              ))}
-            </select>
-          )}
-        </FormField>
+        <IntervalField
+          form="csv"
+          testId="csv-interval"
+          error={errors.interval}
+          value={interval}
+          onChange={setBarInterval}
+        />
         <div className="form-actions form-field--wide">
           <button
             type="submit"

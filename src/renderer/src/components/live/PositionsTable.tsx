@@ -2,47 +2,43 @@
 // weights are in the Weights panel).
 import type { PaperAccount } from '../../../../shared/contract/paper';
 import { formatMoney, formatPnl, formatPrice, formatQuantity, signClass } from './figures';
+import { LiveTablePanel } from './LiveTablePanel';
 
 export function PositionsTable({ account }: { account: PaperAccount | null }) {
   const positions = account?.positions ?? [];
   return (
-    <section className="live-panel positions" data-testid="positions">
-      <header className="live-panel__title">
-        <span>Positions</span>
-        {account && <span className="live-panel__meta">cash {formatMoney(account.cash)}</span>}
-      </header>
-      <div className="live-panel__scroll">
-        {positions.length === 0 ? (
-          <div className="live-panel__empty">No account yet.</div>
-        ) : (
-          <table className="live-table">
-            <thead>
-              <tr>
-                <th>Symbol</th>
-                <th className="num">Qty</th>
-                <th className="num">Entry</th>
-                <th className="num">Last</th>
-                <th className="num">Value</th>
-                <th className="num">uPnL</th>
-                <th className="num">rPnL</th>
-              </tr>
-            </thead>
-            <tbody>
-              {positions.map((p) => (
-                <tr key={p.symbol} data-symbol={p.symbol} data-quantity={p.quantity}>
-                  <td>{p.symbol}</td>
-                  <td className={`num${signClass(p.quantity)}`}>{formatQuantity(p.quantity)}</td>
-                  <td className="num">{p.quantity === 0 ? '—' : formatPrice(p.averageEntry)}</td>
-                  <td className="num">{p.price > 0 ? formatPrice(p.price) : '—'}</td>
-                  <td className="num">{formatMoney(p.value)}</td>
-                  <td className={`num${signClass(p.unrealisedPnl)}`}>{formatPnl(p.unrealisedPnl)}</td>
-                  <td className={`num${signClass(p.realisedPnl)}`}>{formatPnl(p.realisedPnl)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </div>
-    </section>
+    <LiveTablePanel
+      name="positions"
+      testId="positions"
+      title="Positions"
+      meta={account && <span className="live-panel__meta">cash {formatMoney(account.cash)}</span>}
+      empty={positions.length === 0}
+      emptyText="No account yet."
+    >
+      <thead>
+        <tr>
+          <th>Symbol</th>
+          <th className="num">Qty</th>
+          <th className="num">Entry</th>
+          <th className="num">Last</th>
+          <th className="num">Value</th>
+          <th className="num">uPnL</th>
+          <th className="num">rPnL</th>
+        </tr>
+      </thead>
+      <tbody>
+        {positions.map((p) => (
+          <tr key={p.symbol} data-symbol={p.symbol} data-quantity={p.quantity}>
+            <td>{p.symbol}</td>
+            <td className={`num${signClass(p.quantity)}`}>{formatQuantity(p.quantity)}</td>
+            <td className="num">{p.quantity === 0 ? '—' : formatPrice(p.averageEntry)}</td>
+            <td className="num">{p.price > 0 ? formatPrice(p.price) : '—'}</td>
+            <td className="num">{formatMoney(p.value)}</td>
+            <td className={`num${signClass(p.unrealisedPnl)}`}>{formatPnl(p.unrealisedPnl)}</td>
+            <td className={`num${signClass(p.realisedPnl)}`}>{formatPnl(p.realisedPnl)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </LiveTablePanel>
   );
 }

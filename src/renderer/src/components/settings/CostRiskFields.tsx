@@ -26,37 +26,28 @@ function convertFee(text: string, from: FeeUnit, to: FeeUnit): string {
 export function CostFields({ draft, errors, onChange }: Props) {
   return (
     <FormSection title="Trading costs">
-      <FormField
+      <NumberField
         fieldKey="costs.feeRate"
         label="Taker fee"
-        error={errors['costs.feeRate']}
         hint="Bybit linear taker: 0.055 % = 5.5 bps"
-      >
-        {(control) => (
-          <div className="form-field__row">
-            <input
-              {...control}
-              type="text"
-              inputMode="decimal"
-              className="form-input form-input--number"
-              value={draft.fee}
-              onChange={(event) => onChange({ fee: event.target.value })}
-            />
-            <select
-              aria-label="Fee unit"
-              data-testid="settings-fee-unit"
-              value={draft.feeUnit}
-              onChange={(event) => {
-                const unit = event.target.value as FeeUnit;
-                onChange({ feeUnit: unit, fee: convertFee(draft.fee, draft.feeUnit, unit) });
-              }}
-            >
-              <option value="pct">%</option>
-              <option value="bps">bps</option>
-            </select>
-          </div>
-        )}
-      </FormField>
+        value={draft.fee}
+        error={errors['costs.feeRate']}
+        onChange={(fee) => onChange({ fee })}
+        unitControl={
+          <select
+            aria-label="Fee unit"
+            data-testid="settings-fee-unit"
+            value={draft.feeUnit}
+            onChange={(event) => {
+              const unit = event.target.value as FeeUnit;
+              onChange({ feeUnit: unit, fee: convertFee(draft.fee, draft.feeUnit, unit) });
+            }}
+          >
+            <option value="pct">%</option>
+            <option value="bps">bps</option>
+          </select>
+        }
+      />
       <NumberField
         fieldKey="costs.slippageBps"
         label="Slippage"

@@ -1,5 +1,6 @@
 // A number typed as text: what the user typed stays on screen (also '-0.1' or '1,5') so that the
 // message at the field can say what is wrong with it; settings-draft.ts reads and checks it.
+import type { ReactNode } from 'react';
 import { FormField } from './FormField';
 
 export function NumberField({
@@ -7,6 +8,7 @@ export function NumberField({
   label,
   value,
   unit,
+  unitControl,
   hint,
   error,
   onChange,
@@ -15,6 +17,8 @@ export function NumberField({
   label: string;
   value: string;
   unit?: string;
+  /** A control in the unit's place, e.g. a picker that re-expresses the value in another unit. */
+  unitControl?: ReactNode;
   hint?: string;
   error: string | undefined;
   onChange: (value: string) => void;
@@ -31,7 +35,7 @@ export function NumberField({
             value={value}
             onChange={(event) => onChange(event.target.value)}
           />
-          {unit && <span className="form-field__unit">{unit}</span>}
+          {unitControl ?? (unit && <span className="form-field__unit">{unit}</span>)}
         </div>
       )}
     </FormField>

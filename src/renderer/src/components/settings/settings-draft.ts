@@ -254,3 +254,12 @@ export function fromDraft(
   }
   return { settings: checked.data, errors };
 }
+
+/** The top-level keys whose values differ, with the new values: what a save must send. */
+export function changedSettings(before: Settings, after: Settings): Partial<Settings> {
+  const patch: Record<string, unknown> = {};
+  for (const key of Object.keys(after) as (keyof Settings)[]) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) patch[key] = after[key];
+  }
+  return patch as Partial<Settings>;
+}
