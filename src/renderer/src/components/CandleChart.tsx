@@ -4,27 +4,22 @@
 // The container carries data-candle-count / data-last-candle-time / data-last-close / data-live-updates,
 // updated on every live update, so browser tests can see the chart move without comparing pixels.
 import { useEffect, useRef, useState } from 'react';
-import {
-  CandlestickSeries,
-  CrosshairMode,
-  HistogramSeries,
-  createChart,
-  type CandlestickData,
-  type IChartApi,
-  type ISeriesApi,
-  type MouseEventParams,
-  type UTCTimestamp,
-} from 'lightweight-charts';
+import type { CandlestickData, MouseEventParams } from 'lightweight-charts';
 import type { Candle, Interval } from '../../../shared/domain';
 import { useCall, useEvent } from '../api/hooks';
-import { CandleBook, chartTime, pricePrecision } from '../chart/candle-book';
-import { chartColors } from '../chart/theme';
+import { CandleBook, pricePrecision } from '../chart/candle-book';
+import {
+  createCandleChart,
+  setHistory,
+  showLatestBars,
+  toCandleData,
+  toVolumeData,
+  type CandleChartParts,
+} from '../chart/candle-chart';
 import { formatChange } from '../format';
 
 /** Bars requested for the chart; enough to scroll back a while without a second call. */
 const HISTORY_BARS = 1000;
-/** Bars in view after the first load. */
-const VISIBLE_BARS = 120;
 const RELOAD_DEBOUNCE_MS = 500;
 
 interface Props {
@@ -33,16 +28,10 @@ interface Props {
   interval: Interval;
 }
 
-interface ChartParts {
-  chart: IChartApi;
-  candles: ISeriesApi<'Candlestick'>;
-  volume: ISeriesApi<'Histogram'>;
-}
-
 export function CandleChart({ feed, symbol, interval }: Props) {
   const containerRef = useRef<HTMLDivElement>(null);
   const legendRef = useRef<HTMLDivElement>(null);
-  const partsRef = useRef<ChartParts | null>(null);
+  const partsRef = useRef<CandleChartParts | null>(null);
   const book = useRef(new CandleBook()).current;
   const lastBar = useRef<Candle | null>(null);
   /** While the crosshair is on a bar the legend shows that bar, not the live one. */
@@ -61,7 +50,7 @@ export function CandleChart({ feed, symbol, interval }: Props) {
   useEffect(() => {
     const container = containerRef.current;
     if (!container) return;
-    const parts = buildChart(container);
+    const parts = createCandleChart(container);
     partsRef.current = parts;
     parts.chart.subscribeCrosshairMove((param: MouseEventParams) => {
       const hovered = param.seriesData.get(parts.candles) as CandlestickData | undefined;
@@ -94,8 +83,8 @@ export function CandleChart({ feed, symbol, interval }: Props) {
     }
     // A late confirm frame amends a bar behind the forming one: the chart allows that as a historical update.
     const historical = verdict === 'amend';
-    parts.candles.update(toCandleData(candle)!, historical);
-    parts.volume.update(toVolumeData(candle), historical);
+    parts.candles.update(toCandleData(candle), historical);
+    parts.volume.update(toVolumeData(candle, parts.volumeColors), historical);
     if (!historical) {
       lastBar.current = candle;
       if (!hovering.current) showLegend(legendRef.current, symbol, toCandleData(candle));
@@ -120,17 +109,10 @@ export function CandleChart({ feed, symbol, interval }: Props) {
     const candles = history.data;
     const firstLoad = book.lastTime === null && book.count === 0;
     book.load(candles);
-    const precision = pricePrecision(book.lastClose);
-    parts.candles.applyOptions({ priceFormat: { type: 'price', precision, minMove: 10 ** -precision } });
-    parts.candles.setData(candles.map((c) => toCandleData(c)!));
-    parts.volume.setData(candles.map(toVolumeData));
+    setHistory(parts, candles);
     lastBar.current = candles[candles.length - 1] ?? null;
     for (const candle of pending.current.splice(0)) applyLive(candle);
-    if (firstLoad && candles.length > 0) {
-      parts.chart
-        .timeScale()
-        .setVisibleLogicalRange({ from: candles.length - VISIBLE_BARS, to: candles.length + 2 });
-    }
+    if (firstLoad && candles.length > 0) showLatestBars(parts, candles.length);
     if (!hovering.current) showLegend(legendRef.current, symbol, toCandleData(lastBar.current));
     publish();
     // applyLive and publish only touch refs and stable setters: history is the one trigger.
@@ -165,63 +147,6 @@ export function CandleChart({ feed, symbol, interval }: Props) {
       )}
     </div>
   );
-}
-
-function buildChart(container: HTMLElement): ChartParts {
-  const chart = createChart(container, {
-    autoSize: true,
-    // The library's own logo injects a <style> element, which our CSP forbids: we credit it below instead.
-    layout: {
-      background: { color: chartColors.background },
-      textColor: chartColors.text,
-      fontSize: 11,
-      attributionLogo: false,
-    },
-    grid: { vertLines: { color: chartColors.grid }, horzLines: { color: chartColors.grid } },
-    crosshair: {
-      mode: CrosshairMode.Normal,
-      vertLine: { color: chartColors.crosshair },
-      horzLine: { color: chartColors.crosshair },
-    },
-    rightPriceScale: { borderColor: chartColors.border },
-    timeScale: { borderColor: chartColors.border, timeVisible: true, secondsVisible: false, rightOffset: 2 },
-  });
-  const candles = chart.addSeries(CandlestickSeries, {
-    upColor: chartColors.up,
-    downColor: chartColors.down,
-    borderVisible: false,
-    wickUpColor: chartColors.up,
-    wickDownColor: chartColors.down,
-  });
-  candles.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: 0.26 } });
-  // Volume on its own overlay scale, in the bottom fifth of the pane.
-  const volume = chart.addSeries(HistogramSeries, {
-    priceFormat: { type: 'volume' },
-    priceScaleId: '',
-    lastValueVisible: false,
-    priceLineVisible: false,
-  });
-  volume.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
-  return { chart, candles, volume };
-}
-
-function toCandleData(candle: Candle | null): CandlestickData | undefined {
-  if (!candle) return undefined;
-  return {
-    time: chartTime(candle.openTime) as UTCTimestamp,
-    open: candle.open,
-    high: candle.high,
-    low: candle.low,
-    close: candle.close,
-  };
-}
-
-function toVolumeData(candle: Candle) {
-  return {
-    time: chartTime(candle.openTime) as UTCTimestamp,
-    value: candle.volume,
-    color: candle.close >= candle.open ? chartColors.upVolume : chartColors.downVolume,
-  };
 }
 
 /** The OHLC line above the chart: the bar under the crosshair, else the latest bar. */

@@ -1,0 +1,106 @@
+// The app's lightweight-charts setup for one candle series: the chart with its options, the candle
+// series and the volume histogram on an overlay scale, and the candle-to-bar conversions. Kept apart
+// from the React component so that the renderer benchmarks (tests/bench/renderer) measure this very code.
+import {
+  CandlestickSeries,
+  CrosshairMode,
+  HistogramSeries,
+  createChart,
+  type CandlestickData,
+  type HistogramData,
+  type IChartApi,
+  type ISeriesApi,
+  type UTCTimestamp,
+} from 'lightweight-charts';
+import type { Candle } from '../../../shared/domain';
+import { chartTime, pricePrecision } from './candle-book';
+import { chartColors } from './theme';
+
+export interface CandleChartParts {
+  chart: IChartApi;
+  candles: ISeriesApi<'Candlestick'>;
+  volume: ISeriesApi<'Histogram'>;
+  volumeColors: VolumeColors;
+}
+
+/** Read once per chart: each theme read is a getComputedStyle, far too slow to do per bar. */
+export interface VolumeColors {
+  up: string;
+  down: string;
+}
+
+export function createCandleChart(container: HTMLElement): CandleChartParts {
+  const chart = createChart(container, {
+    autoSize: true,
+    // The library's own logo injects a <style> element, which our CSP forbids: the component credits it.
+    layout: {
+      background: { color: chartColors.background },
+      textColor: chartColors.text,
+      fontSize: 11,
+      attributionLogo: false,
+    },
+    grid: { vertLines: { color: chartColors.grid }, horzLines: { color: chartColors.grid } },
+    crosshair: {
+      mode: CrosshairMode.Normal,
+      vertLine: { color: chartColors.crosshair },
+      horzLine: { color: chartColors.crosshair },
+    },
+    rightPriceScale: { borderColor: chartColors.border },
+    timeScale: { borderColor: chartColors.border, timeVisible: true, secondsVisible: false, rightOffset: 2 },
+  });
+  const candles = chart.addSeries(CandlestickSeries, {
+    upColor: chartColors.up,
+    downColor: chartColors.down,
+    borderVisible: false,
+    wickUpColor: chartColors.up,
+    wickDownColor: chartColors.down,
+  });
+  candles.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: 0.26 } });
+  // Volume on its own overlay scale, in the bottom fifth of the pane.
+  const volume = chart.addSeries(HistogramSeries, {
+    priceFormat: { type: 'volume' },
+    priceScaleId: '',
+    lastValueVisible: false,
+    priceLineVisible: false,
+  });
+  volume.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
+  const volumeColors = { up: chartColors.upVolume, down: chartColors.downVolume };
+  return { chart, candles, volume, volumeColors };
+}
+
+/** Bars in view after the first load. */
+export const VISIBLE_BARS = 120;
+
+/** Replaces both series with `candles` (ascending), the price format following the last close. */
+export function setHistory(parts: CandleChartParts, candles: readonly Candle[]): void {
+  const precision = pricePrecision(candles[candles.length - 1]?.close ?? null);
+  parts.candles.applyOptions({ priceFormat: { type: 'price', precision, minMove: 10 ** -precision } });
+  parts.candles.setData(candles.map((c) => toCandleData(c)));
+  parts.volume.setData(candles.map((c) => toVolumeData(c, parts.volumeColors)));
+}
+
+/** Shows the latest VISIBLE_BARS of `count` bars, with room for the forming one at the right. */
+export function showLatestBars(parts: CandleChartParts, count: number): void {
+  parts.chart.timeScale().setVisibleLogicalRange({ from: count - VISIBLE_BARS, to: count + 2 });
+}
+
+export function toCandleData(candle: Candle): CandlestickData;
+export function toCandleData(candle: Candle | null): CandlestickData | undefined;
+export function toCandleData(candle: Candle | null): CandlestickData | undefined {
+  if (!candle) return undefined;
+  return {
+    time: chartTime(candle.openTime) as UTCTimestamp,
+    open: candle.open,
+    high: candle.high,
+    low: candle.low,
+    close: candle.close,
+  };
+}
+
+export function toVolumeData(candle: Candle, colors: VolumeColors): HistogramData {
+  return {
+    time: chartTime(candle.openTime) as UTCTimestamp,
+    value: candle.volume,
+    color: candle.close >= candle.open ? colors.up : colors.down,
+  };
+}
