@@ -6,7 +6,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'net', 'http', 'crypto'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'worker_threads',
+  'net',
+  'http',
+  'crypto',
+];
 
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'dist/**', 'coverage/**', 'resources/**'] },
@@ -27,8 +37,14 @@ export default tseslint.config(
         {
           patterns: [
             { group: nodeBuiltins, message: 'src/shared is pure TypeScript: no Node built-ins.' },
-            { group: ['electron', 'react', 'react-dom', 'better-sqlite3', 'ws', '@tensorflow/*'], message: 'src/shared depends on zod only.' },
-            { group: ['**/main/**', '**/renderer/**', '**/preload/**'], message: 'src/shared imports nothing outside itself.' },
+            {
+              group: ['electron', 'react', 'react-dom', 'better-sqlite3', 'ws', '@tensorflow/*'],
+              message: 'src/shared depends on zod only.',
+            },
+            {
+              group: ['**/main/**', '**/renderer/**', '**/preload/**'],
+              message: 'src/shared imports nothing outside itself.',
+            },
           ],
         },
       ],
@@ -41,8 +57,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['electron'], message: 'The core never imports electron: it runs the same under plain Node.' },
-            { group: ['**/renderer/**', '**/preload/**'], message: 'The core does not know about the window.' },
+            {
+              group: ['electron'],
+              message: 'The core never imports electron: it runs the same under plain Node.',
+            },
+            {
+              group: ['**/renderer/**', '**/preload/**'],
+              message: 'The core does not know about the window.',
+            },
           ],
         },
       ],
@@ -56,9 +78,18 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['electron'], message: 'The core never imports electron: it runs the same under plain Node.' },
-            { group: ['**/renderer/**', '**/preload/**'], message: 'The core does not know about the window.' },
-            { group: ['better-sqlite3'], message: 'SQL lives in src/main/core/store only: add a repository method there.' },
+            {
+              group: ['electron'],
+              message: 'The core never imports electron: it runs the same under plain Node.',
+            },
+            {
+              group: ['**/renderer/**', '**/preload/**'],
+              message: 'The core does not know about the window.',
+            },
+            {
+              group: ['better-sqlite3'],
+              message: 'SQL lives in src/main/core/store only: add a repository method there.',
+            },
           ],
         },
       ],
@@ -88,7 +119,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: nodeBuiltins, message: 'The renderer runs in a browser: no Node built-ins.' },
-            { group: ['electron', 'better-sqlite3', 'ws', '@tensorflow/*'], message: 'The renderer talks to the core through the contract only.' },
+            {
+              group: ['electron', 'better-sqlite3', 'ws', '@tensorflow/*'],
+              message: 'The renderer talks to the core through the contract only.',
+            },
             { group: ['**/main/**', '**/preload/index*'], message: 'The renderer imports src/shared only.' },
           ],
         },

@@ -34,13 +34,21 @@ function ensureRenderer() {
   const sources = Math.max(newest(join(root, 'src/renderer')), newest(join(root, 'src/shared')));
   const built = existsSync(index) ? statSync(index).mtimeMs : 0;
   if (built >= sources) return;
-  process.stderr.write(built ? 'The user interface changed: rebuilding it…\n' : 'Building the user interface (first run)…\n');
+  process.stderr.write(
+    built ? 'The user interface changed: rebuilding it…\n' : 'Building the user interface (first run)…\n',
+  );
   const viteBin = join(root, 'node_modules/electron-vite/bin/electron-vite.js');
-  const result = spawnSync(process.execPath, [viteBin, 'build'], { cwd: root, stdio: ['ignore', process.stderr, process.stderr] });
+  const result = spawnSync(process.execPath, [viteBin, 'build'], {
+    cwd: root,
+    stdio: ['ignore', process.stderr, process.stderr],
+  });
   if (result.status !== 0) {
-    if (existsSync(index)) process.stderr.write('The build failed; serving the previous build of the user interface.\n');
+    if (existsSync(index))
+      process.stderr.write('The build failed; serving the previous build of the user interface.\n');
     else {
-      process.stderr.write('The build failed and there is no earlier build: fix the error above and run `npm run build`.\n');
+      process.stderr.write(
+        'The build failed and there is no earlier build: fix the error above and run `npm run build`.\n',
+      );
       process.exit(1);
     }
   }
@@ -50,10 +58,14 @@ if (host === 'serve') ensureRenderer();
 
 // npm runs scripts from the project root; relative paths (a CSV file, --data-dir) mean the user's own
 // directory, which npm passes as INIT_CWD.
-const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, entries[host]), ...args], {
-  cwd: process.env.INIT_CWD || process.cwd(),
-  stdio: 'inherit',
-});
+const child = spawn(
+  process.execPath,
+  ['--import', import.meta.resolve('tsx'), join(root, entries[host]), ...args],
+  {
+    cwd: process.env.INIT_CWD || process.cwd(),
+    stdio: 'inherit',
+  },
+);
 // Ctrl+C reaches the child directly (same process group); a SIGTERM sent to this wrapper is passed on.
 process.on('SIGINT', () => {});
 process.on('SIGTERM', () => child.kill('SIGTERM'));

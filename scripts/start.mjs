@@ -23,7 +23,10 @@ function fallBackToBrowser(reason) {
     `\nCrossDesk: the desktop window cannot open here: ${reason}.\n` +
       'Starting the same app for your browser instead (npm run serve); open the URL printed below.\n\n',
   );
-  const child = spawn(process.execPath, [join(root, 'scripts/run-host.mjs'), 'serve', ...args], { cwd: root, stdio: 'inherit' });
+  const child = spawn(process.execPath, [join(root, 'scripts/run-host.mjs'), 'serve', ...args], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   process.on('SIGINT', () => {});
   process.on('SIGTERM', () => child.kill('SIGTERM'));
   child.on('exit', (code) => process.exit(code ?? 1));
@@ -40,17 +43,29 @@ function electronBinary() {
   };
   if (installed()) return { binary: installed() };
   process.stderr.write("Downloading Electron's binary (first launch only)…\n");
-  const result = run(process.execPath, [join(packageDir, 'install.js')], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
+  const result = run(process.execPath, [join(packageDir, 'install.js')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    timeout: 600_000,
+  });
   const binary = installed();
   if (binary) return { binary };
-  const detail = String(result.stderr ?? '').match(/(ENOTFOUND|ECONNREFUSED|ETIMEDOUT|fetch failed|\b\d{3}\b[^\n]*)/)?.[0];
-  return { reason: `Electron's binary could not be downloaded from github.com${detail ? ` (${detail})` : ''}` };
+  const detail = String(result.stderr ?? '').match(
+    /(ENOTFOUND|ECONNREFUSED|ETIMEDOUT|fetch failed|\b\d{3}\b[^\n]*)/,
+  )?.[0];
+  return {
+    reason: `Electron's binary could not be downloaded from github.com${detail ? ` (${detail})` : ''}`,
+  };
 }
 
 /** better-sqlite3 compiled for this Electron version, in .native/; null (with a reason) on failure. */
 function sqliteForElectron() {
   const version = require('electron/package.json').version;
-  const target = join(root, '.native', `electron-${version}-${process.platform}-${process.arch}`, 'better_sqlite3.node');
+  const target = join(
+    root,
+    '.native',
+    `electron-${version}-${process.platform}-${process.arch}`,
+    'better_sqlite3.node',
+  );
   if (existsSync(target)) return { binding: target };
   process.stderr.write(`Building better-sqlite3 for Electron ${version} (first launch only)…\n`);
   const source = dirname(require.resolve('better-sqlite3/package.json'));
@@ -59,11 +74,17 @@ function sqliteForElectron() {
   cpSync(source, work, { recursive: true, filter: (path) => !path.startsWith(join(source, 'build')) });
   const electronFlags = ['--runtime=electron', `--target=${version}`, `--arch=${process.arch}`];
   // A prebuilt binary if one is published for this Electron, else compile from source.
-  const prebuilt = run(process.execPath, [require.resolve('prebuild-install/bin.js'), ...electronFlags], { cwd: work });
+  const prebuilt = run(process.execPath, [require.resolve('prebuild-install/bin.js'), ...electronFlags], {
+    cwd: work,
+  });
   if (prebuilt.status !== 0) {
     const nodeGyp = process.env.npm_config_node_gyp;
     const gyp = nodeGyp
-      ? run(process.execPath, [nodeGyp, 'rebuild', '--release', ...electronFlags, '--dist-url=https://electronjs.org/headers'], { cwd: work })
+      ? run(
+          process.execPath,
+          [nodeGyp, 'rebuild', '--release', ...electronFlags, '--dist-url=https://electronjs.org/headers'],
+          { cwd: work },
+        )
       : { status: 1 };
     if (gyp.status !== 0) return { reason: `better-sqlite3 could not be built for Electron ${version}` };
   }
@@ -93,7 +114,8 @@ else {
   child.on('error', (err) => fallBackToBrowser(`Electron did not start (${err.message})`));
   child.on('exit', (code, signal) => {
     // A window that dies at once (no display, missing system libraries) gets the browser instead.
-    if (code && Date.now() - startedAt < 5_000) fallBackToBrowser(`Electron exited at once with code ${code}`);
+    if (code && Date.now() - startedAt < 5_000)
+      fallBackToBrowser(`Electron exited at once with code ${code}`);
     else process.exit(code ?? (signal ? 130 : 0));
   });
 }

@@ -17,7 +17,8 @@ const GLOBAL_OPTIONS = {
 
 function usage(command?: Command): string {
   const globals = '[--data-dir DIR] [--json]';
-  if (command) return `Usage: npm run cli -- ${command.name} ${command.usage} ${globals}\n  ${command.summary}`;
+  if (command)
+    return `Usage: npm run cli -- ${command.name} ${command.usage} ${globals}\n  ${command.summary}`;
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     `Usage: npm run cli -- <command> [flags] ${globals}`,
@@ -54,8 +55,14 @@ function detailLines(details: unknown): string[] {
   if (!list) return [];
   return list.slice(0, 50).map((item) => {
     if (item && typeof item === 'object') {
-      const { row, column, message, path } = item as { row?: number; column?: string; message?: string; path?: string };
-      const where = row !== undefined ? `row ${row}${column ? ` (${column})` : ''}: ` : path ? `${path}: ` : '';
+      const { row, column, message, path } = item as {
+        row?: number;
+        column?: string;
+        message?: string;
+        path?: string;
+      };
+      const where =
+        row !== undefined ? `row ${row}${column ? ` (${column})` : ''}: ` : path ? `${path}: ` : '';
       if (message) return `  ${where}${message}`;
     }
     return `  ${JSON.stringify(item)}`;
@@ -77,10 +84,16 @@ export async function runCli(argv: readonly string[]): Promise<number> {
 
   let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
   try {
-    parsed = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: rest,
+      options: { ...GLOBAL_OPTIONS, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    });
     const wanted = command.positionals ?? { min: 0, max: 0, name: '' };
     if (parsed.positionals.length < wanted.min) throw new UsageError(`${wanted.name} is required.`);
-    if (parsed.positionals.length > wanted.max) throw new UsageError(`Unexpected argument '${parsed.positionals[wanted.max]}'.`);
+    if (parsed.positionals.length > wanted.max)
+      throw new UsageError(`Unexpected argument '${parsed.positionals[wanted.max]}'.`);
   } catch (err) {
     stderr.write(`${oneLine(err instanceof Error ? err.message : String(err))}\n${usage(command)}\n`);
     return 2;

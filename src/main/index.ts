@@ -1,6 +1,14 @@
 // The Electron host, kept thin: one sandboxed window, the core bound to IPC, nothing else. All
 // behaviour lives in the core, which the headless host and the CLI run unchanged under plain Node.
-import { app, BrowserWindow, ipcMain, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  session,
+  shell,
+  type IpcMainInvokeEvent,
+  type WebContents,
+} from 'electron';
 import { fileURLToPath } from 'node:url';
 import { toErrorShape } from '../shared/errors';
 import { resolveDataDir } from './core/config';
@@ -38,17 +46,26 @@ function dataDirFlag(argv: readonly string[]): string | undefined {
 
 /** Only our own window's top frame may call the core. */
 function trustedSender(event: IpcMainInvokeEvent): boolean {
-  return mainWindow !== null && event.sender === mainWindow.webContents && event.senderFrame === mainWindow.webContents.mainFrame;
+  return (
+    mainWindow !== null &&
+    event.sender === mainWindow.webContents &&
+    event.senderFrame === mainWindow.webContents.mainFrame
+  );
 }
 
 function bindCore(target: Core): void {
   ipcMain.handle('core:call', async (event, method: unknown, params: unknown) => {
-    if (!trustedSender(event)) return { ok: false, error: { code: 'UNAUTHORIZED', message: 'Not a CrossDesk window.' } };
-    if (typeof method !== 'string') return { ok: false, error: { code: 'INVALID_PARAMS', message: 'The method must be a string.' } };
+    if (!trustedSender(event))
+      return { ok: false, error: { code: 'UNAUTHORIZED', message: 'Not a CrossDesk window.' } };
+    if (typeof method !== 'string')
+      return { ok: false, error: { code: 'INVALID_PARAMS', message: 'The method must be a string.' } };
     // The bridge has no cancel message: a caller cancels long jobs with job.cancel.
     const controller = new AbortController();
     try {
-      return { ok: true, result: (await target.dispatch(method, params, { signal: controller.signal })) ?? null };
+      return {
+        ok: true,
+        result: (await target.dispatch(method, params, { signal: controller.signal })) ?? null,
+      };
     } catch (err) {
       return { ok: false, error: toErrorShape(err) };
     }

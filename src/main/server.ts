@@ -51,14 +51,18 @@ async function main(): Promise<void> {
     await core.close();
     const code = (err as { code?: string }).code;
     throw new Error(
-      code === 'EADDRINUSE' ? `port ${port} is in use on 127.0.0.1; pass --port 0 to pick a free one` : String(err),
+      code === 'EADDRINUSE'
+        ? `port ${port} is in use on 127.0.0.1; pass --port 0 to pick a free one`
+        : String(err),
     );
   });
   // The contract: the URL is the first line on stdout, before anything else is printed.
   process.stdout.write(`${host.url}\n`);
   process.stdout.write(`Data directory: ${dataDir}\n`);
   if (!existsSync(`${rendererDir}/index.html`)) {
-    process.stdout.write('The user interface is not built yet: run `npm run build` (npm run serve does it for you).\n');
+    process.stdout.write(
+      'The user interface is not built yet: run `npm run build` (npm run serve does it for you).\n',
+    );
   }
   for (const line of await startFeed(core, { demo: values.demo === true })) process.stdout.write(`${line}\n`);
 

@@ -3,7 +3,8 @@
 // {code, message, details} objects, the same shape as over the WebSocket.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 
-type CallReply = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string; details?: unknown } };
+type CallReply =
+  { ok: true; result: unknown } | { ok: false; error: { code: string; message: string; details?: unknown } };
 
 const bridge = {
   async call(method: string, params: unknown): Promise<unknown> {

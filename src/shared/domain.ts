@@ -3,7 +3,21 @@
 import { z } from 'zod';
 
 /** Bybit v5 kline intervals: minutes as numbers, then day, week, month. */
-export const INTERVALS = ['1', '3', '5', '15', '30', '60', '120', '240', '360', '720', 'D', 'W', 'M'] as const;
+export const INTERVALS = [
+  '1',
+  '3',
+  '5',
+  '15',
+  '30',
+  '60',
+  '120',
+  '240',
+  '360',
+  '720',
+  'D',
+  'W',
+  'M',
+] as const;
 export const IntervalSchema = z.enum(INTERVALS);
 export type Interval = z.infer<typeof IntervalSchema>;
 

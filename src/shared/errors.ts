@@ -44,7 +44,9 @@ export class CoreError extends Error {
   }
 
   static from(shape: CoreErrorShape): CoreError {
-    const code = (ERROR_CODES as readonly string[]).includes(shape.code) ? (shape.code as ErrorCode) : 'INTERNAL';
+    const code = (ERROR_CODES as readonly string[]).includes(shape.code)
+      ? (shape.code as ErrorCode)
+      : 'INTERNAL';
     return new CoreError(code, shape.message, shape.details);
   }
 }

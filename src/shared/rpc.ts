@@ -102,7 +102,8 @@ export function createDispatch(handlers: Partial<Handlers>): Dispatch {
   return async (method, rawParams, context) => {
     if (!isCallName(method)) throw new CoreError('UNKNOWN_METHOD', `Unknown call '${method}'.`);
     const handler = handlers[method] as Handler<CallName> | undefined;
-    if (!handler) throw new CoreError('UNKNOWN_METHOD', `The call '${method}' is not available in this host.`);
+    if (!handler)
+      throw new CoreError('UNKNOWN_METHOD', `The call '${method}' is not available in this host.`);
     const parsed = calls[method].params.safeParse(rawParams ?? {});
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));

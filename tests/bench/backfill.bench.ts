@@ -48,13 +48,23 @@ try {
 
   // Resume with everything stored: planning cost only.
   t = performance.now();
-  const again = await backfill(repo, new BybitRest({ baseUrl: simulator.restUrl }), { feed: 'simulator', symbols, interval: '1', from, to });
+  const again = await backfill(repo, new BybitRest({ baseUrl: simulator.restUrl }), {
+    feed: 'simulator',
+    symbols,
+    interval: '1',
+    from,
+    to,
+  });
   const resumeMs = performance.now() - t;
   db.close();
 
   console.log(`backfill bench: ${symbols.length} symbols x ${bars} one-minute bars, pages of 1000`);
-  console.log(`  REST fetch+parse only : ${fetched} candles in ${restSeconds.toFixed(2)} s = ${Math.round(fetched / restSeconds)} candles/s`);
-  console.log(`  backfill into SQLite  : ${written} candles in ${backfillSeconds.toFixed(2)} s = ${Math.round(written / backfillSeconds)} candles/s (${result.pages} pages, ${rest.requests} requests)`);
+  console.log(
+    `  REST fetch+parse only : ${fetched} candles in ${restSeconds.toFixed(2)} s = ${Math.round(fetched / restSeconds)} candles/s`,
+  );
+  console.log(
+    `  backfill into SQLite  : ${written} candles in ${backfillSeconds.toFixed(2)} s = ${Math.round(written / backfillSeconds)} candles/s (${result.pages} pages, ${rest.requests} requests)`,
+  );
   console.log(`  re-run, all stored    : ${again.pages} pages, ${resumeMs.toFixed(0)} ms`);
 } finally {
   await simulator.close();

@@ -38,11 +38,21 @@ for (let s = 0; s < symbolCount; s++) {
   }
 }
 
-function run(label: string, strategy: Strategy, risk: Partial<RiskConfig>, volatilitySlippage: boolean): void {
+function run(
+  label: string,
+  strategy: Strategy,
+  risk: Partial<RiskConfig>,
+  volatilitySlippage: boolean,
+): void {
   const engine = new TradingEngine(
     {
       symbols,
-      instruments: symbols.map((symbol) => ({ symbol, qtyStep: 0.001, minOrderQty: 0.001, minNotionalValue: 5 })),
+      instruments: symbols.map((symbol) => ({
+        symbol,
+        qtyStep: 0.001,
+        minOrderQty: 0.001,
+        minNotionalValue: 5,
+      })),
       initialCapital: 100_000,
       costs: { volatilityMultiplier: volatilitySlippage ? 0.5 : 0, volatilityWindow: 24 },
       risk,
@@ -78,8 +88,23 @@ function run(label: string, strategy: Strategy, risk: Partial<RiskConfig>, volat
 console.log(`engine throughput, ${bars} bars x ${symbolCount} symbols, node ${process.version}`);
 // Warm the JIT once on a short run so the figures measure steady state.
 run('warm-up (equal weight, every bar)', equalWeightRebalanced(), { cadenceBars: 1 }, false);
-run('equal-weight rebalanced, every bar, 1% threshold', equalWeightRebalanced(), { cadenceBars: 1, rebalanceThreshold: 0.01 }, false);
-run('equal-weight rebalanced, every bar, no threshold', equalWeightRebalanced(), { cadenceBars: 1, rebalanceThreshold: 0, minTradeNotional: 0 }, false);
-run('equal-weight rebalanced, every 24 bars, vol slippage', equalWeightRebalanced(), { cadenceBars: 24 }, true);
+run(
+  'equal-weight rebalanced, every bar, 1% threshold',
+  equalWeightRebalanced(),
+  { cadenceBars: 1, rebalanceThreshold: 0.01 },
+  false,
+);
+run(
+  'equal-weight rebalanced, every bar, no threshold',
+  equalWeightRebalanced(),
+  { cadenceBars: 1, rebalanceThreshold: 0, minTradeNotional: 0 },
+  false,
+);
+run(
+  'equal-weight rebalanced, every 24 bars, vol slippage',
+  equalWeightRebalanced(),
+  { cadenceBars: 24 },
+  true,
+);
 run('equal-weight buy-and-hold', equalWeightBuyAndHold(), {}, false);
 run('cross-sectional momentum (168), every bar', crossSectionalMomentum(), { cadenceBars: 1 }, false);

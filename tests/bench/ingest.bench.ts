@@ -34,7 +34,21 @@ function buildFrames(count: number, barOffset: number): string[] {
         frames.push(
           JSON.stringify({
             topic: `kline.1.${symbol}`,
-            data: [{ start, end: start + 59_999, interval: '1', open: '100.00', close, high: '103.00', low: '97.00', volume: String(10 + step), turnover: String(1000 + step * 100), confirm, timestamp: start + step * 5000 + 1 }],
+            data: [
+              {
+                start,
+                end: start + 59_999,
+                interval: '1',
+                open: '100.00',
+                close,
+                high: '103.00',
+                low: '97.00',
+                volume: String(10 + step),
+                turnover: String(1000 + step * 100),
+                confirm,
+                timestamp: start + step * 5000 + 1,
+              },
+            ],
             ts: start + step * 5000 + 1,
             type: 'snapshot',
           }),
@@ -84,7 +98,9 @@ const rest = createServer((_req, res) => {
 });
 await new Promise<void>((r) => rest.listen(0, '127.0.0.1', () => r()));
 const worker = new Worker(SERVER, { eval: true });
-const wsPort = await new Promise<number>((resolve) => worker.once('message', (m: { port: number }) => resolve(m.port)));
+const wsPort = await new Promise<number>((resolve) =>
+  worker.once('message', (m: { port: number }) => resolve(m.port)),
+);
 const db = openDatabase(join(dir, 'bench.db'));
 const repo = new CandlesRepo(db);
 const now = () => performance.timeOrigin + performance.now();

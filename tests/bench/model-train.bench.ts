@@ -31,7 +31,12 @@ function percentile(sorted: number[], p: number): number {
 
 function dataset(bars: number): { data: Dataset; prepMs: number } {
   const start = performance.now();
-  const market = generateMarket(DEFAULT_MARKET_SPEC, { seed: 1, interval: '60', startTime: Date.UTC(2023, 0, 1), bars });
+  const market = generateMarket(DEFAULT_MARKET_SPEC, {
+    seed: 1,
+    interval: '60',
+    startTime: Date.UTC(2023, 0, 1),
+    bars,
+  });
   const aligned = alignCandles(
     DEFAULT_MARKET_SPEC.symbols.map((symbol) => ({ symbol, candles: market[symbol]! })),
     '60',
@@ -59,7 +64,11 @@ async function bench(backend: BackendName, steps: number, epoch: boolean): Promi
     return;
   }
   const { data } = dataset(3000);
-  const model = new CrossAssetModel(config, { symbols: data.source.symbols, features: config.features.length }, 1);
+  const model = new CrossAssetModel(
+    config,
+    { symbols: data.source.symbols, features: config.features.length },
+    1,
+  );
   const optimizer = new FlatAdam(model.params.list(), { learningRate: 1e-3, clipNorm: 1 });
   const scale = tf.tensor1d(data.stats.targetStd);
   const batches = epochBatches(data.trainBars, config, seededRandom(1));
@@ -96,7 +105,9 @@ async function bench(backend: BackendName, steps: number, epoch: boolean): Promi
   console.log(
     `  train: ${samplesPerSecond.toFixed(0)} samples/s (batch ${config.training.batchSize}, step p50 ${percentile(stepMs, 50).toFixed(1)} ms over ${steps} steps)`,
   );
-  console.log(`  inference, 1 sample: p50 ${percentile(inferMs, 50).toFixed(2)} ms, p99 ${percentile(inferMs, 99).toFixed(2)} ms`);
+  console.log(
+    `  inference, 1 sample: p50 ${percentile(inferMs, 50).toFixed(2)} ms, p99 ${percentile(inferMs, 99).toFixed(2)} ms`,
+  );
   scale.dispose();
   model.dispose();
 

@@ -17,7 +17,12 @@ const HISTORY = 1_200;
 const HOUR = 3_600_000;
 const START = Date.UTC(2025, 0, 1);
 const SYMBOLS = DEFAULT_MARKET_SPEC.symbols;
-const market = generateMarket(DEFAULT_MARKET_SPEC, { seed: 1, interval: '60', startTime: START, bars: HISTORY + bars });
+const market = generateMarket(DEFAULT_MARKET_SPEC, {
+  seed: 1,
+  interval: '60',
+  startTime: START,
+  bars: HISTORY + bars,
+});
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -78,4 +83,8 @@ const base: PaperSettings = {
 };
 console.log(`paper loop latency: closed bar → fills committed and events sent, node ${process.version}`);
 await measure('equal-weight rebalanced every bar (5 fills/bar)', base);
-await measure('linear lead-lag every bar', { ...base, strategy: 'linear-lead-lag', risk: { cadenceBars: 1, rebalanceThreshold: 0.05 } });
+await measure('linear lead-lag every bar', {
+  ...base,
+  strategy: 'linear-lead-lag',
+  risk: { cadenceBars: 1, rebalanceThreshold: 0.05 },
+});

@@ -15,7 +15,16 @@ const sim = await startSimulator({
   historyBars: 100,
   maxBars: bars,
   restRateLimit: null,
-  faults: { dropConfirm: 0.1, duplicateConfirm: 0.1, reorder: 0.1, cutSocket: 0.1, malformed: 0.1, refuseConnections: 200, rest403: 200, rest10006: 200 },
+  faults: {
+    dropConfirm: 0.1,
+    duplicateConfirm: 0.1,
+    reorder: 0.1,
+    cutSocket: 0.1,
+    malformed: 0.1,
+    refuseConnections: 200,
+    rest403: 200,
+    rest10006: 200,
+  },
 });
 const topics = sim.symbols.map((s) => `kline.1.${s}`);
 const confirmed = new Map<string, Map<number, string[]>>(sim.symbols.map((s) => [s, new Map()]));
@@ -43,7 +52,12 @@ function connect(): void {
     const symbol = m.topic.split('.')[2]!;
     for (const d of m.data) {
       if (d.confirm === true) {
-        confirmed.get(symbol)!.set(d.start as number, [d.start, d.open, d.high, d.low, d.close, d.volume, d.turnover].map(String));
+        confirmed
+          .get(symbol)!
+          .set(
+            d.start as number,
+            [d.start, d.open, d.high, d.low, d.close, d.volume, d.turnover].map(String),
+          );
       }
     }
   });
@@ -64,7 +78,9 @@ let restCalls = 0;
 async function restRows(symbol: string, start: number, end: number): Promise<string[][]> {
   for (;;) {
     restCalls++;
-    const res = await fetch(`${sim.restUrl}/v5/market/kline?category=linear&symbol=${symbol}&interval=1&start=${start}&end=${end}&limit=1000`);
+    const res = await fetch(
+      `${sim.restUrl}/v5/market/kline?category=linear&symbol=${symbol}&interval=1&start=${start}&end=${end}&limit=1000`,
+    );
     if (res.status === 403) continue;
     const json = (await res.json()) as { retCode: number; result: { list: string[][] } };
     if (json.retCode === 10006) continue;
@@ -100,10 +116,16 @@ for (const symbol of sim.symbols) {
 
 const stats = sim.stats();
 console.log(`simulator stream: ${bars} bars x ${sim.symbols.length} symbols at ${barMs} ms/bar`);
-console.log(`  achieved ${(bars / (elapsed / 1000)).toFixed(1)} bars/s (target ${(1000 / barMs).toFixed(1)}), ${elapsed.toFixed(0)} ms`);
-console.log(`  frames sent ${stats.framesSent}, ws connections ${stats.wsConnections}, refused ${stats.wsRefused}, client reconnects ${reconnects}`);
+console.log(
+  `  achieved ${(bars / (elapsed / 1000)).toFixed(1)} bars/s (target ${(1000 / barMs).toFixed(1)}), ${elapsed.toFixed(0)} ms`,
+);
+console.log(
+  `  frames sent ${stats.framesSent}, ws connections ${stats.wsConnections}, refused ${stats.wsRefused}, client reconnects ${reconnects}`,
+);
 console.log(`  faults injected ${JSON.stringify(sim.faultCounts())}`);
-console.log(`  malformed frames seen by client ${malformedSeen}; bars filled from REST ${filled} in ${restCalls} calls`);
+console.log(
+  `  malformed frames seen by client ${malformedSeen}; bars filled from REST ${filled} in ${restCalls} calls`,
+);
 console.log(`  rebuilt series equal truth: ${mismatches === 0 ? 'yes' : `NO (${mismatches} mismatches)`}`);
 await sim.close();
 process.exit(mismatches === 0 ? 0 : 1);

@@ -24,7 +24,10 @@ const HOUR = 3_600_000;
 const START = Date.UTC(2023, 0, 1);
 const TRAIN = 90 * 24;
 const TEST = 30 * 24;
-const bars = Math.min(Math.round(years * 365 * 24), maxFolds === Infinity ? Infinity : TRAIN + 1 + maxFolds * TEST);
+const bars = Math.min(
+  Math.round(years * 365 * 24),
+  maxFolds === Infinity ? Infinity : TRAIN + 1 + maxFolds * TEST,
+);
 
 /** 'default' is the model contract's defaults; 'fast' bounds each retraining for monthly refits. */
 const configs: Record<string, unknown> = {
@@ -46,12 +49,22 @@ const db = openDatabase(join(dir, 'crossdesk.db'));
 const candles = new CandlesRepo(db);
 const market = generateMarket(DEFAULT_MARKET_SPEC, { seed: 3, interval: '60', startTime: START, bars });
 for (const [symbol, list] of Object.entries(market)) {
-  candles.upsert({ feed: 'simulator', symbol, interval: '60' }, list.map((c) => ({ ...c, updatedAt: c.openTime + HOUR })));
+  candles.upsert(
+    { feed: 'simulator', symbol, interval: '60' },
+    list.map((c) => ({ ...c, updatedAt: c.openTime + HOUR })),
+  );
 }
 const events = new CoreEvents();
 const jobs = new JobRegistry(events);
 const clock = { now: () => Date.now() };
-const model = createModelHandlers({ models: new ModelsRepo(db), candles, events, jobs, clock, backend: 'wasm' });
+const model = createModelHandlers({
+  models: new ModelsRepo(db),
+  candles,
+  events,
+  jobs,
+  clock,
+  backend: 'wasm',
+});
 const backtest = createBacktestHandlers({
   candles,
   backtests: new BacktestsRepo(db),
@@ -105,7 +118,9 @@ for (const m of summary.metrics) {
   console.log(
     `  ${m.strategy.padEnd(28)} Sharpe ${(m.metrics.sharpe ?? NaN).toFixed(2).padStart(6)}  return ${(m.metrics.totalReturn * 100).toFixed(1).padStart(7)}%  ` +
       `maxDD ${(m.metrics.maxDrawdown * 100).toFixed(1)}%  fees ${m.metrics.feesPaid.toFixed(0)}` +
-      (f ? `  hit ${((f.hitRate ?? NaN) * 100).toFixed(1)}%  IC ${(f.informationCoefficient ?? NaN).toFixed(3)}` : ''),
+      (f
+        ? `  hit ${((f.hitRate ?? NaN) * 100).toFixed(1)}%  IC ${(f.informationCoefficient ?? NaN).toFixed(3)}`
+        : ''),
   );
 }
 model.close();

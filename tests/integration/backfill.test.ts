@@ -45,12 +45,23 @@ describe('backfill', () => {
     const to = truth[5600]!.openTime + 42_001;
     const rest = new BybitRest({ baseUrl: simulator.restUrl });
     const progress: number[] = [];
-    const job = { signal: new AbortController().signal, progress: (done: number) => void progress.push(done) };
+    const job = {
+      signal: new AbortController().signal,
+      progress: (done: number) => void progress.push(done),
+    };
 
-    const result = await backfill(store.repo, rest, { feed: 'simulator', symbols: ['BTCUSDT'], interval: '1', from, to }, job);
+    const result = await backfill(
+      store.repo,
+      rest,
+      { feed: 'simulator', symbols: ['BTCUSDT'], interval: '1', from, to },
+      job,
+    );
 
     const expected = truth.slice(150, 5601);
-    const stored = store.repo.range({ feed: 'simulator', symbol: 'BTCUSDT', interval: '1' }, { includeUnconfirmed: true });
+    const stored = store.repo.range(
+      { feed: 'simulator', symbol: 'BTCUSDT', interval: '1' },
+      { includeUnconfirmed: true },
+    );
     expect(stored.map(plain)).toEqual(expected.map(plain));
     expect(result.written.BTCUSDT).toBe(5451);
     expect(result.pages).toBe(6);
@@ -60,7 +71,13 @@ describe('backfill', () => {
 
     // A second run finds nothing missing and asks for no page.
     const again = new BybitRest({ baseUrl: simulator.restUrl });
-    const rerun = await backfill(store.repo, again, { feed: 'simulator', symbols: ['BTCUSDT'], interval: '1', from, to });
+    const rerun = await backfill(store.repo, again, {
+      feed: 'simulator',
+      symbols: ['BTCUSDT'],
+      interval: '1',
+      from,
+      to,
+    });
     expect(rerun.pages).toBe(0);
     expect(again.requests).toBe(2);
   });
@@ -70,11 +87,20 @@ describe('backfill', () => {
     const truth = simulator.truth('ETHUSDT');
     const key = { feed: 'simulator', symbol: 'ETHUSDT', interval: '1' as const };
     const rest = new BybitRest({ baseUrl: simulator.restUrl });
-    await backfill(store.repo, rest, { feed: 'simulator', symbols: ['ETHUSDT'], interval: '1', from: truth[0]!.openTime, to: truth[2999]!.openTime });
+    await backfill(store.repo, rest, {
+      feed: 'simulator',
+      symbols: ['ETHUSDT'],
+      interval: '1',
+      from: truth[0]!.openTime,
+      to: truth[2999]!.openTime,
+    });
     // Punch holes by deleting and re-writing all but a few bars.
     const kept = store.repo.range(key).filter((_, i) => i % 700 !== 5);
     store.repo.deleteSeries(key);
-    store.repo.upsert(key, kept.map((c) => ({ ...c, updatedAt: 1 })));
+    store.repo.upsert(
+      key,
+      kept.map((c) => ({ ...c, updatedAt: 1 })),
+    );
     const resume = new BybitRest({ baseUrl: simulator.restUrl });
     const result = await backfill(store.repo, resume, {
       feed: 'simulator',
@@ -119,7 +145,7 @@ describe('backfill', () => {
     simulator.setFaults({ rest10006: 3 });
     const waits: number[] = [];
     let seed = 7;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const rest = new BybitRest({
       baseUrl: simulator.restUrl,
       retry: { attempts: 6, baseMs: 10, maxMs: 1500 },
@@ -180,7 +206,13 @@ describe('backfill', () => {
     const error = await backfill(
       store.repo,
       rest,
-      { feed: 'simulator', symbols: ['BTCUSDT'], interval: '1', from: truth[0]!.openTime, to: truth[5999]!.openTime },
+      {
+        feed: 'simulator',
+        symbols: ['BTCUSDT'],
+        interval: '1',
+        from: truth[0]!.openTime,
+        to: truth[5999]!.openTime,
+      },
       job,
     ).catch((e: unknown) => e);
     expect((error as CoreError).code).toBe('CANCELLED');

@@ -28,7 +28,12 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'crossdesk-backtest-handlers-'));
   db = openDatabase(join(dir, 'crossdesk.db'));
   const candles = new CandlesRepo(db);
-  const market = generateMarket(DEFAULT_MARKET_SPEC, { seed: 5, interval: '60', startTime: START, bars: BARS });
+  const market = generateMarket(DEFAULT_MARKET_SPEC, {
+    seed: 5,
+    interval: '60',
+    startTime: START,
+    bars: BARS,
+  });
   candles.upsertMany(
     SYMBOLS.map((symbol) => ({
       key: { feed: 'simulator', symbol, interval: '60' as const },
@@ -52,12 +57,22 @@ function setup() {
     clock: { now: () => now++ },
     pause: () => new Promise((resolve) => setImmediate(resolve)),
   });
-  const dispatch = createDispatch({ ...handlers, 'job.cancel': ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }) });
-  const call = <T>(method: string, params: unknown) => dispatch(method, params, { signal: new AbortController().signal }) as Promise<T>;
+  const dispatch = createDispatch({
+    ...handlers,
+    'job.cancel': ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
+  });
+  const call = <T>(method: string, params: unknown) =>
+    dispatch(method, params, { signal: new AbortController().signal }) as Promise<T>;
   return { events, call };
 }
 
-const RANGE = { feed: 'simulator', symbols: SYMBOLS, interval: '60', from: START, to: START + (BARS - 1) * HOUR };
+const RANGE = {
+  feed: 'simulator',
+  symbols: SYMBOLS,
+  interval: '60',
+  from: START,
+  to: START + (BARS - 1) * HOUR,
+};
 
 describe('backtest handlers', () => {
   it('runs a walk-forward backtest as a job, stores it, and serves it back through list, get, exportCsv and delete', async () => {
@@ -96,24 +111,45 @@ describe('backtest handlers', () => {
     for (const s of detail.series) {
       expect(s.equity[0]).toBe(100_000);
       expect(s.weights[0]).toHaveLength(SYMBOLS.length);
-      expect(Math.max(...s.drawdown)).toBeCloseTo(s.strategy === 'linear-lead-lag' ? detail.metrics[0]!.metrics.maxDrawdown : Math.max(...s.drawdown), 12);
+      expect(Math.max(...s.drawdown)).toBeCloseTo(
+        s.strategy === 'linear-lead-lag' ? detail.metrics[0]!.metrics.maxDrawdown : Math.max(...s.drawdown),
+        12,
+      );
     }
     expect(detail.fills!.every((f) => f.strategy === 'btc-only')).toBe(true);
-    expect(detail.fills![0]).toMatchObject({ symbol: 'BTCUSDT', side: 'buy', time: START + 502 * HOUR, decidedAt: START + 501 * HOUR });
+    expect(detail.fills![0]).toMatchObject({
+      symbol: 'BTCUSDT',
+      side: 'buy',
+      time: START + 502 * HOUR,
+      decidedAt: START + 501 * HOUR,
+    });
     expect(detail.fillCounts['linear-lead-lag']).toBeGreaterThan(10);
-    expect(detail.foldList.map((f) => f.testFrom)).toEqual([501, 801, 1101, 1401].map((b) => START + b * HOUR));
-    expect(detail.params).toMatchObject({ strategy: 'linear-lead-lag', walkForward: { trainBars: 500, testBars: 300, purgeBars: 1 } });
+    expect(detail.foldList.map((f) => f.testFrom)).toEqual(
+      [501, 801, 1101, 1401].map((b) => START + b * HOUR),
+    );
+    expect(detail.params).toMatchObject({
+      strategy: 'linear-lead-lag',
+      walkForward: { trainBars: 500, testBars: 300, purgeBars: 1 },
+    });
 
-    const equityCsv = await call<{ filename: string; csv: string }>('backtest.exportCsv', { id: summary.id, table: 'equity' });
+    const equityCsv = await call<{ filename: string; csv: string }>('backtest.exportCsv', {
+      id: summary.id,
+      table: 'equity',
+    });
     const lines = equityCsv.csv.trim().split('\r\n');
     expect(equityCsv.filename).toBe(`${summary.id}-equity.csv`);
-    expect(lines[0]).toBe('time,time_ms,linear-lead-lag,equal-weight-rebalanced,equal-weight-buy-and-hold,btc-only,cross-sectional-momentum');
+    expect(lines[0]).toBe(
+      'time,time_ms,linear-lead-lag,equal-weight-rebalanced,equal-weight-buy-and-hold,btc-only,cross-sectional-momentum',
+    );
     expect(lines).toHaveLength(detail.times.length + 1);
     expect(lines[1]!.split(',')[1]).toBe(String(START + 501 * HOUR));
     const fillsCsv = await call<{ csv: string }>('backtest.exportCsv', { id: summary.id, table: 'fills' });
     const fillCount = Object.values(detail.fillCounts).reduce((s, x) => s + x, 0);
     expect(fillsCsv.csv.trim().split('\r\n')).toHaveLength(fillCount + 1);
-    const metricsCsv = await call<{ csv: string }>('backtest.exportCsv', { id: summary.id, table: 'metrics' });
+    const metricsCsv = await call<{ csv: string }>('backtest.exportCsv', {
+      id: summary.id,
+      table: 'metrics',
+    });
     expect(metricsCsv.csv.trim().split('\r\n')).toHaveLength(6);
 
     expect(await call('backtest.delete', { id: summary.id })).toEqual({ deleted: true });
@@ -132,16 +168,20 @@ describe('backtest handlers', () => {
         void call('job.cancel', { jobId: 'bt-cancel' });
       }
     });
-    const error = (await call('backtest.run', { ...RANGE, trainBars: 500, testBars: 300, jobId: 'bt-cancel' }).catch(
-      (e: unknown) => e,
-    )) as CoreError;
+    const error = (await call('backtest.run', {
+      ...RANGE,
+      trainBars: 500,
+      testBars: 300,
+      jobId: 'bt-cancel',
+    }).catch((e: unknown) => e)) as CoreError;
     expect(error.code).toBe('CANCELLED');
     expect(await call('backtest.list', {})).toEqual([]);
   });
 
   it('explains missing candles, too short a range, an unavailable model and bad params', async () => {
     const { call } = setup();
-    const code = async (params: unknown) => ((await call('backtest.run', params).catch((e: unknown) => e)) as CoreError);
+    const code = async (params: unknown) =>
+      (await call('backtest.run', params).catch((e: unknown) => e)) as CoreError;
     const noData = await code({ ...RANGE, symbols: ['BTCUSDT', 'XRPUSDT'] });
     expect(noData.code).toBe('DATA_INCOMPLETE');
     expect(noData.message).toMatch(/XRPUSDT.*Backfill/);

@@ -12,7 +12,12 @@ import type { Handlers } from '../../src/shared/rpc';
 import { createDispatch } from '../../src/shared/rpc';
 import { CoreEvents } from '../../src/main/core/events';
 import { JobRegistry } from '../../src/main/core/jobs';
-import { DEFAULT_MARKET_SPEC, generateMarket, randomWalkSpec, type MarketSpec } from '../../src/main/core/market/simulator/synthetic';
+import {
+  DEFAULT_MARKET_SPEC,
+  generateMarket,
+  randomWalkSpec,
+  type MarketSpec,
+} from '../../src/main/core/market/simulator/synthetic';
 import { createModelHandlers } from '../../src/main/core/model/handlers';
 import { BacktestsRepo } from '../../src/main/core/store/backtests.repo';
 import { CandlesRepo } from '../../src/main/core/store/candles.repo';
@@ -46,7 +51,10 @@ function store(feed: string, spec: MarketSpec, seed: number): void {
   const candles = new CandlesRepo(db);
   const market = generateMarket(spec, { seed, interval: '60', startTime: START, bars: BARS });
   for (const [symbol, list] of Object.entries(market)) {
-    candles.upsert({ feed, symbol, interval: '60' }, list.map((c) => ({ ...c, updatedAt: c.openTime + HOUR })));
+    candles.upsert(
+      { feed, symbol, interval: '60' },
+      list.map((c) => ({ ...c, updatedAt: c.openTime + HOUR })),
+    );
   }
 }
 
@@ -70,7 +78,8 @@ beforeAll(() => {
     pause: () => new Promise((resolve) => setImmediate(resolve)),
   });
   const dispatch = createDispatch({ ...model.handlers, ...backtest.handlers } as Partial<Handlers>);
-  call = <T>(method: string, params: unknown) => dispatch(method, params, { signal: new AbortController().signal }) as Promise<T>;
+  call = <T>(method: string, params: unknown) =>
+    dispatch(method, params, { signal: new AbortController().signal }) as Promise<T>;
 });
 
 afterAll(() => {
@@ -111,7 +120,8 @@ describe('walk-forward backtest of the attention model', () => {
     const [strategy, ...baselines] = summary.metrics;
     expect(strategy!.strategy).toBe('model');
     expect(strategy!.metrics.sharpe!).toBeGreaterThan(0);
-    for (const b of baselines) expect(strategy!.metrics.sharpe!).toBeGreaterThan(b.metrics.sharpe ?? -Infinity);
+    for (const b of baselines)
+      expect(strategy!.metrics.sharpe!).toBeGreaterThan(b.metrics.sharpe ?? -Infinity);
     expect(strategy!.metrics.forecast!.hitRate!).toBeGreaterThan(0.55);
     expect(strategy!.metrics.forecast!.informationCoefficient!).toBeGreaterThan(0.03);
     expect(strategy!.metrics.forecast!.pooledInformationCoefficient!).toBeGreaterThan(0.1);

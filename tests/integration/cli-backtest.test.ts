@@ -31,7 +31,13 @@ function cli(...args: string[]): Promise<{ code: number | null; stdout: string; 
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'crossdesk-cli-backtest-'));
-  simulator = await startSimulator({ port: 0, seed: 7, interval: '60', symbols: SYMBOLS.split(','), historyBars: 1_500 });
+  simulator = await startSimulator({
+    port: 0,
+    seed: 7,
+    interval: '60',
+    symbols: SYMBOLS.split(','),
+    historyBars: 1_500,
+  });
 });
 
 afterAll(async () => {
@@ -43,13 +49,37 @@ describe('the backtest command', () => {
   it('prints the run id and the metrics of the strategy and every baseline, with settings from --config', async () => {
     const to = simulator.truth('BTCUSDT').at(-1)!.openTime;
     const from = to - 1_199 * HOUR;
-    const range = ['--feed', 'sim', '--symbols', SYMBOLS, '--interval', '60', '--from', String(from), '--to', String(to)];
+    const range = [
+      '--feed',
+      'sim',
+      '--symbols',
+      SYMBOLS,
+      '--interval',
+      '60',
+      '--from',
+      String(from),
+      '--to',
+      String(to),
+    ];
     const backfill = await cli('backfill', ...range, '--rest-url', simulator.restUrl, '--json');
     expect(backfill.code, backfill.stderr).toBe(0);
 
     const config = join(dataDir, 'backtest.json');
-    writeFileSync(config, JSON.stringify({ initialCapital: 50_000, costs: { feeRate: 0.001 }, risk: { cadenceBars: 1 } }));
-    const run = await cli('backtest', ...range, '--train-bars', '600', '--test-bars', '200', '--config', config, '--json');
+    writeFileSync(
+      config,
+      JSON.stringify({ initialCapital: 50_000, costs: { feeRate: 0.001 }, risk: { cadenceBars: 1 } }),
+    );
+    const run = await cli(
+      'backtest',
+      ...range,
+      '--train-bars',
+      '600',
+      '--test-bars',
+      '200',
+      '--config',
+      config,
+      '--json',
+    );
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout) as {
       id: string;
@@ -74,7 +104,16 @@ describe('the backtest command', () => {
     expect(result.metrics['btc-only']!.feesPaid).toBeGreaterThan(49);
     expect(result.metrics['btc-only']!.feesPaid).toBeLessThan(51);
 
-    const table = await cli('backtest', ...range, '--train-bars', '600', '--test-bars', '200', '--strategy', 'cross-sectional-momentum');
+    const table = await cli(
+      'backtest',
+      ...range,
+      '--train-bars',
+      '600',
+      '--test-bars',
+      '200',
+      '--strategy',
+      'cross-sectional-momentum',
+    );
     expect(table.code, table.stderr).toBe(0);
     // A baseline has no label horizon, so no purge gap: tests start at bar 600.
     expect(table.stdout).toMatch(/^backtest bt-\w+: 599 out-of-sample bars in 3 folds/);
@@ -84,10 +123,35 @@ describe('the backtest command', () => {
 
   it('explains a range too short for one fold, with exit code 1', async () => {
     const to = simulator.truth('BTCUSDT').at(-1)!.openTime;
-    const short = await cli('backtest', '--feed', 'sim', '--symbols', SYMBOLS, '--interval', '60', '--from', String(to - 100 * HOUR), '--to', String(to), '--json');
+    const short = await cli(
+      'backtest',
+      '--feed',
+      'sim',
+      '--symbols',
+      SYMBOLS,
+      '--interval',
+      '60',
+      '--from',
+      String(to - 100 * HOUR),
+      '--to',
+      String(to),
+      '--json',
+    );
     expect(short.code).toBe(1);
     expect(short.stderr).toMatch(/needs at least \d+ bars/);
-    const missing = await cli('backtest', '--feed', 'nothing', '--symbols', 'BTCUSDT', '--interval', '60', '--from', '0', '--to', String(to));
+    const missing = await cli(
+      'backtest',
+      '--feed',
+      'nothing',
+      '--symbols',
+      'BTCUSDT',
+      '--interval',
+      '60',
+      '--from',
+      '0',
+      '--to',
+      String(to),
+    );
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/No stored 60 candles of BTCUSDT on feed 'nothing'/);
   });

@@ -185,7 +185,9 @@ for (const harness of [inProcess(), overWebSocket()]) {
     });
 
     it('rejects invalid params with INVALID_PARAMS and the issues, and changes nothing', async () => {
-      const error = await failure(client.call('settings.set', { theme: 'purple' as 'dark', interval: '7' as '1' }));
+      const error = await failure(
+        client.call('settings.set', { theme: 'purple' as 'dark', interval: '7' as '1' }),
+      );
       expect(error.code).toBe('INVALID_PARAMS');
       const paths = (error.details as { issues: { path: string }[] }).issues.map((i) => i.path).sort();
       expect(paths).toEqual(['interval', 'theme']);
@@ -221,7 +223,12 @@ for (const harness of [inProcess(), overWebSocket()]) {
         restUrl: simulator.restUrl,
       });
       expect(result.written['BTCUSDT']).toBe(3_000);
-      const stored: Candle[] = await client.call('market.candles', { feed: 'contract', symbol: 'ETHUSDT', interval: '1', includeUnconfirmed: false });
+      const stored: Candle[] = await client.call('market.candles', {
+        feed: 'contract',
+        symbol: 'ETHUSDT',
+        interval: '1',
+        includeUnconfirmed: false,
+      });
       const truth = simulator.truth('ETHUSDT').filter((c) => c.openTime >= from && c.openTime <= to);
       expect(stored).toEqual(truth);
       const symbols = await client.call('market.symbols', { feed: 'contract' });
@@ -243,7 +250,15 @@ for (const harness of [inProcess(), overWebSocket()]) {
       const to = simulator.truth('BTCUSDT').at(-1)!.openTime;
       const call = client.call(
         'market.backfill',
-        { feed: 'contract-cancel', symbols: ['BTCUSDT'], interval: '1', from: to - 149_000 * MINUTE, to, restUrl: simulator.restUrl, jobId },
+        {
+          feed: 'contract-cancel',
+          symbols: ['BTCUSDT'],
+          interval: '1',
+          from: to - 149_000 * MINUTE,
+          to,
+          restUrl: simulator.restUrl,
+          jobId,
+        },
         { signal: controller.signal },
       );
       const error = await failure(call);
@@ -288,7 +303,10 @@ describe('the WebSocket host guards its door', () => {
     expect((await fetch(`${base}?token=wrong`)).status).toBe(401);
     expect([200, 503]).toContain((await fetch(server.url)).status);
 
-    for (const rpcUrl of [server.rpcUrl.replace(/token=.*$/, 'token=wrong'), server.rpcUrl.replace(/\?token=.*$/, '')]) {
+    for (const rpcUrl of [
+      server.rpcUrl.replace(/token=.*$/, 'token=wrong'),
+      server.rpcUrl.replace(/\?token=.*$/, ''),
+    ]) {
       const status = await new Promise<number>((done) => {
         const socket = new WebSocket(rpcUrl);
         socket.on('unexpected-response', (_request, response) => done(response.statusCode ?? 0));

@@ -20,7 +20,14 @@ let core: Core | undefined;
 let simulator: Simulator;
 
 beforeAll(async () => {
-  simulator = await startSimulator({ port: 0, seed: 3, interval: '1', symbols: ['BTCUSDT', 'ETHUSDT'], historyBars: 300, barMs: 200 });
+  simulator = await startSimulator({
+    port: 0,
+    seed: 3,
+    interval: '1',
+    symbols: ['BTCUSDT', 'ETHUSDT'],
+    historyBars: 300,
+    barMs: 200,
+  });
 });
 afterAll(() => simulator.close());
 
@@ -48,7 +55,10 @@ describe('settings', () => {
   it('persist what the user sets, and never persist run-only overrides', async () => {
     freshDir();
     const first = await open({ theme: 'light' });
-    expect(await first.dispatch('settings.get', {}, context())).toEqual({ ...DEFAULT_SETTINGS, theme: 'light' });
+    expect(await first.dispatch('settings.get', {}, context())).toEqual({
+      ...DEFAULT_SETTINGS,
+      theme: 'light',
+    });
     await first.dispatch('settings.set', { symbols: ['BTCUSDT'], autoStream: false }, context());
     await first.close();
 
@@ -61,8 +71,12 @@ describe('settings', () => {
   it('reject a change that makes the settings invalid, and keep the old ones', async () => {
     freshDir();
     const target = await open();
-    await expect(target.dispatch('settings.set', { symbols: [] }, context())).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
-    expect(((await target.dispatch('settings.get', {}, context())) as Settings).symbols).toEqual(DEFAULT_SETTINGS.symbols);
+    await expect(target.dispatch('settings.set', { symbols: [] }, context())).rejects.toMatchObject({
+      code: 'INVALID_PARAMS',
+    });
+    expect(((await target.dispatch('settings.get', {}, context())) as Settings).symbols).toEqual(
+      DEFAULT_SETTINGS.symbols,
+    );
   });
 });
 
@@ -100,11 +114,22 @@ describe('start-up feed', () => {
 
     await target.dispatch(
       'settings.set',
-      { feed: 'lab', symbols: ['BTCUSDT', 'ETHUSDT'], interval: '1', restUrl: simulator.restUrl, wsUrl: simulator.wsUrl },
+      {
+        feed: 'lab',
+        symbols: ['BTCUSDT', 'ETHUSDT'],
+        interval: '1',
+        restUrl: simulator.restUrl,
+        wsUrl: simulator.wsUrl,
+      },
       context(),
     );
     const after = await status(target);
-    expect(after).toMatchObject({ feed: 'lab', interval: '1', symbols: ['BTCUSDT', 'ETHUSDT'], reason: null });
+    expect(after).toMatchObject({
+      feed: 'lab',
+      interval: '1',
+      symbols: ['BTCUSDT', 'ETHUSDT'],
+      reason: null,
+    });
     const candle = await new Promise<{ feed: string }>((resolve) => {
       const off = target.events.on('market.candle', (event) => {
         if (event.feed !== 'lab') return;

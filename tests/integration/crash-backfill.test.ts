@@ -42,14 +42,20 @@ describe('backfill killed mid-way', () => {
     const from = truth[0]!.openTime;
     const to = truth.at(-1)!.openTime;
 
-    const child = spawn('npx', ['tsx', CHILD, simulator.restUrl, store.file, 'BTCUSDT', String(from), String(to), String(PAGE)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group: npx, tsx and the node running the script all die together.
-      detached: true,
-    });
+    const child = spawn(
+      'npx',
+      ['tsx', CHILD, simulator.restUrl, store.file, 'BTCUSDT', String(from), String(to), String(PAGE)],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // Its own process group: npx, tsx and the node running the script all die together.
+        detached: true,
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+    const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+      child.on('exit', (code, signal) => resolve(signal ?? code)),
+    );
     // The script runs in a grandchild (npx → tsx → node): wait until the whole group is gone.
     const groupGone = async () => {
       for (let i = 0; i < 200; i++) {
@@ -92,9 +98,15 @@ describe('backfill killed mid-way', () => {
       expect(partial.map(plain)).toEqual(truth.slice(0, partial.length).map(plain));
 
       const rest = new BybitRest({ baseUrl: simulator.restUrl });
-      const result = await backfill(repo, rest, { feed: 'simulator', symbols: ['BTCUSDT'], interval: '1', from, to }, undefined, {
-        pageSize: PAGE,
-      });
+      const result = await backfill(
+        repo,
+        rest,
+        { feed: 'simulator', symbols: ['BTCUSDT'], interval: '1', from, to },
+        undefined,
+        {
+          pageSize: PAGE,
+        },
+      );
       expect(result.missing).toBe(BARS - partial.length);
       expect(rest.requests).toBe(2 + (BARS - partial.length) / PAGE);
       expect(repo.range(key).map(plain)).toEqual(truth.map(plain));

@@ -10,7 +10,14 @@ import { plain, SIM_START, tempStore, type TempStore } from './market-helpers';
 
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'AVAXUSDT', 'DOTUSDT'];
 const LIVE_BARS = 2000;
-const WS_FAULTS = ['dropConfirm', 'duplicateConfirm', 'reorder', 'cutSocket', 'malformed', 'refuseConnections'] as const;
+const WS_FAULTS = [
+  'dropConfirm',
+  'duplicateConfirm',
+  'reorder',
+  'cutSocket',
+  'malformed',
+  'refuseConnections',
+] as const;
 
 let simulator: Simulator | null = null;
 let store: TempStore | null = null;
@@ -69,10 +76,16 @@ describe('live ingest under faults', () => {
       rest: new BybitRest({ baseUrl: simulator.restUrl, retry: { attempts: 8, baseMs: 10, maxMs: 200 } }),
       startFrom: firstOpen,
       fillRetryMs: 50,
-      stream: { reconnect: { baseMs: 5, maxMs: 60 }, pingIntervalMs: 1000, pongTimeoutMs: 5000, ackTimeoutMs: 5000 },
+      stream: {
+        reconnect: { baseMs: 5, maxMs: 60 },
+        pingIntervalMs: 1000,
+        pongTimeoutMs: 5000,
+        ackTimeoutMs: 5000,
+      },
       onCandles: (candles) => {
         batches++;
-        for (const { symbol, candle } of candles) if (candle.confirmed) announced.get(symbol)!.add(candle.openTime);
+        for (const { symbol, candle } of candles)
+          if (candle.confirmed) announced.get(symbol)!.add(candle.openTime);
       },
       onStatus: (status) => states.add(status.connection),
     });
@@ -97,11 +110,13 @@ describe('live ingest under faults', () => {
     await ingest.fillGaps();
 
     const counts = simulator.faultCounts();
-    console.info("faults injected:", JSON.stringify(counts), "stats:", JSON.stringify(simulator.stats()));
+    console.info('faults injected:', JSON.stringify(counts), 'stats:', JSON.stringify(simulator.stats()));
     for (const kind of WS_FAULTS) expect(counts[kind], kind).toBeGreaterThanOrEqual(200);
     // Gap fills cost a page or two per series and reconnect, one per dropped confirm: no storm.
     const stats = simulator.stats();
-    expect(stats.restRequests).toBeLessThan(SYMBOLS.length * 2 * stats.wsConnections + 2 * counts.dropConfirm + 200);
+    expect(stats.restRequests).toBeLessThan(
+      SYMBOLS.length * 2 * stats.wsConnections + 2 * counts.dropConfirm + 200,
+    );
     const status = ingest.status();
     expect(status.malformedFrames).toBeGreaterThan(0);
     expect(status.reconnects).toBeGreaterThanOrEqual(200);

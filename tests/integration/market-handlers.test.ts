@@ -36,11 +36,15 @@ function setup(settings: Partial<Settings> = {}) {
     jobs: new JobRegistry(events),
     clock: systemClock,
     backend: () => 'cpu',
-    tuning: { stream: { reconnect: { baseMs: 20, maxMs: 100 }, offlineAfterAttempts: 2 }, rest: { retry: { attempts: 2, baseMs: 10, maxMs: 20 } } },
+    tuning: {
+      stream: { reconnect: { baseMs: 20, maxMs: 100 }, offlineAfterAttempts: 2 },
+      rest: { retry: { attempts: 2, baseMs: 10, maxMs: 20 } },
+    },
   });
   close = market.close;
   const dispatch = createDispatch(market.handlers);
-  const call = (method: string, params: unknown) => dispatch(method, params, { signal: new AbortController().signal });
+  const call = (method: string, params: unknown) =>
+    dispatch(method, params, { signal: new AbortController().signal });
   return { store, events, call };
 }
 
@@ -61,7 +65,16 @@ function until(check: () => boolean, timeoutMs = 30_000): Promise<void> {
 
 describe('market handlers', () => {
   it('streams from the settings feed, emits status and candle events, and serves what it stored', async () => {
-    simulator = await startSimulator({ port: 0, seed: 2, interval: '1', symbols: ['BTCUSDT', 'ETHUSDT'], historyBars: 50, startTime: SIM_START, barMs: 100, restRateLimit: null });
+    simulator = await startSimulator({
+      port: 0,
+      seed: 2,
+      interval: '1',
+      symbols: ['BTCUSDT', 'ETHUSDT'],
+      historyBars: 50,
+      startTime: SIM_START,
+      barMs: 100,
+      restRateLimit: null,
+    });
     const { store, events, call } = setup({
       feed: 'sim-test',
       symbols: ['BTCUSDT', 'ETHUSDT'],
@@ -75,9 +88,18 @@ describe('market handlers', () => {
     events.on('market.candle', (c) => candles.push(c));
 
     const started = (await call('market.stream.start', {})) as EventPayload<'market.status'>;
-    expect(started).toMatchObject({ feed: 'sim-test', interval: '1', symbols: ['BTCUSDT', 'ETHUSDT'], backend: 'cpu' });
+    expect(started).toMatchObject({
+      feed: 'sim-test',
+      interval: '1',
+      symbols: ['BTCUSDT', 'ETHUSDT'],
+      backend: 'cpu',
+    });
     await simulator.waitForLiveBars(5);
-    await until(() => candles.some((c) => c.symbol === 'ETHUSDT' && c.candle.confirmed && c.candle.openTime >= SIM_START + 3 * 60_000));
+    await until(() =>
+      candles.some(
+        (c) => c.symbol === 'ETHUSDT' && c.candle.confirmed && c.candle.openTime >= SIM_START + 3 * 60_000,
+      ),
+    );
     const live = (await call('market.status', {})) as EventPayload<'market.status'>;
     expect(live.connection).toBe('live');
     expect(live.reason).toBeNull();
@@ -91,18 +113,34 @@ describe('market handlers', () => {
     expect(statuses.at(-1)!.connection).toBe('idle');
 
     // The initial fill brought history; everything confirmed equals the truth up to what was stored.
-    const stored = (await call('market.candles', { feed: 'sim-test', symbol: 'BTCUSDT', interval: '1', includeUnconfirmed: false })) as never[];
+    const stored = (await call('market.candles', {
+      feed: 'sim-test',
+      symbol: 'BTCUSDT',
+      interval: '1',
+      includeUnconfirmed: false,
+    })) as never[];
     const truth = simulator.truth('BTCUSDT');
     expect(stored.length).toBeGreaterThanOrEqual(50);
     expect(stored.map(plain)).toEqual(truth.slice(0, stored.length).map(plain));
-    const symbols = (await call('market.symbols', {})) as { stored: { symbol: string; gaps: number; count: number }[] };
+    const symbols = (await call('market.symbols', {})) as {
+      stored: { symbol: string; gaps: number; count: number }[];
+    };
     expect(symbols.stored.map((s) => s.symbol)).toEqual(['BTCUSDT', 'ETHUSDT']);
     expect(symbols.stored.every((s) => s.gaps === 0 && s.count >= 50)).toBe(true);
     expect(store.repo.listSeries('sim-test')).toHaveLength(2);
   });
 
   it('runs a backfill as a job with progress events', async () => {
-    simulator = await startSimulator({ port: 0, seed: 2, interval: '5', symbols: ['BTCUSDT'], historyBars: 1500, startTime: SIM_START, barMs: 60_000, restRateLimit: null });
+    simulator = await startSimulator({
+      port: 0,
+      seed: 2,
+      interval: '5',
+      symbols: ['BTCUSDT'],
+      historyBars: 1500,
+      startTime: SIM_START,
+      barMs: 60_000,
+      restRateLimit: null,
+    });
     const { events, call } = setup();
     const progress: EventPayload<'job.progress'>[] = [];
     events.on('job.progress', (p) => progress.push(p));
@@ -142,11 +180,30 @@ describe('market handlers', () => {
   });
 
   it('keeps one stream when starts race, and restarts when the symbols change', async () => {
-    simulator = await startSimulator({ port: 0, seed: 2, interval: '1', symbols: ['BTCUSDT', 'ETHUSDT'], historyBars: 20, startTime: SIM_START, barMs: 100, restRateLimit: null });
-    const { call, events } = setup({ feed: 'sim-test', symbols: ['BTCUSDT'], interval: '1', restUrl: simulator.restUrl, wsUrl: simulator.wsUrl });
+    simulator = await startSimulator({
+      port: 0,
+      seed: 2,
+      interval: '1',
+      symbols: ['BTCUSDT', 'ETHUSDT'],
+      historyBars: 20,
+      startTime: SIM_START,
+      barMs: 100,
+      restRateLimit: null,
+    });
+    const { call, events } = setup({
+      feed: 'sim-test',
+      symbols: ['BTCUSDT'],
+      interval: '1',
+      restUrl: simulator.restUrl,
+      wsUrl: simulator.wsUrl,
+    });
     let candleEvents = 0;
     events.on('market.candle', () => candleEvents++);
-    await Promise.all([call('market.stream.start', {}), call('market.stream.start', {}), call('market.stream.start', { symbols: ['ETHUSDT'] })]);
+    await Promise.all([
+      call('market.stream.start', {}),
+      call('market.stream.start', {}),
+      call('market.stream.start', { symbols: ['ETHUSDT'] }),
+    ]);
     let status = (await call('market.status', {})) as EventPayload<'market.status'>;
     await until(() => {
       void (call('market.status', {}) as Promise<EventPayload<'market.status'>>).then((s) => (status = s));
@@ -174,13 +231,27 @@ describe('market handlers', () => {
 
   it('imports CSV from content and from a path; a missing file is NOT_FOUND', async () => {
     const { store, call } = setup();
-    const csv = 'time,open,high,low,close,volume\n' + [0, 1, 2].map((i) => `${SIM_START + i * 60_000},1,2,0.5,1.5,10`).join('\n');
-    const fromContent = await call('market.importCsv', { feed: 'csv', symbol: 'BTCUSDT', interval: '1', content: csv });
+    const csv =
+      'time,open,high,low,close,volume\n' +
+      [0, 1, 2].map((i) => `${SIM_START + i * 60_000},1,2,0.5,1.5,10`).join('\n');
+    const fromContent = await call('market.importCsv', {
+      feed: 'csv',
+      symbol: 'BTCUSDT',
+      interval: '1',
+      content: csv,
+    });
     expect(fromContent).toMatchObject({ rows: 3, first: SIM_START, timeFormat: 'ms' });
     const file = join(store.dir, 'eth.csv');
     writeFileSync(file, csv);
-    expect(await call('market.importCsv', { feed: 'csv', symbol: 'ETHUSDT', interval: '1', path: file })).toMatchObject({ rows: 3 });
-    const err = (await call('market.importCsv', { feed: 'csv', symbol: 'ETHUSDT', interval: '1', path: join(store.dir, 'nope.csv') }).catch((e: unknown) => e)) as CoreError;
+    expect(
+      await call('market.importCsv', { feed: 'csv', symbol: 'ETHUSDT', interval: '1', path: file }),
+    ).toMatchObject({ rows: 3 });
+    const err = (await call('market.importCsv', {
+      feed: 'csv',
+      symbol: 'ETHUSDT',
+      interval: '1',
+      path: join(store.dir, 'nope.csv'),
+    }).catch((e: unknown) => e)) as CoreError;
     expect(err.code).toBe('NOT_FOUND');
   });
 });

@@ -44,7 +44,12 @@ afterEach(() => {
 
 /** A database with the history, a created account, and then every later bar stored (none applied). */
 async function prepare(file: string): Promise<void> {
-  const market = generateMarket(DEFAULT_MARKET_SPEC, { seed: 17, interval: '60', startTime: START, bars: BARS });
+  const market = generateMarket(DEFAULT_MARKET_SPEC, {
+    seed: 17,
+    interval: '60',
+    startTime: START,
+    bars: BARS,
+  });
   const db = openDatabase(file);
   const candles = new CandlesRepo(db);
   const store = (from: number, to: number) =>
@@ -55,7 +60,12 @@ async function prepare(file: string): Promise<void> {
       })),
     );
   store(0, HISTORY);
-  const trader = new PaperTrader({ candles, paper: new PaperRepo(db), events: new CoreEvents(), clock: systemClock });
+  const trader = new PaperTrader({
+    candles,
+    paper: new PaperRepo(db),
+    events: new CoreEvents(),
+    clock: systemClock,
+  });
   await trader.start(SETTINGS);
   await trader.stop();
   store(HISTORY, BARS);
@@ -63,9 +73,15 @@ async function prepare(file: string): Promise<void> {
 }
 
 /** Runs the child until it has applied `killAfter` more bars, then SIGKILLs its process group. */
-function runChild(file: string, killAfter: number | null): Promise<{ applied: number; finished: boolean; signal: string | null }> {
+function runChild(
+  file: string,
+  killAfter: number | null,
+): Promise<{ applied: number; finished: boolean; signal: string | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', CHILD, file, JSON.stringify(SETTINGS)], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn('npx', ['tsx', CHILD, file, JSON.stringify(SETTINGS)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let out = '';
     let stderr = '';
     let killed = false;
@@ -116,7 +132,12 @@ describe('paper trader killed with SIGKILL', () => {
     // The reference: the same database, applied in one uninterrupted run in this process.
     const refDb = openDatabase(join(dir, 'reference.db'));
     const refPaper = new PaperRepo(refDb);
-    const reference = new PaperTrader({ candles: new CandlesRepo(refDb), paper: refPaper, events: new CoreEvents(), clock: systemClock });
+    const reference = new PaperTrader({
+      candles: new CandlesRepo(refDb),
+      paper: refPaper,
+      events: new CoreEvents(),
+      clock: systemClock,
+    });
     await reference.start(SETTINGS);
     await reference.stop();
 

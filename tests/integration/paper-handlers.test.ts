@@ -18,7 +18,10 @@ import { createPaperHandlers } from '../../src/main/core/trading/handlers';
 const HOUR = 3_600_000;
 const START = Date.UTC(2025, 0, 1);
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'];
-const MARKET = generateMarket({ ...DEFAULT_MARKET_SPEC, symbols: SYMBOLS, followers: [] }, { seed: 2, interval: '60', startTime: START, bars: 400 });
+const MARKET = generateMarket(
+  { ...DEFAULT_MARKET_SPEC, symbols: SYMBOLS, followers: [] },
+  { seed: 2, interval: '60', startTime: START, bars: 400 },
+);
 
 let dir: string;
 let db: Db;
@@ -31,7 +34,9 @@ function feed(from: number, to: number): void {
   for (let b = from; b < to; b++) {
     for (const symbol of SYMBOLS) {
       const candle = MARKET[symbol]![b]!;
-      candles.upsert({ feed: 'simulator', symbol, interval: '60' }, [{ ...candle, updatedAt: candle.openTime + HOUR }]);
+      candles.upsert({ feed: 'simulator', symbol, interval: '60' }, [
+        { ...candle, updatedAt: candle.openTime + HOUR },
+      ]);
       events.emit('market.candle', { feed: 'simulator', symbol, interval: '60', candle });
     }
   }
@@ -50,7 +55,8 @@ beforeEach(() => {
     settings: () => ({ ...DEFAULT_SETTINGS, feed: 'simulator', symbols: SYMBOLS, interval: '60' }),
   });
   const dispatch = createDispatch(paper.handlers as Partial<Handlers>);
-  call = <T>(method: string, params: unknown) => dispatch(method, params, { signal: new AbortController().signal }) as Promise<T>;
+  call = <T>(method: string, params: unknown) =>
+    dispatch(method, params, { signal: new AbortController().signal }) as Promise<T>;
 });
 
 afterEach(async () => {
@@ -62,7 +68,10 @@ afterEach(async () => {
 describe('paper handlers', () => {
   it('start with the settings, report the running account, and keep a stopped one readable and resumable', async () => {
     for (const symbol of SYMBOLS) {
-      candles.upsert({ feed: 'simulator', symbol, interval: '60' }, MARKET[symbol]!.slice(0, 300).map((c) => ({ ...c, updatedAt: c.openTime })));
+      candles.upsert(
+        { feed: 'simulator', symbol, interval: '60' },
+        MARKET[symbol]!.slice(0, 300).map((c) => ({ ...c, updatedAt: c.openTime })),
+      );
     }
     expect(await call('paper.account', {})).toBeNull();
     const started = await call<PaperAccount>('paper.start', { strategy: 'btc-only', initialCapital: 10_000 });
@@ -84,7 +93,9 @@ describe('paper handlers', () => {
     expect(live.positions.slice(1).every((p) => p.quantity === 0)).toBe(true);
     const fills = await call<Array<{ seq: number; symbol: string; time: number }>>('paper.fills', {});
     expect(fills).toEqual([expect.objectContaining({ seq: 0, symbol: 'BTCUSDT', time: START + 301 * HOUR })]);
-    const equity = await call<Array<{ time: number; equity: number }>>('paper.equity', { from: START + 305 * HOUR });
+    const equity = await call<Array<{ time: number; equity: number }>>('paper.equity', {
+      from: START + 305 * HOUR,
+    });
     expect(equity.map((e) => e.time)).toEqual([305, 306, 307, 308, 309].map((b) => START + b * HOUR));
     expect(equity.at(-1)!.equity).toBeCloseTo(live.equity, 9);
 
@@ -109,7 +120,10 @@ describe('paper handlers', () => {
 
     // Bars arrive while stopped; the next start resumes and applies them.
     for (const symbol of SYMBOLS) {
-      candles.upsert({ feed: 'simulator', symbol, interval: '60' }, MARKET[symbol]!.slice(310, 315).map((c) => ({ ...c, updatedAt: c.openTime })));
+      candles.upsert(
+        { feed: 'simulator', symbol, interval: '60' },
+        MARKET[symbol]!.slice(310, 315).map((c) => ({ ...c, updatedAt: c.openTime })),
+      );
     }
     const resumed = await call<PaperAccount>('paper.start', { strategy: 'btc-only', initialCapital: 10_000 });
     expect(resumed.lastBarTime).toBe(START + 314 * HOUR);
@@ -118,16 +132,25 @@ describe('paper handlers', () => {
 
   it('refuses another strategy on an existing account, an unavailable model, and bad params', async () => {
     for (const symbol of SYMBOLS) {
-      candles.upsert({ feed: 'simulator', symbol, interval: '60' }, MARKET[symbol]!.slice(0, 300).map((c) => ({ ...c, updatedAt: c.openTime })));
+      candles.upsert(
+        { feed: 'simulator', symbol, interval: '60' },
+        MARKET[symbol]!.slice(0, 300).map((c) => ({ ...c, updatedAt: c.openTime })),
+      );
     }
     await call('paper.start', {});
     await call('paper.stop', {});
-    const conflict = (await call('paper.start', { strategy: 'btc-only' }).catch((e: unknown) => e)) as CoreError;
+    const conflict = (await call('paper.start', { strategy: 'btc-only' }).catch(
+      (e: unknown) => e,
+    )) as CoreError;
     expect(conflict.code).toBe('CONFLICT');
     expect(conflict.message).toMatch(/reset/);
-    const model = (await call('paper.start', { accountId: 'm', strategy: 'model' }).catch((e: unknown) => e)) as CoreError;
+    const model = (await call('paper.start', { accountId: 'm', strategy: 'model' }).catch(
+      (e: unknown) => e,
+    )) as CoreError;
     expect(model.code).toBe('INVALID_PARAMS');
-    const bad = (await call('paper.start', { accountId: 'no spaces allowed' }).catch((e: unknown) => e)) as CoreError;
+    const bad = (await call('paper.start', { accountId: 'no spaces allowed' }).catch(
+      (e: unknown) => e,
+    )) as CoreError;
     expect(bad.code).toBe('INVALID_PARAMS');
   });
 });

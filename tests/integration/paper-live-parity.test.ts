@@ -86,17 +86,30 @@ describe('paper trading on the live stream', () => {
       tuning: { stream: { reconnect: { baseMs: 20, maxMs: 100 } } },
     });
     const paperRepo = new PaperRepo(store.db);
-    const paper = createPaperHandlers({ candles: store.repo, paper: paperRepo, events, clock: { now: () => simulator!.now() }, settings: () => settings });
+    const paper = createPaperHandlers({
+      candles: store.repo,
+      paper: paperRepo,
+      events,
+      clock: { now: () => simulator!.now() },
+      settings: () => settings,
+    });
     close = async () => {
       await paper.close();
       await market.close();
     };
     const dispatch = createDispatch({ ...market.handlers, ...paper.handlers } as Partial<Handlers>);
-    const call = (method: string, params: unknown) => dispatch(method, params, { signal: new AbortController().signal });
+    const call = (method: string, params: unknown) =>
+      dispatch(method, params, { signal: new AbortController().signal });
 
     // History first (as the app's backfill), then the account, then the live stream.
     const lastHistory = simulator.truth('BTCUSDT').at(-1)!.openTime;
-    await call('market.backfill', { feed: 'sim-live', symbols: SYMBOLS, interval: '1', from: lastHistory - 299 * MINUTE, to: lastHistory });
+    await call('market.backfill', {
+      feed: 'sim-live',
+      symbols: SYMBOLS,
+      interval: '1',
+      from: lastHistory - 299 * MINUTE,
+      to: lastHistory,
+    });
     const account = (await call('paper.start', {
       accountId: 'live',
       strategy: 'equal-weight-rebalanced',
@@ -110,13 +123,18 @@ describe('paper trading on the live stream', () => {
     await call('market.stream.stop', {});
     await call('paper.stop', {});
 
-    const fills = paperRepo.fills('live', 100_000).reverse().map(({ seq: _seq, ...f }) => f);
+    const fills = paperRepo
+      .fills('live', 100_000)
+      .reverse()
+      .map(({ seq: _seq, ...f }) => f);
     const marks = paperRepo.equity('live');
     expect(marks).toHaveLength(LIVE_BARS);
     expect(fills.length).toBeGreaterThan(SYMBOLS.length);
 
     // Replay the recorded bars through the backtest runner, trading from the account's first bar.
-    const recorded = Object.fromEntries(SYMBOLS.map((symbol) => [symbol, store!.repo.range({ feed: 'sim-live', symbol, interval: '1' })]));
+    const recorded = Object.fromEntries(
+      SYMBOLS.map((symbol) => [symbol, store!.repo.range({ feed: 'sim-live', symbol, interval: '1' })]),
+    );
     const data = alignMarketData(SYMBOLS, recorded);
     const first = Array.from(data.times).indexOf(account.startTime);
     expect(first).toBe(300);

@@ -76,7 +76,9 @@ function session(file = join(dir, 'crossdesk.db')): Session {
       for (let b = from; b < to; b++) {
         for (const symbol of SYMBOLS) {
           const candle: Candle = MARKET[symbol]![b]!;
-          candles.upsert({ feed: 'simulator', symbol, interval: '60' }, [{ ...candle, updatedAt: candle.openTime + HOUR }]);
+          candles.upsert({ feed: 'simulator', symbol, interval: '60' }, [
+            { ...candle, updatedAt: candle.openTime + HOUR },
+          ]);
           if (announce) events.emit('market.candle', { feed: 'simulator', symbol, interval: '60', candle });
         }
       }
@@ -101,7 +103,13 @@ describe('paper trader', () => {
     const s = session();
     s.feed(0, HISTORY, false);
     const account = await s.trader.start(SETTINGS);
-    expect(account).toMatchObject({ id: 'test', running: true, startTime: START + HISTORY * HOUR, lastBarTime: null, equity: 100_000 });
+    expect(account).toMatchObject({
+      id: 'test',
+      running: true,
+      startTime: START + HISTORY * HOUR,
+      lastBarTime: null,
+      equity: 100_000,
+    });
 
     const seen: string[] = [];
     s.events.on('paper.fill', (e) => {
@@ -123,7 +131,9 @@ describe('paper trader', () => {
     await settle(s);
     const fills = allFills(s.paper);
     expect(fills).toHaveLength(SYMBOLS.length);
-    expect(fills.every((f) => f.time === START + (HISTORY + 1) * HOUR && f.decidedAt === START + HISTORY * HOUR)).toBe(true);
+    expect(
+      fills.every((f) => f.time === START + (HISTORY + 1) * HOUR && f.decidedAt === START + HISTORY * HOUR),
+    ).toBe(true);
     for (const f of fills) {
       const open = MARKET[f.symbol]![HISTORY + 1]!.open;
       expect(f.price).toBeCloseTo(open * (f.side === 'buy' ? 1.0003 : 0.9997), 9);
@@ -142,7 +152,9 @@ describe('paper trader', () => {
 
     // A bar closed for some symbols only waits for the rest.
     const partial = MARKET.BTCUSDT![HISTORY + 2]!;
-    s.candles.upsert({ feed: 'simulator', symbol: 'BTCUSDT', interval: '60' }, [{ ...partial, updatedAt: partial.openTime + HOUR }]);
+    s.candles.upsert({ feed: 'simulator', symbol: 'BTCUSDT', interval: '60' }, [
+      { ...partial, updatedAt: partial.openTime + HOUR },
+    ]);
     s.events.emit('market.candle', { feed: 'simulator', symbol: 'BTCUSDT', interval: '60', candle: partial });
     await settle(s);
     expect(equity).toHaveLength(2);
@@ -179,7 +191,10 @@ describe('paper trader', () => {
 
     expect(allFills(resumed.paper)).toEqual(allFills(reference.paper));
     expect(resumed.paper.equity('test')).toEqual(reference.paper.equity('test'));
-    expect(resumed.trader.accountView()).toEqual({ ...reference.trader.accountView()!, createdAt: expect.any(Number) });
+    expect(resumed.trader.accountView()).toEqual({
+      ...reference.trader.accountView()!,
+      createdAt: expect.any(Number),
+    });
     await resumed.close();
     await reference.close();
   });
@@ -191,7 +206,10 @@ describe('paper trader', () => {
     s.feed(HISTORY, 600);
     await settle(s);
     // The same stored bars, replayed through the backtest runner from the paper account's first bar.
-    const data = alignMarketData(SYMBOLS, Object.fromEntries(SYMBOLS.map((symbol) => [symbol, MARKET[symbol]!.slice(0, 600)])));
+    const data = alignMarketData(
+      SYMBOLS,
+      Object.fromEntries(SYMBOLS.map((symbol) => [symbol, MARKET[symbol]!.slice(0, 600)])),
+    );
     const strategy = equalWeightRebalanced();
     const result = await runBacktest({
       data,
@@ -219,10 +237,16 @@ describe('paper trader', () => {
     s.feed(HISTORY, HISTORY + 5);
     await settle(s);
     await s.trader.stop();
-    const error = (await s.trader.start({ ...SETTINGS, strategy: 'btc-only' }).catch((e: unknown) => e)) as CoreError;
+    const error = (await s.trader
+      .start({ ...SETTINGS, strategy: 'btc-only' })
+      .catch((e: unknown) => e)) as CoreError;
     expect(error.code).toBe('CONFLICT');
     const fresh = await s.trader.start({ ...SETTINGS, strategy: 'btc-only' }, true);
-    expect(fresh).toMatchObject({ strategy: 'btc-only', lastBarTime: null, startTime: START + (HISTORY + 5) * HOUR });
+    expect(fresh).toMatchObject({
+      strategy: 'btc-only',
+      lastBarTime: null,
+      startTime: START + (HISTORY + 5) * HOUR,
+    });
     expect(allFills(s.paper)).toHaveLength(0);
     await s.close();
     // Copying a closed database file keeps the account (the WAL was checkpointed on close).

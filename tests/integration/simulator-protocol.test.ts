@@ -21,7 +21,11 @@ type Json = Record<string, unknown> & { retCode?: number; result?: Record<string
 
 type Params = Record<string, string | number | undefined>;
 
-async function get(sim: Simulator, path: string, params: Params = {}): Promise<{ status: number; text: string; json: Json | null }> {
+async function get(
+  sim: Simulator,
+  path: string,
+  params: Params = {},
+): Promise<{ status: number; text: string; json: Json | null }> {
   const query = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined) query.set(k, String(v));
   const res = await fetch(`${sim.restUrl}${path}${query.size ? `?${query}` : ''}`);
@@ -88,7 +92,11 @@ class RawClient {
   }
 
   /** Resolves with the first parsed frame at index >= `from` that matches. */
-  waitFor(match: (m: Record<string, unknown>) => boolean, timeoutMs = 15_000, from = 0): Promise<Record<string, unknown>> {
+  waitFor(
+    match: (m: Record<string, unknown>) => boolean,
+    timeoutMs = 15_000,
+    from = 0,
+  ): Promise<Record<string, unknown>> {
     return this.until(() => {
       for (let i = from; i < this.frames.length; i++) {
         try {
@@ -165,7 +173,13 @@ async function withSim<T>(options: SimulatorOptions, body: (sim: Simulator) => P
 describe('REST against a frozen clock', () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ startTime: START, historyBars: 1500, barMs: 60_000, restRateLimit: null, seed: 4 });
+    sim = await startSimulator({
+      startTime: START,
+      historyBars: 1500,
+      barMs: 60_000,
+      restRateLimit: null,
+      seed: 4,
+    });
     sim.pause();
   });
   afterAll(() => sim.close());
@@ -189,16 +203,76 @@ describe('REST against a frozen clock', () => {
     expect(json!.result!.category).toBe('linear');
   });
 
-  const windows: Array<{ name: string; params: Record<string, string | number>; expectFirst: number | 'forming'; expectLast: number; count: number }> = [
-    { name: 'no start/end: newest 200 (the default), the forming bar as row 0', params: {}, expectFirst: 'forming', expectLast: BAR_OPEN - 199 * MINUTE, count: 200 },
-    { name: 'limit 1000 (the maximum)', params: { limit: 1000 }, expectFirst: 'forming', expectLast: BAR_OPEN - 999 * MINUTE, count: 1000 },
-    { name: 'inclusive [start, end]', params: { start: BAR_OPEN - 60 * MINUTE, end: BAR_OPEN - 50 * MINUTE }, expectFirst: BAR_OPEN - 50 * MINUTE, expectLast: BAR_OPEN - 60 * MINUTE, count: 11 },
-    { name: 'unaligned start returns the candle containing it', params: { start: BAR_OPEN - 60 * MINUTE + 8000, end: BAR_OPEN - 58 * MINUTE }, expectFirst: BAR_OPEN - 58 * MINUTE, expectLast: BAR_OPEN - 60 * MINUTE, count: 3 },
-    { name: 'unaligned end keeps the candle opening before it', params: { start: BAR_OPEN - 60 * MINUTE, end: BAR_OPEN - 58 * MINUTE + 59_999 }, expectFirst: BAR_OPEN - 58 * MINUTE, expectLast: BAR_OPEN - 60 * MINUTE, count: 3 },
-    { name: 'window larger than limit: the newest `limit`, nearest end', params: { start: BAR_OPEN - 600 * MINUTE, end: BAR_OPEN - 100 * MINUTE, limit: 10 }, expectFirst: BAR_OPEN - 100 * MINUTE, expectLast: BAR_OPEN - 109 * MINUTE, count: 10 },
-    { name: 'start only: `limit` candles from start on', params: { start: BAR_OPEN - 600 * MINUTE, limit: 5 }, expectFirst: BAR_OPEN - 596 * MINUTE, expectLast: BAR_OPEN - 600 * MINUTE, count: 5 },
-    { name: 'end only: the newest `limit` up to end', params: { end: BAR_OPEN - 10 * MINUTE, limit: 3 }, expectFirst: BAR_OPEN - 10 * MINUTE, expectLast: BAR_OPEN - 12 * MINUTE, count: 3 },
-    { name: 'window reaching now includes the forming bar as row 0', params: { start: BAR_OPEN - 2 * MINUTE, end: BAR_OPEN + 10 * MINUTE }, expectFirst: 'forming', expectLast: BAR_OPEN - 2 * MINUTE, count: 3 },
+  const windows: Array<{
+    name: string;
+    params: Record<string, string | number>;
+    expectFirst: number | 'forming';
+    expectLast: number;
+    count: number;
+  }> = [
+    {
+      name: 'no start/end: newest 200 (the default), the forming bar as row 0',
+      params: {},
+      expectFirst: 'forming',
+      expectLast: BAR_OPEN - 199 * MINUTE,
+      count: 200,
+    },
+    {
+      name: 'limit 1000 (the maximum)',
+      params: { limit: 1000 },
+      expectFirst: 'forming',
+      expectLast: BAR_OPEN - 999 * MINUTE,
+      count: 1000,
+    },
+    {
+      name: 'inclusive [start, end]',
+      params: { start: BAR_OPEN - 60 * MINUTE, end: BAR_OPEN - 50 * MINUTE },
+      expectFirst: BAR_OPEN - 50 * MINUTE,
+      expectLast: BAR_OPEN - 60 * MINUTE,
+      count: 11,
+    },
+    {
+      name: 'unaligned start returns the candle containing it',
+      params: { start: BAR_OPEN - 60 * MINUTE + 8000, end: BAR_OPEN - 58 * MINUTE },
+      expectFirst: BAR_OPEN - 58 * MINUTE,
+      expectLast: BAR_OPEN - 60 * MINUTE,
+      count: 3,
+    },
+    {
+      name: 'unaligned end keeps the candle opening before it',
+      params: { start: BAR_OPEN - 60 * MINUTE, end: BAR_OPEN - 58 * MINUTE + 59_999 },
+      expectFirst: BAR_OPEN - 58 * MINUTE,
+      expectLast: BAR_OPEN - 60 * MINUTE,
+      count: 3,
+    },
+    {
+      name: 'window larger than limit: the newest `limit`, nearest end',
+      params: { start: BAR_OPEN - 600 * MINUTE, end: BAR_OPEN - 100 * MINUTE, limit: 10 },
+      expectFirst: BAR_OPEN - 100 * MINUTE,
+      expectLast: BAR_OPEN - 109 * MINUTE,
+      count: 10,
+    },
+    {
+      name: 'start only: `limit` candles from start on',
+      params: { start: BAR_OPEN - 600 * MINUTE, limit: 5 },
+      expectFirst: BAR_OPEN - 596 * MINUTE,
+      expectLast: BAR_OPEN - 600 * MINUTE,
+      count: 5,
+    },
+    {
+      name: 'end only: the newest `limit` up to end',
+      params: { end: BAR_OPEN - 10 * MINUTE, limit: 3 },
+      expectFirst: BAR_OPEN - 10 * MINUTE,
+      expectLast: BAR_OPEN - 12 * MINUTE,
+      count: 3,
+    },
+    {
+      name: 'window reaching now includes the forming bar as row 0',
+      params: { start: BAR_OPEN - 2 * MINUTE, end: BAR_OPEN + 10 * MINUTE },
+      expectFirst: 'forming',
+      expectLast: BAR_OPEN - 2 * MINUTE,
+      count: 3,
+    },
   ];
 
   it.each(windows)('kline window: $name', async ({ params, expectFirst, expectLast, count }) => {
@@ -224,7 +298,10 @@ describe('REST against a frozen clock', () => {
 
   it.each([
     { name: 'a window after now', params: { start: BAR_OPEN + 10 * MINUTE, end: BAR_OPEN + 20 * MINUTE } },
-    { name: 'a window before the history', params: { start: BAR_OPEN - 5000 * MINUTE, end: BAR_OPEN - 4000 * MINUTE } },
+    {
+      name: 'a window before the history',
+      params: { start: BAR_OPEN - 5000 * MINUTE, end: BAR_OPEN - 4000 * MINUTE },
+    },
     { name: 'a valid interval that cannot be rolled up from the simulated one', params: { interval: 'M' } },
   ])('kline answers retCode 0 with list [] for $name', async ({ params }) => {
     const rows = await klineRows(sim, { symbol: 'BTCUSDT', interval: '1', ...params });
@@ -237,8 +314,15 @@ describe('REST against a frozen clock', () => {
     { interval: '60', minutes: 60 },
   ])('rolls up $interval-minute candles from the simulated 1-minute bars', async ({ interval, minutes }) => {
     const size = minutes * MINUTE;
-    const rows = await klineRows(sim, { symbol: 'ETHUSDT', interval, start: BAR_OPEN - 10 * size + 1234, end: BAR_OPEN - 3 * size });
-    expect(rows.map((r) => Number(r[0]))).toEqual(Array.from({ length: 8 }, (_, i) => BAR_OPEN - (3 + i) * size));
+    const rows = await klineRows(sim, {
+      symbol: 'ETHUSDT',
+      interval,
+      start: BAR_OPEN - 10 * size + 1234,
+      end: BAR_OPEN - 3 * size,
+    });
+    expect(rows.map((r) => Number(r[0]))).toEqual(
+      Array.from({ length: 8 }, (_, i) => BAR_OPEN - (3 + i) * size),
+    );
     const truth = sim.truth('ETHUSDT');
     for (const row of rows) {
       const parts = truth.filter((c) => c.openTime >= Number(row[0]) && c.openTime < Number(row[0]) + size);
@@ -247,7 +331,10 @@ describe('REST against a frozen clock', () => {
       expect(Number(row[2])).toBe(Math.max(...parts.map((c) => c.high)));
       expect(Number(row[3])).toBe(Math.min(...parts.map((c) => c.low)));
       expect(Number(row[4])).toBe(parts.at(-1)!.close);
-      expect(Number(row[5])).toBeCloseTo(parts.reduce((s, c) => s + c.volume, 0), 6);
+      expect(Number(row[5])).toBeCloseTo(
+        parts.reduce((s, c) => s + c.volume, 0),
+        6,
+      );
     }
     // Without a window: the newest `limit`, the forming coarse bar as row 0.
     const latest = await klineRows(sim, { symbol: 'ETHUSDT', interval, limit: 2 });
@@ -268,21 +355,71 @@ describe('REST against a frozen clock', () => {
 
   it('keeps category: linear by default, echoes spot and inverse', async () => {
     for (const category of ['spot', 'linear', 'inverse']) {
-      const { json } = await get(sim, '/v5/market/kline', { category, symbol: 'BTCUSDT', interval: '1', limit: 1 });
+      const { json } = await get(sim, '/v5/market/kline', {
+        category,
+        symbol: 'BTCUSDT',
+        interval: '1',
+        limit: 1,
+      });
       expect(json!.result!.category).toBe(category);
     }
   });
 
   it.each([
-    { name: 'unknown symbol', path: '/v5/market/kline', params: { symbol: 'NOPEUSDT', interval: '1' }, retMsg: 'Not supported symbols' },
-    { name: 'lower-case symbol', path: '/v5/market/kline', params: { symbol: 'btcusdt', interval: '1' }, retMsg: 'Not supported symbols' },
-    { name: 'missing symbol', path: '/v5/market/kline', params: { interval: '1' }, retMsg: 'Not supported symbols' },
-    { name: 'bad interval', path: '/v5/market/kline', params: { symbol: 'BTCUSDT', interval: '2' }, retMsg: 'Invalid period!' },
-    { name: 'missing interval', path: '/v5/market/kline', params: { symbol: 'BTCUSDT' }, retMsg: 'Invalid period!' },
-    { name: 'limit over 1000', path: '/v5/market/kline', params: { symbol: 'BTCUSDT', interval: '1', limit: 1001 }, retMsg: 'Request parameter error' },
-    { name: 'limit 0', path: '/v5/market/kline', params: { symbol: 'BTCUSDT', interval: '1', limit: 0 }, retMsg: 'Request parameter error' },
-    { name: 'bad category', path: '/v5/market/kline', params: { category: 'option', symbol: 'BTCUSDT', interval: '1' }, retMsg: 'Illegal category' },
-    { name: 'instruments-info without category', path: '/v5/market/instruments-info', params: { symbol: 'BTCUSDT' }, retMsg: 'Illegal category' },
+    {
+      name: 'unknown symbol',
+      path: '/v5/market/kline',
+      params: { symbol: 'NOPEUSDT', interval: '1' },
+      retMsg: 'Not supported symbols',
+    },
+    {
+      name: 'lower-case symbol',
+      path: '/v5/market/kline',
+      params: { symbol: 'btcusdt', interval: '1' },
+      retMsg: 'Not supported symbols',
+    },
+    {
+      name: 'missing symbol',
+      path: '/v5/market/kline',
+      params: { interval: '1' },
+      retMsg: 'Not supported symbols',
+    },
+    {
+      name: 'bad interval',
+      path: '/v5/market/kline',
+      params: { symbol: 'BTCUSDT', interval: '2' },
+      retMsg: 'Invalid period!',
+    },
+    {
+      name: 'missing interval',
+      path: '/v5/market/kline',
+      params: { symbol: 'BTCUSDT' },
+      retMsg: 'Invalid period!',
+    },
+    {
+      name: 'limit over 1000',
+      path: '/v5/market/kline',
+      params: { symbol: 'BTCUSDT', interval: '1', limit: 1001 },
+      retMsg: 'Request parameter error',
+    },
+    {
+      name: 'limit 0',
+      path: '/v5/market/kline',
+      params: { symbol: 'BTCUSDT', interval: '1', limit: 0 },
+      retMsg: 'Request parameter error',
+    },
+    {
+      name: 'bad category',
+      path: '/v5/market/kline',
+      params: { category: 'option', symbol: 'BTCUSDT', interval: '1' },
+      retMsg: 'Illegal category',
+    },
+    {
+      name: 'instruments-info without category',
+      path: '/v5/market/instruments-info',
+      params: { symbol: 'BTCUSDT' },
+      retMsg: 'Illegal category',
+    },
   ])('answers $name with HTTP 200, retCode 10001 and result {}', async ({ path, params, retMsg }) => {
     const { status, json } = await get(sim, path, params);
     expect(status).toBe(200);
@@ -295,21 +432,34 @@ describe('REST against a frozen clock', () => {
   it('answers instruments-info for linear with the validator fields as strings', async () => {
     const { json } = await get(sim, '/v5/market/instruments-info', { category: 'linear' });
     expect(json!.retCode).toBe(0);
-    const result = json!.result as { category: string; list: Array<Record<string, unknown>>; nextPageCursor: string };
+    const result = json!.result as {
+      category: string;
+      list: Array<Record<string, unknown>>;
+      nextPageCursor: string;
+    };
     expect(result.category).toBe('linear');
     expect(result.list.map((i) => i.symbol)).toEqual(sim.symbols);
     const btc = result.list[0]!;
     expect(btc).toMatchObject({ symbol: 'BTCUSDT', status: 'Trading', baseCoin: 'BTC', quoteCoin: 'USDT' });
     expect(btc.priceFilter).toMatchObject({ tickSize: '0.1' });
     const lot = btc.lotSizeFilter as Record<string, unknown>;
-    expect(Object.keys(lot).sort()).toEqual(['maxMktOrderQty', 'maxOrderQty', 'minNotionalValue', 'minOrderQty', 'postOnlyMaxOrderQty', 'qtyStep']);
+    expect(Object.keys(lot).sort()).toEqual([
+      'maxMktOrderQty',
+      'maxOrderQty',
+      'minNotionalValue',
+      'minOrderQty',
+      'postOnlyMaxOrderQty',
+      'qtyStep',
+    ]);
     for (const value of Object.values(lot)) expect(value).toMatch(/^\d+(\.\d+)?$/);
     expect(lot.qtyStep).toBe('0.001');
   });
 
   it('filters instruments-info by symbol and answers an unknown symbol with an empty list', async () => {
     const one = await get(sim, '/v5/market/instruments-info', { category: 'linear', symbol: 'SOLUSDT' });
-    expect((one.json!.result as { list: Array<{ symbol: string }> }).list.map((i) => i.symbol)).toEqual(['SOLUSDT']);
+    expect((one.json!.result as { list: Array<{ symbol: string }> }).list.map((i) => i.symbol)).toEqual([
+      'SOLUSDT',
+    ]);
     const none = await get(sim, '/v5/market/instruments-info', { category: 'linear', symbol: 'NOPEUSDT' });
     expect(none.json!.retCode).toBe(0);
     expect((none.json!.result as { list: unknown[] }).list).toEqual([]);
@@ -318,7 +468,14 @@ describe('REST against a frozen clock', () => {
   it('answers instruments-info for spot in the spot shape', async () => {
     const { json } = await get(sim, '/v5/market/instruments-info', { category: 'spot', symbol: 'BTCUSDT' });
     const item = (json!.result as { list: Array<Record<string, unknown>> }).list[0]!;
-    expect(Object.keys(item.lotSizeFilter as object).sort()).toEqual(['basePrecision', 'maxOrderAmt', 'maxOrderQty', 'minOrderAmt', 'minOrderQty', 'quotePrecision']);
+    expect(Object.keys(item.lotSizeFilter as object).sort()).toEqual([
+      'basePrecision',
+      'maxOrderAmt',
+      'maxOrderQty',
+      'minOrderAmt',
+      'minOrderQty',
+      'quotePrecision',
+    ]);
   });
 
   it('answers time with timeSecond and timeNano strings matching time', async () => {
@@ -360,7 +517,9 @@ describe('REST throttle and faults', () => {
         expect(res.headers.get('x-bapi-limit-status')).toBe('0');
         expect(Number(res.headers.get('x-bapi-limit-reset-timestamp'))).toBeGreaterThan(0);
       }
-      expect((await get(sim, '/v5/market/kline', { symbol: 'BTCUSDT', interval: '1' })).json!.retCode).toBe(0);
+      expect((await get(sim, '/v5/market/kline', { symbol: 'BTCUSDT', interval: '1' })).json!.retCode).toBe(
+        0,
+      );
       expect(sim.faultCounts()).toMatchObject({ rest403: 1, rest10006: 2 });
     });
   });
@@ -373,15 +532,56 @@ describe('WebSocket requests and acks', () => {
   });
   afterAll(() => sim.close());
 
-  const ackCases: Array<{ name: string; request: Record<string, unknown> | string; ack: Record<string, unknown> }> = [
-    { name: 'subscribe with req_id', request: { req_id: 'k1', op: 'subscribe', args: ['kline.1.BTCUSDT'] }, ack: { success: true, ret_msg: '', req_id: 'k1', op: 'subscribe' } },
-    { name: 'subscribe without req_id echoes ""', request: { op: 'subscribe', args: ['kline.1.ETHUSDT'] }, ack: { success: true, ret_msg: '', req_id: '', op: 'subscribe' } },
-    { name: 'unknown symbol', request: { req_id: 'k3', op: 'subscribe', args: ['kline.1.NOPEUSDT'] }, ack: { success: false, ret_msg: 'error:handler not found,topic:kline.1.NOPEUSDT', req_id: 'k3', op: 'subscribe' } },
-    { name: 'topics are case-sensitive', request: { op: 'subscribe', args: ['kline.1.btcusdt'] }, ack: { success: false, ret_msg: 'error:handler not found,topic:kline.1.btcusdt', op: 'subscribe' } },
-    { name: 'unknown topic kind', request: { op: 'subscribe', args: ['candles.1.BTCUSDT'] }, ack: { success: false, ret_msg: 'error:handler not found,topic:candles.1.BTCUSDT' } },
-    { name: 'ping', request: { req_id: '100001', op: 'ping' }, ack: { success: true, ret_msg: 'pong', req_id: '100001', op: 'ping' } },
-    { name: 'ping without req_id', request: { op: 'ping' }, ack: { success: true, ret_msg: 'pong', req_id: '', op: 'ping' } },
-    { name: 'unknown op', request: { req_id: 'x', op: 'dance' }, ack: { success: false, ret_msg: 'error:invalid op', req_id: 'x' } },
+  const ackCases: Array<{
+    name: string;
+    request: Record<string, unknown> | string;
+    ack: Record<string, unknown>;
+  }> = [
+    {
+      name: 'subscribe with req_id',
+      request: { req_id: 'k1', op: 'subscribe', args: ['kline.1.BTCUSDT'] },
+      ack: { success: true, ret_msg: '', req_id: 'k1', op: 'subscribe' },
+    },
+    {
+      name: 'subscribe without req_id echoes ""',
+      request: { op: 'subscribe', args: ['kline.1.ETHUSDT'] },
+      ack: { success: true, ret_msg: '', req_id: '', op: 'subscribe' },
+    },
+    {
+      name: 'unknown symbol',
+      request: { req_id: 'k3', op: 'subscribe', args: ['kline.1.NOPEUSDT'] },
+      ack: {
+        success: false,
+        ret_msg: 'error:handler not found,topic:kline.1.NOPEUSDT',
+        req_id: 'k3',
+        op: 'subscribe',
+      },
+    },
+    {
+      name: 'topics are case-sensitive',
+      request: { op: 'subscribe', args: ['kline.1.btcusdt'] },
+      ack: { success: false, ret_msg: 'error:handler not found,topic:kline.1.btcusdt', op: 'subscribe' },
+    },
+    {
+      name: 'unknown topic kind',
+      request: { op: 'subscribe', args: ['candles.1.BTCUSDT'] },
+      ack: { success: false, ret_msg: 'error:handler not found,topic:candles.1.BTCUSDT' },
+    },
+    {
+      name: 'ping',
+      request: { req_id: '100001', op: 'ping' },
+      ack: { success: true, ret_msg: 'pong', req_id: '100001', op: 'ping' },
+    },
+    {
+      name: 'ping without req_id',
+      request: { op: 'ping' },
+      ack: { success: true, ret_msg: 'pong', req_id: '', op: 'ping' },
+    },
+    {
+      name: 'unknown op',
+      request: { req_id: 'x', op: 'dance' },
+      ack: { success: false, ret_msg: 'error:invalid op', req_id: 'x' },
+    },
   ];
 
   it.each(ackCases)('acks $name exactly once, in the linear shape', async ({ request, ack }) => {
@@ -406,7 +606,11 @@ describe('WebSocket requests and acks', () => {
       await client.waitFor((m) => m.req_id === 'a');
       client.send({ req_id: 'b', op: 'subscribe', args: ['kline.1.BTCUSDT'] });
       const dup = await client.waitFor((m) => m.req_id === 'b');
-      expect(dup).toMatchObject({ success: false, ret_msg: 'error:already subscribed,topic:kline.1.BTCUSDT', op: 'subscribe' });
+      expect(dup).toMatchObject({
+        success: false,
+        ret_msg: 'error:already subscribed,topic:kline.1.BTCUSDT',
+        op: 'subscribe',
+      });
       await sleep(300);
       expect(client.parsed().filter((m) => m.req_id === 'a')).toHaveLength(1);
     } finally {
@@ -447,7 +651,11 @@ describe('WebSocket requests and acks', () => {
     const client = await RawClient.open(sim.wsUrl.replace('/linear', '/spot'));
     try {
       client.send({ req_id: 's1', op: 'subscribe', args: ['kline.1.BTCUSDT'] });
-      expect(await client.waitFor((m) => m.req_id === 's1')).toMatchObject({ success: true, ret_msg: 'subscribe', op: 'subscribe' });
+      expect(await client.waitFor((m) => m.req_id === 's1')).toMatchObject({
+        success: true,
+        ret_msg: 'subscribe',
+        op: 'subscribe',
+      });
       client.send({ op: 'subscribe', args: Array.from({ length: 11 }, (_, i) => `kline.1.S${i}USDT`) });
       const refused = await client.waitFor((m) => m.ret_msg === 'args size >10');
       expect(Object.keys(refused)).toEqual(['success', 'ret_msg', 'conn_id', 'op']);
@@ -476,11 +684,24 @@ describe('kline stream', () => {
         const pushes = klinePushes(client, 'kline.1.BTCUSDT');
         expect(pushes.length).toBeGreaterThan(10);
         for (const p of pushes) {
-          expect(Object.keys(p).slice(0, 11)).toEqual(['start', 'end', 'interval', 'open', 'close', 'high', 'low', 'volume', 'turnover', 'confirm', 'timestamp']);
+          expect(Object.keys(p).slice(0, 11)).toEqual([
+            'start',
+            'end',
+            'interval',
+            'open',
+            'close',
+            'high',
+            'low',
+            'volume',
+            'turnover',
+            'confirm',
+            'timestamp',
+          ]);
           expect(typeof p.start).toBe('number');
           expect(typeof p.end).toBe('number');
           expect(typeof p.timestamp).toBe('number');
-          for (const f of ['interval', 'open', 'close', 'high', 'low', 'volume', 'turnover'] as const) expect(typeof p[f]).toBe('string');
+          for (const f of ['interval', 'open', 'close', 'high', 'low', 'volume', 'turnover'] as const)
+            expect(typeof p[f]).toBe('string');
           expect(p.end).toBe(p.start + MINUTE - 1);
           expect(p.interval).toBe('1');
           expect(p.timestamp).toBeLessThanOrEqual(p.ts);
@@ -508,7 +729,17 @@ describe('kline stream', () => {
           // The confirm comes last, at or after end, and equals the truth.
           expect(list.at(-1)).toBe(confirm);
           expect(confirm.ts).toBeGreaterThanOrEqual(confirm.end);
-          expect([confirm.start, confirm.open, confirm.high, confirm.low, confirm.close, confirm.volume, confirm.turnover].map(String)).toEqual(rowOf(closed));
+          expect(
+            [
+              confirm.start,
+              confirm.open,
+              confirm.high,
+              confirm.low,
+              confirm.close,
+              confirm.volume,
+              confirm.turnover,
+            ].map(String),
+          ).toEqual(rowOf(closed));
           const updates = list.filter((p) => !p.confirm);
           if (updates.length >= 2) fullBars++;
           const volumes = list.map((p) => Number(p.volume));
@@ -531,12 +762,23 @@ describe('kline stream', () => {
       const client = await RawClient.open(sim.wsUrl);
       try {
         client.send({ op: 'subscribe', args: ['kline.1.SOLUSDT'] });
-        await client.waitFor((m) => m.topic === 'kline.1.SOLUSDT' && (m.data as KlinePush[])[0]!.confirm === false);
+        await client.waitFor(
+          (m) => m.topic === 'kline.1.SOLUSDT' && (m.data as KlinePush[])[0]!.confirm === false,
+        );
         sim.pause();
         await sleep(50);
         const last = klinePushes(client, 'kline.1.SOLUSDT').at(-1)!;
         const rows = await klineRows(sim, { symbol: 'SOLUSDT', interval: '1', limit: 1 });
-        if (!last.confirm) expect(rows[0]).toEqual([String(last.start), last.open, last.high, last.low, last.close, last.volume, last.turnover]);
+        if (!last.confirm)
+          expect(rows[0]).toEqual([
+            String(last.start),
+            last.open,
+            last.high,
+            last.low,
+            last.close,
+            last.volume,
+            last.turnover,
+          ]);
         else expect(Number(rows[0]![0])).toBe(last.start + MINUTE);
         sim.resume();
       } finally {
@@ -599,8 +841,18 @@ describe('kline stream', () => {
 });
 
 describe('faults a raw client can observe', () => {
-  async function streamWith(options: SimulatorOptions, bars: number, topics = ['kline.1.BTCUSDT']): Promise<{ sim: Simulator; client: RawClient }> {
-    const sim = await startSimulator({ historyBars: 5, barMs: 120, restRateLimit: null, faultSeed: 3, ...options });
+  async function streamWith(
+    options: SimulatorOptions,
+    bars: number,
+    topics = ['kline.1.BTCUSDT'],
+  ): Promise<{ sim: Simulator; client: RawClient }> {
+    const sim = await startSimulator({
+      historyBars: 5,
+      barMs: 120,
+      restRateLimit: null,
+      faultSeed: 3,
+      ...options,
+    });
     const client = await RawClient.open(sim.wsUrl);
     client.send({ op: 'subscribe', args: topics });
     await client.waitFor((m) => m.op === 'subscribe');
@@ -615,7 +867,12 @@ describe('faults a raw client can observe', () => {
       const pushes = klinePushes(client, 'kline.1.BTCUSDT');
       expect(pushes.filter((p) => p.confirm)).toHaveLength(0);
       const missing = sim.truth('BTCUSDT').at(-1)!;
-      const rows = await klineRows(sim, { symbol: 'BTCUSDT', interval: '1', start: missing.openTime, end: missing.openTime });
+      const rows = await klineRows(sim, {
+        symbol: 'BTCUSDT',
+        interval: '1',
+        start: missing.openTime,
+        end: missing.openTime,
+      });
       expect(rows).toEqual([rowOf(missing)]);
       expect(sim.faultCounts().dropConfirm).toBeGreaterThanOrEqual(3);
     } finally {
@@ -641,7 +898,9 @@ describe('faults a raw client can observe', () => {
     const { sim, client } = await streamWith({ faults: { reorder: 1 }, updatesPerBar: 3, barMs: 300 }, 3);
     try {
       const updates = klinePushes(client, 'kline.1.BTCUSDT').filter((p) => !p.confirm);
-      const regressions = updates.filter((p, i) => i > 0 && p.start === updates[i - 1]!.start && p.timestamp < updates[i - 1]!.timestamp);
+      const regressions = updates.filter(
+        (p, i) => i > 0 && p.start === updates[i - 1]!.start && p.timestamp < updates[i - 1]!.timestamp,
+      );
       expect(regressions.length).toBeGreaterThanOrEqual(1);
       for (const r of regressions) {
         const newer = updates[updates.indexOf(r) - 1]!;
@@ -655,7 +914,12 @@ describe('faults a raw client can observe', () => {
   });
 
   it('cutSocket: the TCP connection drops without a close frame (1006)', async () => {
-    const sim = await startSimulator({ historyBars: 5, barMs: 120, restRateLimit: null, faults: { cutSocket: 1 } });
+    const sim = await startSimulator({
+      historyBars: 5,
+      barMs: 120,
+      restRateLimit: null,
+      faults: { cutSocket: 1 },
+    });
     try {
       const client = await RawClient.open(sim.wsUrl);
       client.send({ op: 'subscribe', args: ['kline.1.BTCUSDT'] });
@@ -712,14 +976,24 @@ describe('faults a raw client can observe', () => {
   it('reproduces the same fault schedule from the same fault seed', async () => {
     const runs: Array<Map<number, number>> = [];
     for (let run = 0; run < 2; run++) {
-      const { sim, client } = await streamWith({ faults: { dropConfirm: 0.5, duplicateConfirm: 0.3 }, seed: 9, faultSeed: 12, barMs: 60, startTime: START }, 12);
+      const { sim, client } = await streamWith(
+        {
+          faults: { dropConfirm: 0.5, duplicateConfirm: 0.3 },
+          seed: 9,
+          faultSeed: 12,
+          barMs: 60,
+          startTime: START,
+        },
+        12,
+      );
       await sim.close();
       client.close();
       // Confirm frames seen per bar, for every bar the client watched close.
       const pushes = klinePushes(client, 'kline.1.BTCUSDT');
       const lastStart = Math.max(...pushes.map((p) => p.start));
       const seen = new Map<number, number>();
-      for (const p of pushes) if (p.start < lastStart) seen.set(p.start, (seen.get(p.start) ?? 0) + (p.confirm ? 1 : 0));
+      for (const p of pushes)
+        if (p.start < lastStart) seen.set(p.start, (seen.get(p.start) ?? 0) + (p.confirm ? 1 : 0));
       runs.push(seen);
     }
     const common = [...runs[0]!.keys()].filter((start) => runs[1]!.has(start));
@@ -748,7 +1022,12 @@ describe('market sources', () => {
   });
 
   it('replays stored candles: history first, then live bars in order, then the clock stops', async () => {
-    const stored = generateMarket(specForSymbols(['BTCUSDT', 'ETHUSDT']), { seed: 3, interval: '5', startTime: BAR_OPEN, bars: 20 });
+    const stored = generateMarket(specForSymbols(['BTCUSDT', 'ETHUSDT']), {
+      seed: 3,
+      interval: '5',
+      startTime: BAR_OPEN,
+      bars: 20,
+    });
     await withSim({ replay: stored, interval: '5', historyBars: 15, barMs: 40 }, async (sim) => {
       expect(sim.symbols).toEqual(['BTCUSDT', 'ETHUSDT']);
       expect(sim.interval).toBe('5');

@@ -4,7 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BacktestsRepo, decodeFloat64, encodeFloat64, type StoredBacktest } from '../../src/main/core/store/backtests.repo';
+import {
+  BacktestsRepo,
+  decodeFloat64,
+  encodeFloat64,
+  type StoredBacktest,
+} from '../../src/main/core/store/backtests.repo';
 import { openDatabase, type Db } from '../../src/main/core/store/db';
 
 let dir: string;
@@ -51,7 +56,16 @@ function run(id: string, createdAt: number): StoredBacktest {
     params: { walkForward: { trainBars: 100 } },
     bars: 3,
     times,
-    folds: [{ index: 0, trainFrom: T0 - 100 * HOUR, trainTo: T0 - 2 * HOUR, testFrom: T0, testTo: T0 + 3 * HOUR, modelId: 'm-1' }],
+    folds: [
+      {
+        index: 0,
+        trainFrom: T0 - 100 * HOUR,
+        trainTo: T0 - 2 * HOUR,
+        testFrom: T0,
+        testTo: T0 + 3 * HOUR,
+        modelId: 'm-1',
+      },
+    ],
     runs: [
       {
         strategy: 'linear-lead-lag',
@@ -72,7 +86,23 @@ function run(id: string, createdAt: number): StoredBacktest {
         fills: [fill],
       },
     ],
-    attention: { times: [T0, T0 + HOUR], matrices: [[[0.7, 0.3], [0.4, 0.6]], [[0.5, 0.5], [0.2, 0.8]]], lagWeights: [[0.9, 0.1], [0.8, 0.2]] },
+    attention: {
+      times: [T0, T0 + HOUR],
+      matrices: [
+        [
+          [0.7, 0.3],
+          [0.4, 0.6],
+        ],
+        [
+          [0.5, 0.5],
+          [0.2, 0.8],
+        ],
+      ],
+      lagWeights: [
+        [0.9, 0.1],
+        [0.8, 0.2],
+      ],
+    },
   };
 }
 
@@ -91,12 +121,16 @@ describe('backtests repository', () => {
     const loaded = repo.get('bt-1')!;
     expect(loaded.times).toEqual(stored.times);
     expect(loaded.folds).toEqual(stored.folds);
-    expect(loaded.runs.map((r) => [r.strategy, r.role, r.metrics])).toEqual(stored.runs.map((r) => [r.strategy, r.role, r.metrics]));
+    expect(loaded.runs.map((r) => [r.strategy, r.role, r.metrics])).toEqual(
+      stored.runs.map((r) => [r.strategy, r.role, r.metrics]),
+    );
     expect(loaded.runs[0]!.equity).toEqual(stored.runs[0]!.equity);
     expect(loaded.runs[0]!.weights).toEqual(stored.runs[0]!.weights);
     expect(loaded.attention).toEqual(stored.attention);
     expect(loaded.params).toEqual(stored.params);
-    expect(repo.fills('bt-1', 'linear-lead-lag').map(({ strategy: _s, ...f }) => f)).toEqual(stored.runs[0]!.fills);
+    expect(repo.fills('bt-1', 'linear-lead-lag').map(({ strategy: _s, ...f }) => f)).toEqual(
+      stored.runs[0]!.fills,
+    );
     expect(repo.fills('bt-1')).toHaveLength(3);
     expect(repo.fillCounts('bt-1')).toEqual({ 'linear-lead-lag': 2, 'btc-only': 1 });
     expect(repo.get('missing')).toBeNull();
@@ -125,7 +159,9 @@ describe('backtests repository', () => {
     expect(repo.delete('bt-old')).toBe(false);
     for (const table of ['backtest_folds', 'backtest_strategies', 'backtest_attention', 'backtest_fills']) {
       expect(db.prepare(`SELECT COUNT(*) FROM ${table} WHERE backtest_id = 'bt-old'`).pluck().get()).toBe(0);
-      expect(db.prepare(`SELECT COUNT(*) FROM ${table} WHERE backtest_id = 'bt-new'`).pluck().get()).toBeGreaterThan(0);
+      expect(
+        db.prepare(`SELECT COUNT(*) FROM ${table} WHERE backtest_id = 'bt-new'`).pluck().get(),
+      ).toBeGreaterThan(0);
     }
   });
 });

@@ -41,7 +41,9 @@ describe('0002 models', () => {
   it('applies on top of version 1, keeping candles, and refuses malformed rows', () => {
     const db = new Database(join(dir, 'store.sqlite'));
     migrate(db, 1);
-    db.prepare("INSERT INTO candles VALUES ('bybit', 'BTCUSDT', '60', 3600000, 1, 2, 0.5, 1.5, 10, 15, 1, 7200000)").run();
+    db.prepare(
+      "INSERT INTO candles VALUES ('bybit', 'BTCUSDT', '60', 3600000, 1, 2, 0.5, 1.5, 10, 15, 1, 7200000)",
+    ).run();
     migrate(db, 2);
     expect(schemaVersion(db)).toBeGreaterThanOrEqual(2);
     expect(db.prepare('SELECT COUNT(*) FROM candles').pluck().get()).toBe(1);

@@ -46,7 +46,12 @@ describe('synthetic market generator', () => {
   });
 
   it('is prefix-stable: N bars then N+M bars share the first N exactly', () => {
-    const short = generateMarket(DEFAULT_MARKET_SPEC, { seed: 3, interval: '5', startTime: START, bars: 250 });
+    const short = generateMarket(DEFAULT_MARKET_SPEC, {
+      seed: 3,
+      interval: '5',
+      startTime: START,
+      bars: 250,
+    });
     const long = generateMarket(DEFAULT_MARKET_SPEC, { seed: 3, interval: '5', startTime: START, bars: 900 });
     for (const symbol of DEFAULT_MARKET_SPEC.symbols) {
       expect(long[symbol]!.slice(0, 250)).toEqual(short[symbol]);
@@ -54,13 +59,28 @@ describe('synthetic market generator', () => {
   });
 
   it('does not change a symbol when other symbols are added or removed', () => {
-    const all = generateMarket(randomWalkSpec(['BTCUSDT', 'ETHUSDT', 'XRPUSDT']), { seed: 5, interval: '1', startTime: START, bars: 100 });
-    const one = generateMarket(randomWalkSpec(['XRPUSDT']), { seed: 5, interval: '1', startTime: START, bars: 100 });
+    const all = generateMarket(randomWalkSpec(['BTCUSDT', 'ETHUSDT', 'XRPUSDT']), {
+      seed: 5,
+      interval: '1',
+      startTime: START,
+      bars: 100,
+    });
+    const one = generateMarket(randomWalkSpec(['XRPUSDT']), {
+      seed: 5,
+      interval: '1',
+      startTime: START,
+      bars: 100,
+    });
     expect(one.XRPUSDT).toEqual(all.XRPUSDT);
   });
 
   it('produces valid, aligned, confirmed OHLCV with open = previous close', () => {
-    const market = generateMarket(DEFAULT_MARKET_SPEC, { seed: 11, interval: '15', startTime: START, bars: 2000 });
+    const market = generateMarket(DEFAULT_MARKET_SPEC, {
+      seed: 11,
+      interval: '15',
+      startTime: START,
+      bars: 2000,
+    });
     for (const symbol of DEFAULT_MARKET_SPEC.symbols) {
       const candles = market[symbol]!;
       expect(candles).toHaveLength(2000);
@@ -81,7 +101,12 @@ describe('synthetic market generator', () => {
   });
 
   it('plants the lead-lag: leader return at t-1 correlates with follower return at t', () => {
-    const market = generateMarket(DEFAULT_MARKET_SPEC, { seed: 21, interval: '1', startTime: START, bars: 3000 });
+    const market = generateMarket(DEFAULT_MARKET_SPEC, {
+      seed: 21,
+      interval: '1',
+      startTime: START,
+      bars: 3000,
+    });
     const btc = logReturns(market.BTCUSDT!);
     for (const f of DEFAULT_MARKET_SPEC.followers) {
       const follower = logReturns(market[f.symbol]!);
@@ -93,7 +118,10 @@ describe('synthetic market generator', () => {
   });
 
   it('plants a longer lag where the spec asks for one', () => {
-    const spec = { ...specForSymbols(['BTCUSDT', 'ETHUSDT']), followers: [{ symbol: 'ETHUSDT', leader: 'BTCUSDT', lag: 3, beta: 0.8 }] };
+    const spec = {
+      ...specForSymbols(['BTCUSDT', 'ETHUSDT']),
+      followers: [{ symbol: 'ETHUSDT', leader: 'BTCUSDT', lag: 3, beta: 0.8 }],
+    };
     const market = generateMarket(spec, { seed: 2, interval: '1', startTime: START, bars: 3000 });
     const btc = logReturns(market.BTCUSDT!);
     const eth = logReturns(market.ETHUSDT!);
@@ -103,7 +131,12 @@ describe('synthetic market generator', () => {
 
   it('has no lead-lag in randomWalkSpec', () => {
     const symbols = DEFAULT_MARKET_SPEC.symbols;
-    const market = generateMarket(randomWalkSpec(symbols), { seed: 21, interval: '1', startTime: START, bars: 3000 });
+    const market = generateMarket(randomWalkSpec(symbols), {
+      seed: 21,
+      interval: '1',
+      startTime: START,
+      bars: 3000,
+    });
     const btc = logReturns(market.BTCUSDT!);
     for (const symbol of symbols.slice(1)) {
       const other = logReturns(market[symbol]!);
@@ -113,7 +146,16 @@ describe('synthetic market generator', () => {
 });
 
 describe('partial candles', () => {
-  const final: Candle = { openTime: START, open: 100, high: 103, low: 98, close: 101.5, volume: 1000, turnover: 100_833.3333, confirmed: true };
+  const final: Candle = {
+    openTime: START,
+    open: 100,
+    high: 103,
+    low: 98,
+    close: 101.5,
+    volume: 1000,
+    turnover: 100_833.3333,
+    confirmed: true,
+  };
 
   it('stay inside the final range, keep the open, and grow volume and range monotonically', () => {
     const rng = mulberry32(9);

@@ -43,19 +43,50 @@ describe('0004 paper', () => {
     const db = new Database(join(dir, 'store.sqlite'));
     db.pragma('foreign_keys = ON');
     migrate(db, 3);
-    db.prepare("INSERT INTO backtests VALUES ('bt', 'n', 1, 'simulator', '[]', '60', 0, 10, 's', '{}', x'', 0)").run();
+    db.prepare(
+      "INSERT INTO backtests VALUES ('bt', 'n', 1, 'simulator', '[]', '60', 0, 10, 's', '{}', x'', 0)",
+    ).run();
     migrate(db, 4);
     expect(schemaVersion(db)).toBe(4);
     expect(db.prepare('SELECT id FROM backtests').pluck().all()).toEqual(['bt']);
     expect(columns(db, 'paper_accounts')).toEqual([
-      'id', 'created_at', 'updated_at', 'feed', 'symbols', 'interval', 'strategy', 'params', 'snapshot', 'last_bar_time',
-      'start_time', 'model_id',
+      'id',
+      'created_at',
+      'updated_at',
+      'feed',
+      'symbols',
+      'interval',
+      'strategy',
+      'params',
+      'snapshot',
+      'last_bar_time',
+      'start_time',
+      'model_id',
     ]);
     expect(columns(db, 'paper_fills')).toEqual([
-      'account_id', 'seq', 'time', 'decided_at', 'symbol', 'side', 'quantity', 'price', 'notional', 'fee', 'slippage_bps',
-      'realised_pnl', 'reason',
+      'account_id',
+      'seq',
+      'time',
+      'decided_at',
+      'symbol',
+      'side',
+      'quantity',
+      'price',
+      'notional',
+      'fee',
+      'slippage_bps',
+      'realised_pnl',
+      'reason',
     ]);
-    expect(columns(db, 'paper_equity')).toEqual(['account_id', 'time', 'equity', 'cash', 'gross', 'drawdown', 'weights']);
+    expect(columns(db, 'paper_equity')).toEqual([
+      'account_id',
+      'time',
+      'equity',
+      'cash',
+      'gross',
+      'drawdown',
+      'weights',
+    ]);
     db.close();
   });
 
@@ -75,8 +106,22 @@ describe('0004 paper', () => {
       startTime: 3_600_000,
       modelId: null,
     });
-    const mark = (time: number) => ({ time, equity: 1000, cash: 950, gross: 50, drawdown: 0, weights: [0.05] });
-    const bar = (time: number, fills = [FILL]) => ({ accountId: 'a', time, updatedAt: 9, fills, mark: mark(time), snapshot: { at: time } });
+    const mark = (time: number) => ({
+      time,
+      equity: 1000,
+      cash: 950,
+      gross: 50,
+      drawdown: 0,
+      weights: [0.05],
+    });
+    const bar = (time: number, fills = [FILL]) => ({
+      accountId: 'a',
+      time,
+      updatedAt: 9,
+      fills,
+      mark: mark(time),
+      snapshot: { at: time },
+    });
     expect(repo.applyBar(bar(7_200_000))).toBe(true);
     expect(repo.applyBar(bar(7_200_000))).toBe(false);
     expect(repo.applyBar(bar(3_600_000))).toBe(false);

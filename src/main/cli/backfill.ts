@@ -1,13 +1,6 @@
 // `backfill`: download a range of klines into the store, with a progress bar; Ctrl+C cancels.
 import { randomUUID } from 'node:crypto';
-import {
-  optionalString,
-  parseSymbols,
-  parseTime,
-  requireString,
-  writeJson,
-  type Command,
-} from './command';
+import { optionalString, parseSymbols, parseTime, requireString, writeJson, type Command } from './command';
 import { ProgressBar } from './progress';
 
 export const backfillCommand: Command = {
@@ -44,9 +37,16 @@ export const backfillCommand: Command = {
       };
       bar.finish();
       if (json) {
-        writeJson(stdout, { ...result, feed: params.feed, interval: params.interval, from: params.from, to: params.to });
+        writeJson(stdout, {
+          ...result,
+          feed: params.feed,
+          interval: params.interval,
+          from: params.from,
+          to: params.to,
+        });
       } else {
-        for (const [symbol, count] of Object.entries(result.written)) stdout.write(`${symbol}\t${count} candles\n`);
+        for (const [symbol, count] of Object.entries(result.written))
+          stdout.write(`${symbol}\t${count} candles\n`);
       }
     } finally {
       bar.finish();

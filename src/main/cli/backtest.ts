@@ -22,14 +22,19 @@ async function readConfig(path: string | undefined): Promise<Record<string, unkn
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new UsageError(`--config ${path} cannot be read: ${err instanceof Error ? err.message : String(err)}`);
+    throw new UsageError(
+      `--config ${path} cannot be read: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   try {
     const value = JSON.parse(text) as unknown;
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not a JSON object');
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new Error('not a JSON object');
     return value as Record<string, unknown>;
   } catch (err) {
-    throw new UsageError(`--config ${path} is not a JSON object of backtest settings (${err instanceof Error ? err.message : String(err)}).`);
+    throw new UsageError(
+      `--config ${path} is not a JSON object of backtest settings (${err instanceof Error ? err.message : String(err)}).`,
+    );
   }
 }
 
@@ -84,7 +89,9 @@ export const backtestCommand: Command = {
       if (progress.jobId === params.jobId) bar.update(progress.done, progress.total, progress.message);
     });
     try {
-      const result = (await dispatch('backtest.run', params, { signal })) as BacktestSummary & { jobId: string };
+      const result = (await dispatch('backtest.run', params, { signal })) as BacktestSummary & {
+        jobId: string;
+      };
       bar.finish();
       if (json) {
         writeJson(stdout, {
@@ -94,12 +101,25 @@ export const backtestCommand: Command = {
           outOfSampleTo: result.outOfSampleTo,
           bars: result.bars,
           folds: result.folds,
-          metrics: Object.fromEntries(result.metrics.map((m) => [m.strategy, { role: m.role, ...m.metrics }])),
+          metrics: Object.fromEntries(
+            result.metrics.map((m) => [m.strategy, { role: m.role, ...m.metrics }]),
+          ),
         });
         return;
       }
       stdout.write(`backtest ${result.id}: ${result.bars} out-of-sample bars in ${result.folds} folds\n`);
-      const header = ['strategy', 'return', 'CAGR', 'Sharpe', 'Sortino', 'max DD', 'vol', 'win', 'turnover', 'fees'];
+      const header = [
+        'strategy',
+        'return',
+        'CAGR',
+        'Sharpe',
+        'Sortino',
+        'max DD',
+        'vol',
+        'win',
+        'turnover',
+        'fees',
+      ];
       const rows = result.metrics.map((m) => [
         m.role === 'strategy' ? `* ${m.strategy}` : `  ${m.strategy}`,
         percent(m.metrics.totalReturn),
@@ -113,7 +133,8 @@ export const backtestCommand: Command = {
         fixed(m.metrics.feesPaid, 0),
       ]);
       const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-      for (const row of [header, ...rows]) stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}\n`);
+      for (const row of [header, ...rows])
+        stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}\n`);
     } finally {
       bar.finish();
       off();

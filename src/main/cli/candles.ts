@@ -18,7 +18,8 @@ export const candlesCommand: Command = {
   },
   async run({ values, json, core, signal, stdout }) {
     const format = optionalString(values, 'format') ?? (json ? 'json' : 'csv');
-    if (format !== 'csv' && format !== 'json') throw new UsageError(`--format must be csv or json, not '${format}'.`);
+    if (format !== 'csv' && format !== 'json')
+      throw new UsageError(`--format must be csv or json, not '${format}'.`);
     const from = optionalString(values, 'from');
     const to = optionalString(values, 'to');
     const params = {
@@ -36,7 +37,8 @@ export const candlesCommand: Command = {
       return;
     }
     const lines = [CSV_HEADER];
-    for (const c of candles) lines.push(`${c.openTime},${c.open},${c.high},${c.low},${c.close},${c.volume},${c.turnover}`);
+    for (const c of candles)
+      lines.push(`${c.openTime},${c.open},${c.high},${c.low},${c.close},${c.volume},${c.turnover}`);
     await write(stdout, `${lines.join('\n')}\n`);
   },
 };

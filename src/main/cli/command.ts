@@ -52,7 +52,8 @@ export function parseSymbols(text: string): string[] {
     .split(',')
     .map((s) => s.trim().toUpperCase())
     .filter((s) => s !== '');
-  if (symbols.length === 0) throw new UsageError('--symbols needs at least one symbol, e.g. BTCUSDT,ETHUSDT.');
+  if (symbols.length === 0)
+    throw new UsageError('--symbols needs at least one symbol, e.g. BTCUSDT,ETHUSDT.');
   return symbols;
 }
 
@@ -62,12 +63,19 @@ export function parseTime(text: string, flag: string): number {
   const iso = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text;
   const time = /^\d{4}-\d{2}-\d{2}T/.test(iso) ? Date.parse(iso) : Number.NaN;
   if (Number.isNaN(time)) {
-    throw new UsageError(`--${flag} '${text}' is not a time: use epoch ms or an ISO date such as 2024-01-31T00:00:00Z.`);
+    throw new UsageError(
+      `--${flag} '${text}' is not a time: use epoch ms or an ISO date such as 2024-01-31T00:00:00Z.`,
+    );
   }
   return time;
 }
 
-export function parseInteger(text: string | undefined, flag: string, min: number, max: number): number | undefined {
+export function parseInteger(
+  text: string | undefined,
+  flag: string,
+  min: number,
+  max: number,
+): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
   if (!Number.isInteger(value) || value < min || value > max) {

@@ -30,7 +30,12 @@ export const importCommand: Command = {
       writeJson(stdout, { ...result, feed: params.feed, symbol: params.symbol, interval: params.interval });
       return;
     }
-    const span = result.first === null ? '' : ` from ${new Date(result.first).toISOString()} to ${new Date(result.last ?? result.first).toISOString()}`;
-    stdout.write(`Imported ${result.rows} candles into ${params.feed}/${params.symbol}/${params.interval}${span} (times in ${result.timeFormat}).\n`);
+    const span =
+      result.first === null
+        ? ''
+        : ` from ${new Date(result.first).toISOString()} to ${new Date(result.last ?? result.first).toISOString()}`;
+    stdout.write(
+      `Imported ${result.rows} candles into ${params.feed}/${params.symbol}/${params.interval}${span} (times in ${result.timeFormat}).\n`,
+    );
   },
 };

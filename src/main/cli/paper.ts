@@ -3,7 +3,16 @@
 // leaves the account in the store to resume next time.
 import type { PaperAccount } from '../../shared/contract/paper';
 import { SIMULATOR_FEED } from '../core/embedded-feed';
-import { isoTime, optionalString, parseInteger, parseSymbols, requireString, untilStopped, writeJson, type Command } from './command';
+import {
+  isoTime,
+  optionalString,
+  parseInteger,
+  parseSymbols,
+  requireString,
+  untilStopped,
+  writeJson,
+  type Command,
+} from './command';
 
 export const paperCommand: Command = {
   name: 'paper',
@@ -46,13 +55,26 @@ export const paperCommand: Command = {
     });
     const offEquity = app.events.on('paper.equity', (e) => {
       if (json) writeJson(stdout, { type: 'equity', ...e });
-      else stdout.write(`${isoTime(e.time)} equity ${e.equity.toFixed(2)} gross ${e.gross.toFixed(2)} drawdown ${(e.drawdown * 100).toFixed(2)}%\n`);
+      else
+        stdout.write(
+          `${isoTime(e.time)} equity ${e.equity.toFixed(2)} gross ${e.gross.toFixed(2)} drawdown ${(e.drawdown * 100).toFixed(2)}%\n`,
+        );
     });
     try {
       if (feed === SIMULATOR_FEED && !wsUrl && !restUrl) {
-        await app.overrideSettings({ feed, symbols, interval: interval as never, restUrl: null, wsUrl: null });
+        await app.overrideSettings({
+          feed,
+          symbols,
+          interval: interval as never,
+          restUrl: null,
+          wsUrl: null,
+        });
       }
-      await app.dispatch('market.stream.start', { feed, symbols, interval, ...(wsUrl ? { wsUrl } : {}), ...(restUrl ? { restUrl } : {}) }, { signal });
+      await app.dispatch(
+        'market.stream.start',
+        { feed, symbols, interval, ...(wsUrl ? { wsUrl } : {}), ...(restUrl ? { restUrl } : {}) },
+        { signal },
+      );
       const account = (await app.dispatch(
         'paper.start',
         {
@@ -60,7 +82,9 @@ export const paperCommand: Command = {
           symbols,
           interval,
           ...(strategy === undefined ? {} : { strategy }),
-          ...(optionalString(values, 'account') === undefined ? {} : { accountId: optionalString(values, 'account') }),
+          ...(optionalString(values, 'account') === undefined
+            ? {}
+            : { accountId: optionalString(values, 'account') }),
           ...(capital === undefined ? {} : { initialCapital: Number(capital) }),
           ...(cadence === undefined ? {} : { risk: { cadenceBars: cadence } }),
           ...(values.reset === true ? { reset: true } : {}),
@@ -79,7 +103,10 @@ export const paperCommand: Command = {
       await app.dispatch('market.stream.stop', {}, never);
       if (stopped) {
         if (json) writeJson(stdout, { type: 'account', ...stopped });
-        else stderr.write(`Stopped at equity ${stopped.equity.toFixed(2)} after ${isoTime(stopped.lastBarTime)}.\n`);
+        else
+          stderr.write(
+            `Stopped at equity ${stopped.equity.toFixed(2)} after ${isoTime(stopped.lastBarTime)}.\n`,
+          );
       }
     } finally {
       offFill();

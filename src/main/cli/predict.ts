@@ -9,7 +9,10 @@ export function meanAttention(attention: number[][][][]): number[][] {
   const maps = attention.flat();
   const n = maps[0]?.length ?? 0;
   return Array.from({ length: n }, (_, q) =>
-    Array.from({ length: n }, (_, k) => maps.reduce((sum, m) => sum + m[q]![k]!, 0) / Math.max(1, maps.length)),
+    Array.from(
+      { length: n },
+      (_, k) => maps.reduce((sum, m) => sum + m[q]![k]!, 0) / Math.max(1, maps.length),
+    ),
   );
 }
 
@@ -23,7 +26,10 @@ export const predictCommand: Command = {
   },
   async run({ values, json, core, signal, stdout }) {
     const time = optionalString(values, 'time');
-    const params = { id: requireString(values, 'model'), ...(time === undefined ? {} : { time: parseTime(time, 'time') }) };
+    const params = {
+      id: requireString(values, 'model'),
+      ...(time === undefined ? {} : { time: parseTime(time, 'time') }),
+    };
     const { dispatch } = await core();
     const p = (await dispatch('model.predict', params, { signal })) as Prediction;
     const mean = meanAttention(p.attention);
@@ -33,7 +39,9 @@ export const predictCommand: Command = {
     }
     stdout.write(`model ${p.modelId}, decision at the close of the bar opening ${isoTime(p.time)}\n`);
     const width = Math.max(8, ...p.symbols.map((s) => s.length));
-    stdout.write(`${'symbol'.padEnd(width)}  ${'weight'.padStart(8)}  ${'return'.padStart(9)}  ${'down'.padStart(6)} ${'flat'.padStart(6)} ${'up'.padStart(6)}\n`);
+    stdout.write(
+      `${'symbol'.padEnd(width)}  ${'weight'.padStart(8)}  ${'return'.padStart(9)}  ${'down'.padStart(6)} ${'flat'.padStart(6)} ${'up'.padStart(6)}\n`,
+    );
     p.symbols.forEach((symbol, i) => {
       const [down, flat, up] = p.direction[i]!;
       stdout.write(
@@ -42,6 +50,9 @@ export const predictCommand: Command = {
       );
     });
     stdout.write(`cross-asset attention (mean over layers and heads):\n${attentionTable(p.symbols, mean)}\n`);
-    if (p.lagWeights.length) stdout.write(`lag weights (lag 1..${p.lagWeights.length}): ${p.lagWeights.map((w) => w.toFixed(3)).join(' ')}\n`);
+    if (p.lagWeights.length)
+      stdout.write(
+        `lag weights (lag 1..${p.lagWeights.length}): ${p.lagWeights.map((w) => w.toFixed(3)).join(' ')}\n`,
+      );
   },
 };

@@ -26,7 +26,9 @@ export const simulateCommand: Command = {
   async run({ values, json, signal, stdout, stderr }) {
     const interval = optionalString(values, 'interval');
     if (interval !== undefined && !IntervalSchema.safeParse(interval).success) {
-      throw new UsageError(`--interval '${interval}' is not a Bybit interval (${IntervalSchema.options.join(', ')}).`);
+      throw new UsageError(
+        `--interval '${interval}' is not a Bybit interval (${IntervalSchema.options.join(', ')}).`,
+      );
     }
     const symbols = optionalString(values, 'symbols');
     const simulator = await startSimulator({

@@ -26,7 +26,9 @@ export const statusCommand: Command = {
     ];
     if (symbols.stored.length === 0) lines.push('  none yet (try: npm run cli -- backfill …)');
     for (const s of symbols.stored) {
-      lines.push(`  ${s.symbol.padEnd(12)} ${s.interval.padEnd(4)} ${String(s.count).padStart(8)} candles  ${isoTime(s.first)} → ${isoTime(s.last)}  gaps ${s.gaps}`);
+      lines.push(
+        `  ${s.symbol.padEnd(12)} ${s.interval.padEnd(4)} ${String(s.count).padStart(8)} candles  ${isoTime(s.first)} → ${isoTime(s.last)}  gaps ${s.gaps}`,
+      );
     }
     stdout.write(`${lines.join('\n')}\n`);
   },

@@ -43,19 +43,47 @@ export const streamCommand: Command = {
     const offCandle = app.events.on('market.candle', (event) => {
       if (!event.candle.confirmed) return;
       const c = event.candle;
-      if (json) writeJson(stdout, { type: 'candle', feed: event.feed, symbol: event.symbol, interval: event.interval, ...c });
-      else stdout.write(`${isoTime(c.openTime)} ${event.symbol} o=${c.open} h=${c.high} l=${c.low} c=${c.close} v=${c.volume}\n`);
+      if (json)
+        writeJson(stdout, {
+          type: 'candle',
+          feed: event.feed,
+          symbol: event.symbol,
+          interval: event.interval,
+          ...c,
+        });
+      else
+        stdout.write(
+          `${isoTime(c.openTime)} ${event.symbol} o=${c.open} h=${c.high} l=${c.low} c=${c.close} v=${c.volume}\n`,
+        );
     });
     try {
       if (feed === SIMULATOR_FEED && !wsUrl && !restUrl) {
         // No URLs: stream from the simulator embedded in this process.
-        await app.overrideSettings({ feed, symbols, interval: interval as never, restUrl: null, wsUrl: null });
+        await app.overrideSettings({
+          feed,
+          symbols,
+          interval: interval as never,
+          restUrl: null,
+          wsUrl: null,
+        });
       }
-      const params = { feed, symbols, interval, ...(wsUrl ? { wsUrl } : {}), ...(restUrl ? { restUrl } : {}) };
+      const params = {
+        feed,
+        symbols,
+        interval,
+        ...(wsUrl ? { wsUrl } : {}),
+        ...(restUrl ? { restUrl } : {}),
+      };
       showStatus((await app.dispatch('market.stream.start', params, { signal })) as MarketStatus);
       if (!json) stderr.write('Streaming; press Ctrl+C to stop.\n');
       await untilStopped(signal);
-      showStatus((await app.dispatch('market.stream.stop', {}, { signal: new AbortController().signal })) as MarketStatus);
+      showStatus(
+        (await app.dispatch(
+          'market.stream.stop',
+          {},
+          { signal: new AbortController().signal },
+        )) as MarketStatus,
+      );
     } finally {
       offStatus();
       offCandle();

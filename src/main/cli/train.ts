@@ -23,14 +23,19 @@ async function readModelConfig(path: string | undefined): Promise<Record<string,
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new UsageError(`--config ${path} cannot be read: ${err instanceof Error ? err.message : String(err)}`);
+    throw new UsageError(
+      `--config ${path} cannot be read: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   try {
     const value = JSON.parse(text) as unknown;
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not a JSON object');
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new Error('not a JSON object');
     return value as Record<string, unknown>;
   } catch (err) {
-    throw new UsageError(`--config ${path} is not a JSON object of model settings (${err instanceof Error ? err.message : String(err)}).`);
+    throw new UsageError(
+      `--config ${path} is not a JSON object of model settings (${err instanceof Error ? err.message : String(err)}).`,
+    );
   }
 }
 
@@ -77,7 +82,11 @@ export const trainCommand: Command = {
     const off = events.on('model.progress', (p) => {
       if (p.jobId !== params.jobId) return;
       const eta = p.etaMs === null ? '' : `, ETA ${Math.round(p.etaMs / 1000)} s`;
-      bar.update((p.epoch - 1) * p.steps + p.step, p.epochs * p.steps, `epoch ${p.epoch}/${p.epochs} loss ${p.trainLoss.toFixed(4)} ${Math.round(p.samplesPerSecond)} samples/s${eta}`);
+      bar.update(
+        (p.epoch - 1) * p.steps + p.step,
+        p.epochs * p.steps,
+        `epoch ${p.epoch}/${p.epochs} loss ${p.trainLoss.toFixed(4)} ${Math.round(p.samplesPerSecond)} samples/s${eta}`,
+      );
     });
     try {
       const info = (await dispatch('model.train', params, { signal })) as ModelInfo;
@@ -110,7 +119,10 @@ export const trainCommand: Command = {
           `over ${m.validationSamples} samples, Sharpe per bar ${m.validationSharpe.toFixed(3)}, ${Math.round(m.samplesPerSecond)} samples/s\n`,
       );
       stdout.write(`mean cross-asset attention:\n${attentionTable(info.symbols, m.meanAttention)}\n`);
-      if (m.lagWeights.length) stdout.write(`lag weights (lag 1..${m.lagWeights.length}): ${m.lagWeights.map((w) => w.toFixed(3)).join(' ')}\n`);
+      if (m.lagWeights.length)
+        stdout.write(
+          `lag weights (lag 1..${m.lagWeights.length}): ${m.lagWeights.map((w) => w.toFixed(3)).join(' ')}\n`,
+        );
     } finally {
       bar.finish();
       off();

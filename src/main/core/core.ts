@@ -62,7 +62,9 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const events = new CoreEventsWithNotice();
   const jobs = new JobRegistry(events);
   const embeddedFeed = new EmbeddedFeed((interval, symbols) => {
-    const times = symbols.map((symbol) => candles.lastConfirmed({ feed: SIMULATOR_FEED, symbol, interval })?.openTime ?? null);
+    const times = symbols.map(
+      (symbol) => candles.lastConfirmed({ feed: SIMULATOR_FEED, symbol, interval })?.openTime ?? null,
+    );
     const known = times.filter((t): t is number => t !== null);
     return known.length ? Math.max(...known) : null;
   });
@@ -94,7 +96,13 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   // Models and backtests are stamped with the wall clock (when the user made them), not the exchange's
   // time, which the embedded simulator runs fast.
   const recordClock = config.clock ?? systemClock;
-  const model = createModelHandlers({ models: new ModelsRepo(db), candles, events, jobs, clock: recordClock });
+  const model = createModelHandlers({
+    models: new ModelsRepo(db),
+    candles,
+    events,
+    jobs,
+    clock: recordClock,
+  });
   // Start loading the best TensorFlow.js backend now so that the status bar can show it.
   void initBackend().catch((err: unknown) => console.error('no TensorFlow.js backend:', err));
 
@@ -117,8 +125,13 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   });
   paperTrader = () => paper.trader;
 
-  const withNotice = <M extends 'market.status' | 'market.stream.start' | 'market.stream.stop'>(method: M) => {
-    const handler = market.handlers[method] as (p: unknown, c: CallContext) => Promise<MarketStatus> | MarketStatus;
+  const withNotice = <M extends 'market.status' | 'market.stream.start' | 'market.stream.stop'>(
+    method: M,
+  ) => {
+    const handler = market.handlers[method] as (
+      p: unknown,
+      c: CallContext,
+    ) => Promise<MarketStatus> | MarketStatus;
     return (async (params: unknown, context: CallContext) =>
       events.decorate(await handler(params, context))) as unknown as Handlers[M];
   };

@@ -39,7 +39,14 @@ export class JobRegistry {
 
     let last = { done: 0, total: null as number | null };
     const emit = (state: 'running' | 'done' | 'failed' | 'cancelled', message: string) =>
-      this.events.emit('job.progress', { jobId: id, kind, done: last.done, total: last.total, message, state });
+      this.events.emit('job.progress', {
+        jobId: id,
+        kind,
+        done: last.done,
+        total: last.total,
+        message,
+        state,
+      });
 
     const job: Job = {
       id,

@@ -48,7 +48,10 @@ export class SettingsService {
    * A user's change: validated against the whole settings object, persisted key by key, and it
    * lifts any run-only override of the same keys (of the whole feed group when the feed changes).
    */
-  update(patch: Partial<Settings>): { settings: Settings; changed: (keys: readonly (keyof Settings)[]) => boolean } {
+  update(patch: Partial<Settings>): {
+    settings: Settings;
+    changed: (keys: readonly (keyof Settings)[]) => boolean;
+  } {
     const before = this.current();
     const lifted = new Set<keyof Settings>(Object.keys(patch) as (keyof Settings)[]);
     if ('feed' in patch) for (const key of FEED_GROUP) lifted.add(key);

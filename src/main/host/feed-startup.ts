@@ -24,7 +24,10 @@ export async function startFeed(core: Core, options: StartupOptions = {}): Promi
       await core.overrideSettings(simulator, 'Demo mode: streaming from the embedded simulator.');
       lines.push('Demo mode: streaming from the embedded simulator (synthetic market, accelerated time).');
     } else if (core.settings.savedByUser().feed === undefined && core.settings.current().feed === 'bybit') {
-      const failure = await probe(options.probeUrl ?? BYBIT_PROBE_URL, options.probeTimeoutMs ?? PROBE_TIMEOUT_MS);
+      const failure = await probe(
+        options.probeUrl ?? BYBIT_PROBE_URL,
+        options.probeTimeoutMs ?? PROBE_TIMEOUT_MS,
+      );
       if (failure) {
         const notice = `Bybit is unreachable (${failure}); streaming from the embedded simulator instead.`;
         await core.overrideSettings(simulator, notice);
@@ -38,7 +41,9 @@ export async function startFeed(core: Core, options: StartupOptions = {}): Promi
   if (settings.autoStream) {
     try {
       await core.dispatch('market.stream.start', {}, { signal: new AbortController().signal });
-      lines.push(`Streaming ${settings.symbols.join(', ')} (${settings.interval}) from feed '${settings.feed}'.`);
+      lines.push(
+        `Streaming ${settings.symbols.join(', ')} (${settings.interval}) from feed '${settings.feed}'.`,
+      );
     } catch (err) {
       lines.push(`The stream did not start: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -65,7 +65,10 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
         response.end('CrossDesk: the user interface is not built. Run `npm run build`, then reload.\n');
         return;
       }
-      sendFile(response, indexFile, { 'content-security-policy': pageCsp(port), 'referrer-policy': 'no-referrer' });
+      sendFile(response, indexFile, {
+        'content-security-policy': pageCsp(port),
+        'referrer-policy': 'no-referrer',
+      });
       return;
     }
     const file = url.pathname === RPC_PATH ? null : resolveStatic(options.rendererDir, url.pathname);

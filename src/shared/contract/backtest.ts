@@ -202,9 +202,7 @@ export const backtestCalls = {
     result: z.array(BacktestSummarySchema),
   },
   'backtest.get': {
-    params: z
-      .object({ id: Id, fills: z.boolean().optional(), fillsOf: z.string().optional() })
-      .strict(),
+    params: z.object({ id: Id, fills: z.boolean().optional(), fillsOf: z.string().optional() }).strict(),
     result: BacktestDetailSchema,
   },
   'backtest.delete': {

@@ -24,7 +24,10 @@ export const ModelConfigSchema = z
     horizon: z.number().int().min(1).max(500).default(1),
     /** |log return| <= deadBand is the 'flat' class. */
     deadBand: z.number().nonnegative().default(0.0005),
-    features: z.array(z.enum(FEATURE_NAME_LIST)).min(1).default([...FEATURE_NAME_LIST]),
+    features: z
+      .array(z.enum(FEATURE_NAME_LIST))
+      .min(1)
+      .default([...FEATURE_NAME_LIST]),
     /** Bars per token: the patch embedding (a strided 1-D convolution as reshape + dense); 1 = per bar. */
     patchLength: z.number().int().min(1).max(500).default(24),
     dModel: z.number().int().min(4).max(512).default(64),

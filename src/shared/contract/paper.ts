@@ -101,7 +101,9 @@ export const paperCalls = {
     result: z.array(FillSchema.extend({ seq: z.number().int() })),
   },
   'paper.equity': {
-    params: z.object({ accountId: AccountId.optional(), from: z.number().int().nonnegative().optional() }).strict(),
+    params: z
+      .object({ accountId: AccountId.optional(), from: z.number().int().nonnegative().optional() })
+      .strict(),
     result: z.array(
       z.object({
         time: z.number(),

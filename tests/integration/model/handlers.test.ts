@@ -30,17 +30,35 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'crossdesk-model-'));
   db = openDatabase(join(dir, 'crossdesk.db'));
   candles = new CandlesRepo(db);
-  const market = generateMarket(DEFAULT_MARKET_SPEC, { seed: 9, interval: '60', startTime: START, bars: BARS });
+  const market = generateMarket(DEFAULT_MARKET_SPEC, {
+    seed: 9,
+    interval: '60',
+    startTime: START,
+    bars: BARS,
+  });
   for (const [symbol, list] of Object.entries(market)) {
-    candles.upsert({ feed: 'simulator', symbol, interval: '60' }, list.map((c) => ({ ...c, updatedAt: c.openTime + HOUR })));
+    candles.upsert(
+      { feed: 'simulator', symbol, interval: '60' },
+      list.map((c) => ({ ...c, updatedAt: c.openTime + HOUR })),
+    );
   }
   // A series with a hole, for the error case.
   candles.upsert(
     { feed: 'gappy', symbol: 'BTCUSDT', interval: '60' },
     market.BTCUSDT!.filter((_, i) => i !== 500).map((c) => ({ ...c, updatedAt: c.openTime })),
   );
-  candles.upsert({ feed: 'gappy', symbol: 'ETHUSDT', interval: '60' }, market.ETHUSDT!.map((c) => ({ ...c, updatedAt: c.openTime })));
-  model = createModelHandlers({ models: new ModelsRepo(db), candles, events, jobs, clock: { now: () => 42 }, backend: 'wasm' });
+  candles.upsert(
+    { feed: 'gappy', symbol: 'ETHUSDT', interval: '60' },
+    market.ETHUSDT!.map((c) => ({ ...c, updatedAt: c.openTime })),
+  );
+  model = createModelHandlers({
+    models: new ModelsRepo(db),
+    candles,
+    events,
+    jobs,
+    clock: { now: () => 42 },
+    backend: 'wasm',
+  });
   dispatch = createDispatch(model.handlers as Partial<Handlers>);
 });
 
@@ -105,7 +123,11 @@ describe('model handlers', () => {
     model.service.registry.unload(info.id);
     const again = (await dispatch('model.predict', { id: info.id }, context())) as Prediction;
     expect(again).toEqual(first);
-    const earlier = (await dispatch('model.predict', { id: info.id, time: START + 800 * HOUR }, context())) as Prediction;
+    const earlier = (await dispatch(
+      'model.predict',
+      { id: info.id, time: START + 800 * HOUR },
+      context(),
+    )) as Prediction;
     expect(earlier.time).toBe(START + 800 * HOUR);
     expect(earlier.weights).not.toEqual(first.weights);
   });
@@ -114,12 +136,26 @@ describe('model handlers', () => {
     await expect(
       dispatch(
         'model.train',
-        { feed: 'gappy', symbols: ['BTCUSDT', 'ETHUSDT'], interval: '60', from: START, to: START + BARS * HOUR, config: smallConfig },
+        {
+          feed: 'gappy',
+          symbols: ['BTCUSDT', 'ETHUSDT'],
+          interval: '60',
+          from: START,
+          to: START + BARS * HOUR,
+          config: smallConfig,
+        },
         context(),
       ),
-    ).rejects.toMatchObject({ code: 'DATA_INCOMPLETE', message: expect.stringMatching(/BTCUSDT.*2025-01-21T20:00/) });
-    await expect(dispatch('model.get', { id: 'nope' }, context())).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(dispatch('model.train', { feed: 'simulator', symbols: [], interval: '60', from: 1, to: 2 }, context())).rejects.toMatchObject({
+    ).rejects.toMatchObject({
+      code: 'DATA_INCOMPLETE',
+      message: expect.stringMatching(/BTCUSDT.*2025-01-21T20:00/),
+    });
+    await expect(dispatch('model.get', { id: 'nope' }, context())).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(
+      dispatch('model.train', { feed: 'simulator', symbols: [], interval: '60', from: 1, to: 2 }, context()),
+    ).rejects.toMatchObject({
       code: 'INVALID_PARAMS',
     });
   });
@@ -138,7 +174,10 @@ describe('model handlers', () => {
       },
       context(),
     );
-    const off = events.on('model.progress', () => void dispatch('model.cancel', { jobId: 'train-2' }, context()));
+    const off = events.on(
+      'model.progress',
+      () => void dispatch('model.cancel', { jobId: 'train-2' }, context()),
+    );
     await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
     off();
     expect((await dispatch('model.list', {}, context())) as ModelInfo[]).toHaveLength(1);
@@ -147,6 +186,8 @@ describe('model handlers', () => {
   it('deletes a model', async () => {
     expect(await dispatch('model.delete', { id: info.id }, context())).toEqual({ deleted: true });
     expect(await dispatch('model.delete', { id: info.id }, context())).toEqual({ deleted: false });
-    await expect(dispatch('model.predict', { id: info.id }, context())).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(dispatch('model.predict', { id: info.id }, context())).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });

@@ -52,7 +52,9 @@ describe('lead-lag recovery', () => {
     const plantedLag = DEFAULT_MARKET_SPEC.followers[0]!.lag;
     for (const follower of DEFAULT_MARKET_SPEC.followers) {
       const row = metrics.meanAttention[symbols.indexOf(follower.symbol)]!;
-      expect(row.indexOf(Math.max(...row)), `${follower.symbol} attends to ${JSON.stringify(row)}`).toBe(leader);
+      expect(row.indexOf(Math.max(...row)), `${follower.symbol} attends to ${JSON.stringify(row)}`).toBe(
+        leader,
+      );
     }
     // lagWeights[i] is lag i + 1 (bars from the key's bar to the predicted bar).
     const peak = metrics.lagWeights.indexOf(Math.max(...metrics.lagWeights)) + 1;

@@ -11,7 +11,12 @@ import { ModelConfigSchema } from '../../../src/shared/contract/model';
 import type { ModelProgress } from '../../../src/shared/contract/model';
 
 function input(epochs: number, bars = 1200): TrainingInput {
-  const data = generateMarket(DEFAULT_MARKET_SPEC, { seed: 2, interval: '60', startTime: Date.UTC(2025, 0, 1), bars });
+  const data = generateMarket(DEFAULT_MARKET_SPEC, {
+    seed: 2,
+    interval: '60',
+    startTime: Date.UTC(2025, 0, 1),
+    bars,
+  });
   const aligned = alignCandles(
     DEFAULT_MARKET_SPEC.symbols.map((symbol) => ({ symbol, candles: data[symbol]! })),
     '60',

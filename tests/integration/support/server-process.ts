@@ -27,7 +27,10 @@ export async function startServerProcess(root: string, args: string[]): Promise<
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL from the server within 90 s:\n${output}`)), 90_000);
+    const timer = setTimeout(
+      () => reject(new Error(`no URL from the server within 90 s:\n${output}`)),
+      90_000,
+    );
     const check = () => {
       const newline = stdout.indexOf('\n');
       if (newline < 0) return;
@@ -36,7 +39,9 @@ export async function startServerProcess(root: string, args: string[]): Promise<
       resolve(stdout.slice(0, newline));
     };
     child.stdout!.on('data', check);
-    void exited.then((code) => reject(new Error(`the server exited (${code}) before printing its URL:\n${output}`)));
+    void exited.then((code) =>
+      reject(new Error(`the server exited (${code}) before printing its URL:\n${output}`)),
+    );
   });
   const { port, searchParams } = new URL(url);
   return {

@@ -4,7 +4,11 @@ import type { CoreError } from '../../../src/shared/errors';
 
 describe('feeds', () => {
   it('knows Bybit mainnet and testnet, linear category', () => {
-    expect(resolveFeed('bybit')).toEqual({ feed: 'bybit', restUrl: 'https://api.bybit.com', wsUrl: 'wss://stream.bybit.com/v5/public/linear' });
+    expect(resolveFeed('bybit')).toEqual({
+      feed: 'bybit',
+      restUrl: 'https://api.bybit.com',
+      wsUrl: 'wss://stream.bybit.com/v5/public/linear',
+    });
     expect(resolveFeed('bybit-testnet')).toMatchObject({
       restUrl: 'https://api-testnet.bybit.com',
       wsUrl: 'wss://stream-testnet.bybit.com/v5/public/linear',

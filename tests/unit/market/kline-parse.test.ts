@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { barCloseTime, parseKlineFrame, parseRestRow, parseRestRows } from '../../../src/main/core/market/kline-parse';
+import {
+  barCloseTime,
+  parseKlineFrame,
+  parseRestRow,
+  parseRestRows,
+} from '../../../src/main/core/market/kline-parse';
 
 const T0 = Date.UTC(2026, 0, 5, 0, 0);
 const MIN = 60_000;
@@ -50,7 +55,12 @@ describe('REST kline rows', () => {
 });
 
 describe('websocket kline frames', () => {
-  const frame = (data: unknown, topic = 'kline.1.BTCUSDT') => ({ topic, data, ts: T0 + 30_001, type: 'snapshot' });
+  const frame = (data: unknown, topic = 'kline.1.BTCUSDT') => ({
+    topic,
+    data,
+    ts: T0 + 30_001,
+    type: 'snapshot',
+  });
   const item = {
     start: T0,
     end: T0 + MIN - 1,
@@ -68,7 +78,12 @@ describe('websocket kline frames', () => {
   it('parses every candle of a frame with its exchange time', () => {
     const updates = parseKlineFrame(frame([item, { ...item, confirm: true, timestamp: T0 + MIN }]), 42);
     expect(updates).toHaveLength(2);
-    expect(updates![0]).toMatchObject({ symbol: 'BTCUSDT', interval: '1', exchangeTime: T0 + 30_000, receivedAt: 42 });
+    expect(updates![0]).toMatchObject({
+      symbol: 'BTCUSDT',
+      interval: '1',
+      exchangeTime: T0 + 30_000,
+      receivedAt: 42,
+    });
     expect(updates![0]!.candle).toEqual({
       openTime: T0,
       open: 100,

@@ -22,7 +22,9 @@ afterEach(async () => {
 
 type Script = (socket: WebSocket, message: Record<string, unknown>, connection: number) => void;
 
-async function scriptedServer(script: Script): Promise<{ url: string; connections: () => number; requests: Record<string, unknown>[] }> {
+async function scriptedServer(
+  script: Script,
+): Promise<{ url: string; connections: () => number; requests: Record<string, unknown>[] }> {
   server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   await new Promise((r) => server!.once('listening', r));
   let connections = 0;
@@ -40,12 +42,28 @@ async function scriptedServer(script: Script): Promise<{ url: string; connection
 }
 
 const ack = (socket: WebSocket, message: Record<string, unknown>, success = true, retMsg = '') =>
-  socket.send(JSON.stringify({ success, ret_msg: retMsg, conn_id: 'c', req_id: message.req_id, op: 'subscribe' }));
+  socket.send(
+    JSON.stringify({ success, ret_msg: retMsg, conn_id: 'c', req_id: message.req_id, op: 'subscribe' }),
+  );
 
 const kline = (symbol: string, confirm: boolean) =>
   JSON.stringify({
     topic: `kline.1.${symbol}`,
-    data: [{ start: T0, end: T0 + 59_999, interval: '1', open: '1', close: '2', high: '3', low: '0.5', volume: '4', turnover: '5', confirm, timestamp: T0 + 1 }],
+    data: [
+      {
+        start: T0,
+        end: T0 + 59_999,
+        interval: '1',
+        open: '1',
+        close: '2',
+        high: '3',
+        low: '0.5',
+        volume: '4',
+        turnover: '5',
+        confirm,
+        timestamp: T0 + 1,
+      },
+    ],
     ts: T0 + 1,
     type: 'snapshot',
   });
@@ -79,7 +97,13 @@ describe('BybitKlineStream', () => {
     });
     const updates: KlineUpdate[] = [];
     let subscribed = 0;
-    stream = new BybitKlineStream({ wsUrl: url, symbols, interval: '1', onKline: (u) => updates.push(u), onSubscribed: () => subscribed++ });
+    stream = new BybitKlineStream({
+      wsUrl: url,
+      symbols,
+      interval: '1',
+      onKline: (u) => updates.push(u),
+      onSubscribed: () => subscribed++,
+    });
     stream.start();
     await until(() => updates.length >= 2 && subscribed === 1);
     const subs = requests.filter((r) => r.op === 'subscribe');
@@ -94,7 +118,8 @@ describe('BybitKlineStream', () => {
     const { url } = await scriptedServer((socket, message) => {
       if (message.op !== 'subscribe') return;
       const args = message.args as string[];
-      if (args.includes('kline.1.NOPEUSDT')) ack(socket, message, false, 'error:handler not found,topic:kline.1.NOPEUSDT');
+      if (args.includes('kline.1.NOPEUSDT'))
+        ack(socket, message, false, 'error:handler not found,topic:kline.1.NOPEUSDT');
       else ack(socket, message, false, 'error:already subscribed,topic:kline.1.BTCUSDT');
     });
     const statuses: StreamStatus[] = [];
@@ -116,7 +141,8 @@ describe('BybitKlineStream', () => {
     const { url, connections, requests } = await scriptedServer((socket, message, connection) => {
       if (message.op === 'subscribe') ack(socket, message);
       // The first connection goes silent: no pong.
-      if (message.op === 'ping' && connection > 1) socket.send(JSON.stringify({ success: true, ret_msg: 'pong', op: 'ping' }));
+      if (message.op === 'ping' && connection > 1)
+        socket.send(JSON.stringify({ success: true, ret_msg: 'pong', op: 'ping' }));
     });
     let subscribed = 0;
     stream = new BybitKlineStream({
@@ -165,11 +191,13 @@ describe('BybitKlineStream', () => {
     expect(statuses.some((s) => s.connection === 'reconnecting')).toBe(true);
     // Waits grow with the attempt (random fixed at 1): 20, 40, 80 ms.
     const reasons = statuses.map((s) => s.reason ?? '').filter((r) => r.includes('retrying'));
-    expect(reasons.slice(0, 3).map((r) => /retrying in (\d+) ms \(attempt (\d)\)/.exec(r)?.slice(1))).toEqual([
-      ['20', '1'],
-      ['40', '2'],
-      ['80', '3'],
-    ]);
+    expect(reasons.slice(0, 3).map((r) => /retrying in (\d+) ms \(attempt (\d)\)/.exec(r)?.slice(1))).toEqual(
+      [
+        ['20', '1'],
+        ['40', '2'],
+        ['80', '3'],
+      ],
+    );
     stream.stop();
     expect(stream.status().connection).toBe('idle');
   });

@@ -43,7 +43,9 @@ describe('backoff schedule', () => {
   const policy = { baseMs: 100, maxMs: 5000 };
 
   it('doubles the cap per attempt up to the maximum', () => {
-    expect([0, 1, 2, 3, 4, 5, 6, 50].map((a) => backoffCap(a, policy))).toEqual([100, 200, 400, 800, 1600, 3200, 5000, 5000]);
+    expect([0, 1, 2, 3, 4, 5, 6, 50].map((a) => backoffCap(a, policy))).toEqual([
+      100, 200, 400, 800, 1600, 3200, 5000, 5000,
+    ]);
   });
 
   it('draws full-jitter waits within [0, cap]', () => {

@@ -17,7 +17,18 @@ it('trains and predicts on the cpu backend', () => {
   const optimizer = new FlatAdam(model.params.list(), { learningRate: 1e-3, clipNorm: 1 });
   const x = randomInput(8, config, 3);
   const returns = tf.randomNormal([8, 5], 0, 0.01, 'float32', 1) as tf.Tensor2D;
-  const direction = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: 40 }, (_, i) => i % 3), 'int32'), 3).reshape([8, 5, 3]).toFloat()) as tf.Tensor3D;
+  const direction = tf.tidy(() =>
+    tf
+      .oneHot(
+        tf.tensor1d(
+          Array.from({ length: 40 }, (_, i) => i % 3),
+          'int32',
+        ),
+        3,
+      )
+      .reshape([8, 5, 3])
+      .toFloat(),
+  ) as tf.Tensor3D;
   const continues = tf.ones([8]) as tf.Tensor1D;
   const scale = tf.fill([5], 0.01) as tf.Tensor1D;
   const first = trainStep(model, optimizer, { x, returns, direction, continues }, scale, 1);

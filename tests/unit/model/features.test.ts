@@ -44,7 +44,8 @@ describe('indicators', () => {
     const row = new Float64Array(FEATURE_COUNT);
     candles.forEach((c, i) => {
       updateIndicators(state, c, row);
-      for (let f = 0; f < FEATURE_COUNT; f++) expect(Object.is(row[f], batch[i * FEATURE_COUNT + f])).toBe(true);
+      for (let f = 0; f < FEATURE_COUNT; f++)
+        expect(Object.is(row[f], batch[i * FEATURE_COUNT + f])).toBe(true);
     });
   });
 
@@ -59,11 +60,17 @@ describe('indicators', () => {
     expect(at(2)).toBeCloseTo((c.high - c.low) / c.close, 12);
     const meanVolume = candles.slice(t - 19, t + 1).reduce((s, x) => s + x.volume, 0) / 20;
     expect(at(3)).toBeCloseTo(c.volume / meanVolume, 10);
-    const returns = candles.slice(t - 20, t + 1).map((x, i, all) => (i === 0 ? 0 : Math.log(x.close / all[i - 1]!.close))).slice(1);
+    const returns = candles
+      .slice(t - 20, t + 1)
+      .map((x, i, all) => (i === 0 ? 0 : Math.log(x.close / all[i - 1]!.close)))
+      .slice(1);
     const m = returns.reduce((s, x) => s + x, 0) / 20;
     const sd = Math.sqrt(returns.reduce((s, x) => s + (x - m) ** 2, 0) / 19);
     expect(at(4)).toBeCloseTo(sd, 12);
-    const changes = candles.slice(t - 14, t + 1).map((x, i, all) => (i === 0 ? 0 : x.close - all[i - 1]!.close)).slice(1);
+    const changes = candles
+      .slice(t - 14, t + 1)
+      .map((x, i, all) => (i === 0 ? 0 : x.close - all[i - 1]!.close))
+      .slice(1);
     const gains = changes.filter((x) => x > 0).reduce((s, x) => s + x, 0);
     const losses = -changes.filter((x) => x < 0).reduce((s, x) => s + x, 0);
     expect(at(5)).toBeCloseTo(gains / (gains + losses), 12);
@@ -74,7 +81,8 @@ describe('indicators', () => {
   it('marks the warm-up as undefined and everything after it as finite', () => {
     const features = computeFeatures(market(100).BTCUSDT!);
     expect(Number.isNaN(features[0])).toBe(true);
-    for (let i = WARMUP_BARS * FEATURE_COUNT; i < features.length; i++) expect(Number.isFinite(features[i])).toBe(true);
+    for (let i = WARMUP_BARS * FEATURE_COUNT; i < features.length; i++)
+      expect(Number.isFinite(features[i])).toBe(true);
   });
 });
 
@@ -106,15 +114,24 @@ describe('alignment', () => {
     const data = market(60);
     const shifted = { ...data, DOTUSDT: data.DOTUSDT!.map((c) => ({ ...c, openTime: c.openTime + 60_000 })) };
     expect(() => alignCandles(series(shifted), '60')).toThrow(/DOTUSDT/);
-    const duplicated = { ...data, BTCUSDT: [...data.BTCUSDT!.slice(0, 30), data.BTCUSDT![29]!, ...data.BTCUSDT!.slice(30)] };
+    const duplicated = {
+      ...data,
+      BTCUSDT: [...data.BTCUSDT!.slice(0, 30), data.BTCUSDT![29]!, ...data.BTCUSDT!.slice(30)],
+    };
     expect(() => alignCandles(series(duplicated), '60')).toThrow(/BTCUSDT.*duplicated/);
   });
 
   it('ignores a trailing forming bar but refuses an unconfirmed bar in the middle', () => {
     const data = market(80);
-    const forming = { ...data, BTCUSDT: data.BTCUSDT!.map((c, i) => (i === 79 ? { ...c, confirmed: false } : c)) };
+    const forming = {
+      ...data,
+      BTCUSDT: data.BTCUSDT!.map((c, i) => (i === 79 ? { ...c, confirmed: false } : c)),
+    };
     expect(alignCandles(series(forming), '60').times.length).toBe(79);
-    const middle = { ...data, BTCUSDT: data.BTCUSDT!.map((c, i) => (i === 50 ? { ...c, confirmed: false } : c)) };
+    const middle = {
+      ...data,
+      BTCUSDT: data.BTCUSDT!.map((c, i) => (i === 50 ? { ...c, confirmed: false } : c)),
+    };
     expect(() => alignCandles(series(middle), '60')).toThrow(CoreError);
   });
 });
@@ -146,7 +163,9 @@ describe('windows', () => {
     const altered = Object.fromEntries(
       Object.entries(data).map(([s, candles]) => [
         s,
-        candles.map((c, i) => (i > t ? { ...c, close: c.close * 1.5, high: c.high * 1.5, volume: c.volume * 9 } : c)),
+        candles.map((c, i) =>
+          i > t ? { ...c, close: c.close * 1.5, high: c.high * 1.5, volume: c.volume * 9 } : c,
+        ),
       ]),
     );
     const windowAt = (d: Record<string, Candle[]>) => {
@@ -157,7 +176,10 @@ describe('windows', () => {
     expect(windowAt(altered)).toEqual(windowAt(data));
     // And the window's last row is bar t itself: altering bar t changes it.
     const atT = Object.fromEntries(
-      Object.entries(data).map(([s, candles]) => [s, candles.map((c, i) => (i === t ? { ...c, close: c.close * 1.01 } : c))]),
+      Object.entries(data).map(([s, candles]) => [
+        s,
+        candles.map((c, i) => (i === t ? { ...c, close: c.close * 1.01 } : c)),
+      ]),
     );
     expect(windowAt(atT)).not.toEqual(windowAt(data));
   });

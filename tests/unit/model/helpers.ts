@@ -1,5 +1,9 @@
 // Shared set-up for the model tests: small configurations and synthetic inputs.
-import { ModelConfigSchema, type ModelConfig, type ModelConfigInput } from '../../../src/shared/contract/model';
+import {
+  ModelConfigSchema,
+  type ModelConfig,
+  type ModelConfigInput,
+} from '../../../src/shared/contract/model';
 import { tf } from '../../../src/main/core/model/backend';
 import { seededRandom } from '../../../src/main/core/model/params';
 
@@ -17,7 +21,12 @@ export function smallConfig(overrides: ModelConfigInput = {}): ModelConfig {
   });
 }
 
-export function randomInput(samples: number, config: ModelConfig, seed = 1, assets = SYMBOLS.length): tf.Tensor4D {
+export function randomInput(
+  samples: number,
+  config: ModelConfig,
+  seed = 1,
+  assets = SYMBOLS.length,
+): tf.Tensor4D {
   const random = seededRandom(seed);
   const size = samples * assets * config.lookback * config.features.length;
   const values = new Float32Array(size);

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../../src/main/core/model/backend';
-import { dense, layerNorm, layerNormReference, matMul2d, shiftBack } from '../../../src/main/core/model/layers';
+import {
+  dense,
+  layerNorm,
+  layerNormReference,
+  matMul2d,
+  shiftBack,
+} from '../../../src/main/core/model/layers';
 import { CrossAssetModel } from '../../../src/main/core/model/model';
 import { randomInput, smallConfig, SYMBOLS } from './helpers';
 
@@ -98,11 +104,15 @@ describe('model layers on wasm', () => {
       const summary = tf.randomNormal([2 * 5, 16], 0, 1, 'float32', 2) as tf.Tensor2D;
       const lookback = model.config.lookback;
       // Query the 4 newest bars; bar `lookback - 1 - back` is query position 3 - back.
-      const outputs = (input: tf.Tensor4D) => model.lagPositions(input, summary, 4).arraySync() as number[][][][];
+      const outputs = (input: tf.Tensor4D) =>
+        model.lagPositions(input, summary, 4).arraySync() as number[][][][];
       const base = outputs(x);
       for (const back of [0, 1]) {
         const bar = lookback - 1 - back;
-        const bump = tf.concat([tf.zeros([2, 5, bar, 8]), tf.fill([2, 5, 1, 8], 5), tf.zeros([2, 5, back, 8])], 2);
+        const bump = tf.concat(
+          [tf.zeros([2, 5, bar, 8]), tf.fill([2, 5, 1, 8], 5), tf.zeros([2, 5, back, 8])],
+          2,
+        );
         const changed = outputs(tf.add(x, bump) as tf.Tensor4D);
         const changedPosition = 3 - back;
         for (let b = 0; b < 2; b++)
@@ -136,7 +146,9 @@ describe('model layers on wasm', () => {
       const w = tf.randomNormal([12, 9], 0, 1, 'float32', 8);
       const b = tf.randomNormal([9], 0, 1, 'float32', 9);
       const fast = tf.grads((a, c, d) => tf.sum(tf.sin(dense(a, c, d, 'relu'))))([x, w, b]);
-      const plain = tf.grads((a, c, d) => tf.sum(tf.sin(tf.relu(tf.add(tf.matMul(a as tf.Tensor2D, c as tf.Tensor2D), d)))))([x, w, b]);
+      const plain = tf.grads((a, c, d) =>
+        tf.sum(tf.sin(tf.relu(tf.add(tf.matMul(a as tf.Tensor2D, c as tf.Tensor2D), d)))),
+      )([x, w, b]);
       fast.forEach((g, i) => expect(tf.max(tf.abs(tf.sub(g, plain[i]!))).dataSync()[0]).toBeLessThan(1e-4));
     });
   });
@@ -145,7 +157,8 @@ describe('model layers on wasm', () => {
     tf.tidy(() => {
       const x = tf.randomNormal([37, 12], 0, 1, 'float32', 1) as tf.Tensor2D;
       const w = tf.randomNormal([12, 7], 0, 1, 'float32', 2) as tf.Tensor2D;
-      const f = (fn: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor) => tf.grads((a, b) => tf.sum(tf.sin(fn(a as tf.Tensor2D, b as tf.Tensor2D))));
+      const f = (fn: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor) =>
+        tf.grads((a, b) => tf.sum(tf.sin(fn(a as tf.Tensor2D, b as tf.Tensor2D))));
       const [dxFast, dwFast] = f(matMul2d)([x, w]);
       const [dx, dw] = f((a, b) => tf.matMul(a, b))([x, w]);
       expect(tf.max(tf.abs(tf.sub(dxFast!, dx!))).dataSync()[0]).toBeLessThan(1e-5);

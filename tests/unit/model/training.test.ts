@@ -18,8 +18,16 @@ let clock = 0;
 const now = () => (clock += 5);
 
 function dataset(config: ModelConfig, bars = 400, seed = 5): Dataset {
-  const data = generateMarket(DEFAULT_MARKET_SPEC, { seed, interval: '60', startTime: Date.UTC(2026, 0, 1), bars });
-  const aligned = alignCandles(Object.entries(data).map(([symbol, candles]) => ({ symbol, candles })), '60');
+  const data = generateMarket(DEFAULT_MARKET_SPEC, {
+    seed,
+    interval: '60',
+    startTime: Date.UTC(2026, 0, 1),
+    bars,
+  });
+  const aligned = alignCandles(
+    Object.entries(data).map(([symbol, candles]) => ({ symbol, candles })),
+    '60',
+  );
   return prepareDataset(aligned, config);
 }
 
@@ -37,7 +45,8 @@ describe('training on wasm', () => {
     const batch = makeBatch(data, data.trainBars.slice(0, 16));
     const first = trainStep(model, optimizer, batch, scale, 1).total;
     let last = first;
-    for (let step = 2; step <= 400 && last > 0.02; step++) last = trainStep(model, optimizer, batch, scale, step).total;
+    for (let step = 2; step <= 400 && last > 0.02; step++)
+      last = trainStep(model, optimizer, batch, scale, step).total;
     expect(first).toBeGreaterThan(1);
     expect(last).toBeLessThan(0.02);
     tf.dispose([batch.x, batch.returns, batch.direction, batch.continues, scale]);
@@ -82,7 +91,9 @@ describe('training on wasm', () => {
     const saved = saveModel(a.model, data.stats, 7);
     const restored = loadModel({ ...saved, weights: bytesToWeights(weightsToBytes(saved.weights)) });
     const x = gatherWindows(data.source, data.validationBars.slice(0, 20));
-    expect(predictWindows(restored, x, data.stats.targetStd)).toEqual(predictWindows(a.model, x, data.stats.targetStd));
+    expect(predictWindows(restored, x, data.stats.targetStd)).toEqual(
+      predictWindows(a.model, x, data.stats.targetStd),
+    );
     for (const m of [a.model, b.model, c.model, restored]) m.dispose();
     expect(tf.memory().numTensors).toBe(0);
   });

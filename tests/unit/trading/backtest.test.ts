@@ -10,7 +10,12 @@ import {
   randomWalkSpec,
   type MarketSpec,
 } from '../../../src/main/core/market/simulator/synthetic';
-import { DEFAULT_BACKTEST_SETTINGS, runBacktest, type BacktestSettings, type FitRequest } from '../../../src/main/core/trading/backtest';
+import {
+  DEFAULT_BACKTEST_SETTINGS,
+  runBacktest,
+  type BacktestSettings,
+  type FitRequest,
+} from '../../../src/main/core/trading/backtest';
 import { linearLeadLagFit } from '../../../src/main/core/trading/linear-lead-lag';
 import { alignMarketData, type MarketData } from '../../../src/main/core/trading/market-data';
 import type { InstrumentSpec } from '../../../src/main/core/trading/types';
@@ -27,7 +32,12 @@ function market(spec: MarketSpec, seed: number, bars: number, interval: Interval
 function instruments(spec: MarketSpec): InstrumentSpec[] {
   return spec.symbols.map((symbol) => {
     const r = instrumentRules(symbol, spec.startPrices[symbol] ?? 100);
-    return { symbol, qtyStep: 10 ** -r.qtyDecimals, minOrderQty: r.minOrderQty, minNotionalValue: r.minNotionalValue };
+    return {
+      symbol,
+      qtyStep: 10 ** -r.qtyDecimals,
+      minOrderQty: r.minOrderQty,
+      minNotionalValue: r.minNotionalValue,
+    };
   });
 }
 
@@ -74,7 +84,10 @@ describe('walk-forward backtest', () => {
             bars: request.data.close.length / SYMBOLS.length,
             trainTo: request.fold.trainTo,
           });
-          return { ...(fit(request) as ReturnType<typeof fit> & object), modelId: `model-${request.fold.index}` };
+          return {
+            ...(fit(request) as ReturnType<typeof fit> & object),
+            modelId: `model-${request.fold.index}`,
+          };
         },
       },
     });
@@ -109,7 +122,10 @@ describe('walk-forward backtest', () => {
     const n = SYMBOLS.length;
     const first = btc.fills[0]!;
     const lastClose = data.close[(data.times.length - 1) * n]!;
-    expect(btc.equity[btc.equity.length - 1]).toBeCloseTo(100_000 - first.fee + first.quantity * (lastClose - first.price), 6);
+    expect(btc.equity[btc.equity.length - 1]).toBeCloseTo(
+      100_000 - first.fee + first.quantity * (lastClose - first.price),
+      6,
+    );
     expect(result.runs[0]!.metrics.forecast?.count).toBeGreaterThan(0);
   });
 
@@ -145,17 +161,30 @@ describe('walk-forward backtest', () => {
       const [strategy, ...baselines] = result.runs;
       expect(strategy!.metrics.sharpe!).toBeGreaterThan(1);
       expect(strategy!.metrics.feesPaid).toBeGreaterThan(0);
-      for (const b of baselines) expect(strategy!.metrics.sharpe!).toBeGreaterThan(b.metrics.sharpe ?? -Infinity);
+      for (const b of baselines)
+        expect(strategy!.metrics.sharpe!).toBeGreaterThan(b.metrics.sharpe ?? -Infinity);
       expect(strategy!.metrics.forecast!.hitRate!).toBeGreaterThan(0.6);
     }
   });
 
   it('runs the baselines alone, and refuses a range too short for one fold with DATA_INCOMPLETE', async () => {
     const data = market(DEFAULT_MARKET_SPEC, 3, 700);
-    const result = await runBacktest({ data, barMs: HOUR, instruments: instruments(DEFAULT_MARKET_SPEC), settings: settings(), strategy: null });
+    const result = await runBacktest({
+      data,
+      barMs: HOUR,
+      instruments: instruments(DEFAULT_MARKET_SPEC),
+      settings: settings(),
+      strategy: null,
+    });
     expect(result.runs.map((r) => r.role)).toEqual(['baseline', 'baseline', 'baseline', 'baseline']);
     const short = market(DEFAULT_MARKET_SPEC, 3, 602);
-    const error = await runBacktest({ data: short, barMs: HOUR, instruments: instruments(DEFAULT_MARKET_SPEC), settings: settings(), strategy: null }).catch((e: unknown) => e);
+    const error = await runBacktest({
+      data: short,
+      barMs: HOUR,
+      instruments: instruments(DEFAULT_MARKET_SPEC),
+      settings: settings(),
+      strategy: null,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CoreError);
     expect((error as CoreError).code).toBe('DATA_INCOMPLETE');
     expect((error as CoreError).message).toMatch(/needs at least 603 bars/);

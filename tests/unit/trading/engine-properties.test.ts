@@ -24,7 +24,12 @@ describe('engine accounting invariants (property tests)', () => {
           symbols,
           instruments: instrumentsFor(symbols, qtyStep),
           initialCapital,
-          costs: { feeRate, slippageBps: rng() * 30, volatilityMultiplier: rng() < 0.5 ? 0 : rng() * 2, volatilityWindow: 10 },
+          costs: {
+            feeRate,
+            slippageBps: rng() * 30,
+            volatilityMultiplier: rng() < 0.5 ? 0 : rng() * 2,
+            volatilityWindow: 10,
+          },
           risk: {
             leverage,
             maxGross: leverage * (0.5 + rng()),
@@ -71,13 +76,16 @@ describe('engine accounting invariants (property tests)', () => {
         expect(relativeError(r.state.totalFees, feesFromFills)).toBeLessThan(1e-9);
 
         // quantities stay lot multiples
-        for (const q of p.quantities) expect(Math.abs(q / qtyStep - Math.round(q / qtyStep))).toBeLessThan(1e-6);
+        for (const q of p.quantities)
+          expect(Math.abs(q / qtyStep - Math.round(q / qtyStep))).toBeLessThan(1e-6);
 
         // after a fill that added exposure: gross <= L x equity at the fill prices, so cash >= (1 - L) equity
         if (increased) {
           const equityAtOpen = p.equity(bar.open);
           expect(p.grossExposure(bar.open)).toBeLessThanOrEqual(leverage * equityAtOpen * (1 + 1e-9) + 1e-9);
-          expect(p.cash).toBeGreaterThanOrEqual((1 - leverage) * equityAtOpen - 1e-6 * Math.abs(equityAtOpen));
+          expect(p.cash).toBeGreaterThanOrEqual(
+            (1 - leverage) * equityAtOpen - 1e-6 * Math.abs(equityAtOpen),
+          );
         }
       }
     });
@@ -125,7 +133,8 @@ function wholeHistoryReader(): Strategy {
       return ctx.symbols.map((_, i) => {
         const h = ctx.history(i);
         let sum = 0;
-        for (let k = 0; k < h.length; k++) sum += (h.close[k]! - h.open[k]!) / h.open[k]! + h.volume[k]! * 1e-4;
+        for (let k = 0; k < h.length; k++)
+          sum += (h.close[k]! - h.open[k]!) / h.open[k]! + h.volume[k]! * 1e-4;
         return Math.tanh(sum * 10) / ctx.symbols.length;
       });
     },
@@ -137,7 +146,10 @@ describe('no look-ahead (future-shuffle)', () => {
     forAllSeeds(12, (seed) => {
       const symbols = ALL_SYMBOLS.slice(0, 3 + (seed % 3));
       const bars = randomMarket(mulberry32(seed), symbols, 80, 0.02).bars;
-      for (const make of [() => crossSectionalMomentum({ lookbackBars: 5, fraction: 0.4, longShort: true }), wholeHistoryReader]) {
+      for (const make of [
+        () => crossSectionalMomentum({ lookbackBars: 5, fraction: 0.4, longShort: true }),
+        wholeHistoryReader,
+      ]) {
         const original = trace(bars, symbols, make());
         for (const t of [10, 37, 60]) {
           const scrambled = trace(scrambleAfter(bars, t, seed + 1000, symbols), symbols, make());

@@ -117,7 +117,9 @@ describe('trading engine: lots and limits', () => {
   });
 
   it('skips trades below the minimum trade notional and drifts below the rebalance threshold', () => {
-    const e = engine(constantWeights([0.5, 0.5]), { risk: { minTradeNotional: 50, rebalanceThreshold: 0.05 } });
+    const e = engine(constantWeights([0.5, 0.5]), {
+      risk: { minTradeNotional: 50, rebalanceThreshold: 0.05 },
+    });
     const feed = bars([
       { open: [100, 10], close: [100, 10] },
       { open: [100, 10], close: [104, 10] }, // BTC weight drifts to ~0.51: below the threshold
@@ -131,19 +133,26 @@ describe('trading engine: lots and limits', () => {
     expect(third.orders.map((o) => o.symbol)).toEqual(['BTCUSDT', 'ETHUSDT']);
     expect(third.orders[0]!.quantity).toBeLessThan(0);
 
-    const small = engine(constantWeights([0.004, 0]), { risk: { minTradeNotional: 50, rebalanceThreshold: 0 } });
+    const small = engine(constantWeights([0.004, 0]), {
+      risk: { minTradeNotional: 50, rebalanceThreshold: 0 },
+    });
     expect(small.onBar(flat(1)[0]!).orders).toHaveLength(0); // 40 USDT < 50
   });
 
   it('asks the strategy only every cadenceBars bars', () => {
     const asked: number[] = [];
-    const e = engine({ name: 'c', decide: (ctx) => (asked.push(ctx.barIndex), null) }, { risk: { cadenceBars: 4 } });
+    const e = engine(
+      { name: 'c', decide: (ctx) => (asked.push(ctx.barIndex), null) },
+      { risk: { cadenceBars: 4 } },
+    );
     for (const bar of flat(10)) e.onBar(bar);
     expect(asked).toEqual([0, 4, 8]);
   });
 
   it('caps per-asset weight and gross exposure, and refuses shorts when not allowed', () => {
-    const e = engine(constantWeights([0.9, -0.9]), { risk: { maxWeight: 0.6, maxGross: 1, allowShort: true } });
+    const e = engine(constantWeights([0.9, -0.9]), {
+      risk: { maxWeight: 0.6, maxGross: 1, allowShort: true },
+    });
     const r = e.onBar(flat(1)[0]!);
     expect(Array.from(r.targetWeights!)).toEqual([0.5, -0.5]);
     const longOnly = engine(constantWeights([0.9, -0.9]), { risk: { maxWeight: 0.6, allowShort: false } });
@@ -194,7 +203,10 @@ describe('trading engine: kill switch', () => {
 describe('trading engine: snapshot and restore', () => {
   it('resumes from a snapshot with the same fills as an uninterrupted run', () => {
     const feed = bars(
-      Array.from({ length: 12 }, (_, b) => ({ open: [100 + b, 10 + b / 10], close: [101 + b * 1.5, 10 - b / 20] })),
+      Array.from({ length: 12 }, (_, b) => ({
+        open: [100 + b, 10 + b / 10],
+        close: [101 + b * 1.5, 10 - b / 20],
+      })),
     );
     const strategy = () => constantWeights([0.6, -0.3]);
     const whole = engine(strategy(), { risk: { rebalanceThreshold: 0, cadenceBars: 3 } });

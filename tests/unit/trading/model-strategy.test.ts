@@ -36,7 +36,16 @@ describe('model strategy helpers', () => {
       [0.5, 0.5],
       [0.5, 0.5],
     ]);
-    expect(meanAttention([[[[0.2, 0.8], [0.6, 0.4]]]])).toEqual([
+    expect(
+      meanAttention([
+        [
+          [
+            [0.2, 0.8],
+            [0.6, 0.4],
+          ],
+        ],
+      ]),
+    ).toEqual([
       [0.2, 0.8],
       [0.6, 0.4],
     ]);

@@ -84,19 +84,27 @@ export function alignCandles(series: readonly SymbolCandles[], interval: Interva
   const cleaned = series.map((s) => ({ symbol: s.symbol, candles: confirmedOnly(s) }));
   for (const s of cleaned) {
     if (s.candles.length === 0) {
-      throw new CoreError('DATA_INCOMPLETE', `${s.symbol}: no closed candles in the range; backfill it first.`, {
-        symbol: s.symbol,
-      });
+      throw new CoreError(
+        'DATA_INCOMPLETE',
+        `${s.symbol}: no closed candles in the range; backfill it first.`,
+        {
+          symbol: s.symbol,
+        },
+      );
     }
     assertContiguous(s.symbol, s.candles, interval);
   }
   const start = Math.max(...cleaned.map((s) => s.candles[0]!.openTime));
   const end = Math.min(...cleaned.map((s) => s.candles[s.candles.length - 1]!.openTime));
   if (start > end) {
-    throw new CoreError('DATA_INCOMPLETE', 'The symbols have no bar in common; backfill the same range for all.', {
-      start,
-      end,
-    });
+    throw new CoreError(
+      'DATA_INCOMPLETE',
+      'The symbols have no bar in common; backfill the same range for all.',
+      {
+        start,
+        end,
+      },
+    );
   }
   const aligned: Candle[][] = [];
   let times: number[] | null = null;
@@ -115,10 +123,14 @@ export function alignCandles(series: readonly SymbolCandles[], interval: Interva
     for (let i = from; i < s.candles.length && s.candles[i]!.openTime <= end; i++) slice.push(s.candles[i]!);
     if (times === null) times = slice.map((c) => c.openTime);
     else if (slice.length !== times.length || slice[slice.length - 1]!.openTime !== end) {
-      throw new CoreError('DATA_INCOMPLETE', `${s.symbol}: its bars are not aligned with the other symbols.`, {
-        symbol: s.symbol,
-        time: end,
-      });
+      throw new CoreError(
+        'DATA_INCOMPLETE',
+        `${s.symbol}: its bars are not aligned with the other symbols.`,
+        {
+          symbol: s.symbol,
+          time: end,
+        },
+      );
     }
     aligned.push(slice);
   }

@@ -80,7 +80,10 @@ export function computeNormStats(matrix: FeatureMatrix, spec: FeatureSpec, lastB
   const from = WARMUP_BARS;
   const to = Math.min(lastBar, n - 1);
   if (to - from < 2) {
-    throw new CoreError('DATA_INCOMPLETE', `The training range is too short: it needs more than ${WARMUP_BARS + 2} bars.`);
+    throw new CoreError(
+      'DATA_INCOMPLETE',
+      `The training range is too short: it needs more than ${WARMUP_BARS + 2} bars.`,
+    );
   }
   for (let asset = 0; asset < a; asset++) {
     columns.forEach((column, k) => {
@@ -124,7 +127,10 @@ export function normalizeFeatures(matrix: FeatureMatrix, spec: FeatureSpec, stat
   const columns = featureColumns(spec);
   const f = columns.length;
   if (stats.mean.length !== a * f) {
-    throw new CoreError('INVALID_PARAMS', `The model was trained on ${stats.mean.length / f} symbols, not ${a}.`);
+    throw new CoreError(
+      'INVALID_PARAMS',
+      `The model was trained on ${stats.mean.length / f} symbols, not ${a}.`,
+    );
   }
   const out = new Float32Array(a * n * f);
   for (let asset = 0; asset < a; asset++) {
@@ -166,7 +172,11 @@ export interface Tensor4 {
 }
 
 /** Copies the windows of `decisionBars` into X [samples, assets, lookback, features]. */
-export function gatherWindows(source: WindowSource, decisionBars: readonly number[], out?: Float32Array): Tensor4 {
+export function gatherWindows(
+  source: WindowSource,
+  decisionBars: readonly number[],
+  out?: Float32Array,
+): Tensor4 {
   const n = source.times.length;
   const a = source.symbols.length;
   const f = source.spec.features.length;
@@ -207,11 +217,16 @@ export function targetsFor(source: WindowSource, decisionBars: readonly number[]
   const returns = new Float32Array(decisionBars.length * a);
   const direction = new Int32Array(decisionBars.length * a);
   decisionBars.forEach((t, s) => {
-    if (t + horizon >= n) throw new CoreError('INVALID_PARAMS', `No target for bar ${t}: it is within ${horizon} bars of the end.`);
+    if (t + horizon >= n)
+      throw new CoreError(
+        'INVALID_PARAMS',
+        `No target for bar ${t}: it is within ${horizon} bars of the end.`,
+      );
     for (let asset = 0; asset < a; asset++) {
       const r = Math.log(source.closes[asset * n + t + horizon]! / source.closes[asset * n + t]!);
       returns[s * a + asset] = r;
-      direction[s * a + asset] = r > deadBand ? DIRECTION_UP : r < -deadBand ? DIRECTION_DOWN : DIRECTION_FLAT;
+      direction[s * a + asset] =
+        r > deadBand ? DIRECTION_UP : r < -deadBand ? DIRECTION_DOWN : DIRECTION_FLAT;
     }
   });
   return { returns, direction };
@@ -229,5 +244,9 @@ export function labelledBars(source: WindowSource, from = 0, to = Number.POSITIV
 /** Everything at once (small sets and tests); training gathers batches lazily instead. */
 export function buildWindows(source: WindowSource, decisionBars?: readonly number[]) {
   const bars = decisionBars ?? labelledBars(source);
-  return { x: gatherWindows(source, bars), targets: targetsFor(source, bars), times: bars.map((t) => source.times[t]!) };
+  return {
+    x: gatherWindows(source, bars),
+    targets: targetsFor(source, bars),
+    times: bars.map((t) => source.times[t]!),
+  };
 }

@@ -55,7 +55,8 @@ export async function backfill(
 
   const plans = symbols.map((symbol) => {
     const key = { feed, symbol, interval };
-    const windows = from <= to ? windowsForMissing(repo.missingOpenTimes(key, from, to), interval, pageSize) : [];
+    const windows =
+      from <= to ? windowsForMissing(repo.missingOpenTimes(key, from, to), interval, pageSize) : [];
     return { key, windows, bars: windows.reduce((n, w) => n + barsIn(w, interval), 0) };
   });
   const total = plans.reduce((n, p) => n + p.bars, 0);
@@ -74,7 +75,11 @@ export async function backfill(
       pages++;
       const future = page.serverTime < window.end;
       done += future ? remainingBars(windows, i, interval) : barsIn(window, interval);
-      job?.progress(done, total, `${key.symbol}: ${new Date(Math.min(window.end, page.serverTime)).toISOString()}`);
+      job?.progress(
+        done,
+        total,
+        `${key.symbol}: ${new Date(Math.min(window.end, page.serverTime)).toISOString()}`,
+      );
       // Bars after the server's clock do not exist yet.
       if (future) break;
     }

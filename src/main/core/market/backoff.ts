@@ -16,7 +16,11 @@ export function backoffCap(attempt: number, policy: BackoffPolicy): number {
 }
 
 /** A wait in [0, cap] for retry number `attempt`; `random` returns [0, 1). */
-export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  policy: BackoffPolicy,
+  random: () => number = Math.random,
+): number {
   return Math.round(backoffCap(attempt, policy) * clamp01(random()));
 }
 

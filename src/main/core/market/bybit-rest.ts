@@ -70,7 +70,8 @@ interface Envelope {
   time: number;
 }
 
-type Attempt = { ok: true; body: Envelope } | { ok: false; retry: boolean; error: CoreError; minWaitMs?: number };
+type Attempt =
+  { ok: true; body: Envelope } | { ok: false; retry: boolean; error: CoreError; minWaitMs?: number };
 
 const RETRYABLE_RET_CODES = new Set([10000, 10006, 10016, 10429]);
 
@@ -116,7 +117,10 @@ export class BybitRest {
     const list = (body.result as { list?: unknown } | null)?.list;
     const from = start === undefined ? -Infinity : barOpenTime(start, interval);
     try {
-      return { candles: parseRestRows(list, interval, body.time, from, end ?? Infinity), serverTime: body.time };
+      return {
+        candles: parseRestRows(list, interval, body.time, from, end ?? Infinity),
+        serverTime: body.time,
+      };
     } catch (err) {
       throw new CoreError(
         'EXCHANGE_ERROR',
@@ -174,7 +178,12 @@ export class BybitRest {
     if (symbols && symbols.length > 0) {
       const found: Instrument[] = [];
       for (const symbol of symbols) {
-        const body = await this.get('/v5/market/instruments-info', { category: this.category, symbol }, signal, symbol);
+        const body = await this.get(
+          '/v5/market/instruments-info',
+          { category: this.category, symbol },
+          signal,
+          symbol,
+        );
         const list = ((body.result as { list?: unknown[] } | null)?.list ?? []).map(parseInstrument);
         const match = list.find((i) => i.symbol === symbol);
         if (!match) throw unknownSymbol(symbol, this.baseUrl);
@@ -211,7 +220,9 @@ export class BybitRest {
     signal: AbortSignal | undefined,
     symbol?: string,
   ): Promise<Envelope> {
-    const qs = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString();
+    const qs = new URLSearchParams(
+      Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]),
+    ).toString();
     const url = `${this.baseUrl}${path}${qs ? `?${qs}` : ''}`;
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw cancelled();
@@ -249,7 +260,10 @@ export class BybitRest {
       return {
         ok: false,
         retry: true,
-        error: new CoreError('NETWORK', `Cannot reach ${this.baseUrl}: ${why}. Check the connection and try again.`),
+        error: new CoreError(
+          'NETWORK',
+          `Cannot reach ${this.baseUrl}: ${why}. Check the connection and try again.`,
+        ),
       };
     }
     if (status === 403) {
@@ -279,16 +293,25 @@ export class BybitRest {
     let body: Envelope;
     try {
       body = JSON.parse(text) as Envelope;
-      if (typeof body !== 'object' || body === null || typeof body.retCode !== 'number') throw new Error('no retCode');
+      if (typeof body !== 'object' || body === null || typeof body.retCode !== 'number')
+        throw new Error('no retCode');
     } catch {
       return {
         ok: false,
         retry: status === 200,
-        error: new CoreError('EXCHANGE_ERROR', `${this.baseUrl} sent an unreadable answer (HTTP ${status}).`, { status }),
+        error: new CoreError(
+          'EXCHANGE_ERROR',
+          `${this.baseUrl} sent an unreadable answer (HTTP ${status}).`,
+          { status },
+        ),
       };
     }
     if (status !== 200 && body.retCode === 0) {
-      return { ok: false, retry: false, error: new CoreError('EXCHANGE_ERROR', `${this.baseUrl} answered HTTP ${status}.`) };
+      return {
+        ok: false,
+        retry: false,
+        error: new CoreError('EXCHANGE_ERROR', `${this.baseUrl} answered HTTP ${status}.`),
+      };
     }
     if (body.retCode === 0) {
       if (typeof body.time !== 'number') body.time = this.now();
@@ -311,14 +334,19 @@ export class BybitRest {
         ),
       };
     }
-    if (body.retCode === 10001 && symbol && /symbol/i.test(body.retMsg)) return { ok: false, retry: false, error: unknownSymbol(symbol, this.baseUrl) };
+    if (body.retCode === 10001 && symbol && /symbol/i.test(body.retMsg))
+      return { ok: false, retry: false, error: unknownSymbol(symbol, this.baseUrl) };
     return {
       ok: false,
       retry: false,
-      error: new CoreError('EXCHANGE_ERROR', `${this.baseUrl} rejected the request: ${body.retMsg} (retCode ${body.retCode}).`, {
-        retCode: body.retCode,
-        retMsg: body.retMsg,
-      }),
+      error: new CoreError(
+        'EXCHANGE_ERROR',
+        `${this.baseUrl} rejected the request: ${body.retMsg} (retCode ${body.retCode}).`,
+        {
+          retCode: body.retCode,
+          retMsg: body.retMsg,
+        },
+      ),
     };
   }
 }

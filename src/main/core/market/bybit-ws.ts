@@ -218,7 +218,8 @@ export class BybitKlineStream {
     const message = typeof ack.ret_msg === 'string' ? ack.ret_msg : '';
     if (ack.success !== true && !/already subscribed/i.test(message)) {
       const named = /topic:([\w.]+)/.exec(message)?.[1];
-      for (const topic of named ? [named] : pending!.topics) this.refusedTopics.set(topic, message || 'refused');
+      for (const topic of named ? [named] : pending!.topics)
+        this.refusedTopics.set(topic, message || 'refused');
     }
     if (this.pendingAcks.length > 0) return;
     if (this.ackDeadline) clearTimeout(this.ackDeadline);
@@ -269,6 +270,7 @@ export class BybitKlineStream {
 
 function describeSocketError(err: Error): string {
   const code = (err as { code?: string }).code;
-  if (/Unexpected server response: (\d+)/.test(err.message)) return `the server refused the connection (${err.message})`;
+  if (/Unexpected server response: (\d+)/.test(err.message))
+    return `the server refused the connection (${err.message})`;
   return code ? `${code}` : err.message;
 }

@@ -28,7 +28,11 @@ export class CandleEventFilter {
     }
     const shown = this.newest.get(symbol);
     if (!shown || candle.openTime > shown.openTime) {
-      this.newest.set(symbol, { openTime: candle.openTime, updatedAt: candle.updatedAt, confirmed: candle.confirmed });
+      this.newest.set(symbol, {
+        openTime: candle.openTime,
+        updatedAt: candle.updatedAt,
+        confirmed: candle.confirmed,
+      });
       return true;
     }
     if (candle.openTime < shown.openTime) return candle.confirmed;

@@ -29,7 +29,11 @@ export interface EndpointOverrides {
  * in for Bybit; the settings' URLs apply to the simulator and custom feeds only (for Bybit they would
  * be left over from another feed).
  */
-export function resolveFeed(feed: string, explicit: EndpointOverrides = {}, settings: EndpointOverrides = {}): FeedEndpoints {
+export function resolveFeed(
+  feed: string,
+  explicit: EndpointOverrides = {},
+  settings: EndpointOverrides = {},
+): FeedEndpoints {
   const known = KNOWN_FEEDS[feed];
   if (known) {
     return { feed, restUrl: explicit.restUrl || known.restUrl, wsUrl: explicit.wsUrl || known.wsUrl };
@@ -37,11 +41,18 @@ export function resolveFeed(feed: string, explicit: EndpointOverrides = {}, sett
   const restUrl = explicit.restUrl || settings.restUrl || null;
   const wsUrl = explicit.wsUrl || settings.wsUrl || null;
   if (restUrl && wsUrl) return { feed, restUrl, wsUrl };
-  throw missingUrls(feed, 'endpoints with --rest-url and --ws-url (or restUrl and wsUrl in the settings)', { restUrl, wsUrl });
+  throw missingUrls(feed, 'endpoints with --rest-url and --ws-url (or restUrl and wsUrl in the settings)', {
+    restUrl,
+    wsUrl,
+  });
 }
 
 /** Like resolveFeed, for calls that need REST only (backfill): the websocket URL may be missing. */
-export function resolveRestUrl(feed: string, explicit: EndpointOverrides = {}, settings: EndpointOverrides = {}): string {
+export function resolveRestUrl(
+  feed: string,
+  explicit: EndpointOverrides = {},
+  settings: EndpointOverrides = {},
+): string {
   const known = KNOWN_FEEDS[feed];
   if (known) return explicit.restUrl || known.restUrl;
   const restUrl = explicit.restUrl || settings.restUrl || null;

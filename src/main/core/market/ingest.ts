@@ -30,7 +30,13 @@ export interface IngestStatus extends StreamStatus {
 
 export type StreamTuning = Pick<
   KlineStreamOptions,
-  'pingIntervalMs' | 'pongTimeoutMs' | 'ackTimeoutMs' | 'handshakeTimeoutMs' | 'reconnect' | 'offlineAfterAttempts' | 'random'
+  | 'pingIntervalMs'
+  | 'pongTimeoutMs'
+  | 'ackTimeoutMs'
+  | 'handshakeTimeoutMs'
+  | 'reconnect'
+  | 'offlineAfterAttempts'
+  | 'random'
 >;
 
 export interface LiveIngestOptions {
@@ -143,7 +149,8 @@ export class LiveIngest {
     if (state.lastOpen === null || openTime > state.lastOpen) {
       // A new bar: if the previous one never got its confirm frame, or whole bars were skipped,
       // REST has them.
-      const skipped = state.lastOpen !== null && openTime > nextOpenTime(state.lastOpen, this.options.interval);
+      const skipped =
+        state.lastOpen !== null && openTime > nextOpenTime(state.lastOpen, this.options.interval);
       if (state.lastOpen !== null && (!state.lastConfirmed || skipped)) this.requestFill(update.symbol);
       state.lastOpen = openTime;
       state.lastConfirmed = update.candle.confirmed;
@@ -234,7 +241,14 @@ export class LiveIngest {
     }
     const from = last ? nextOpenTime(last.openTime, interval) : state.anchor;
     if (from === null) {
-      const page = await rest.klines(symbol, interval, undefined, undefined, this.options.initialBars ?? MAX_PAGE, signal);
+      const page = await rest.klines(
+        symbol,
+        interval,
+        undefined,
+        undefined,
+        this.options.initialBars ?? MAX_PAGE,
+        signal,
+      );
       const first = page.candles.find((c) => c.confirmed);
       if (first) state.anchor = first.openTime;
       this.writePage(state, page.candles, false);
@@ -253,7 +267,8 @@ export class LiveIngest {
   private writePage(state: SeriesKeyHolder, candles: CandleWrite[], announce = true): void {
     if (candles.length === 0 || this.stopped) return;
     this.options.repo.upsert(state.key, candles);
-    if (announce) this.announce(candles.map((candle) => ({ symbol: state.key.symbol, candle, receivedAt: null })));
+    if (announce)
+      this.announce(candles.map((candle) => ({ symbol: state.key.symbol, candle, receivedAt: null })));
   }
 
   private publishStatus(): void {

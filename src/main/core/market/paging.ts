@@ -37,7 +37,11 @@ export function planWindows(from: number, to: number, interval: Interval, limit 
  * possible: a window starts at a missing bar and reaches the last missing bar within `limit` bars.
  * Bars already stored inside a window are fetched again, which is harmless (same values).
  */
-export function windowsForMissing(missing: readonly number[], interval: Interval, limit = MAX_PAGE): PageWindow[] {
+export function windowsForMissing(
+  missing: readonly number[],
+  interval: Interval,
+  limit = MAX_PAGE,
+): PageWindow[] {
   const windows: PageWindow[] = [];
   let i = 0;
   while (i < missing.length) {

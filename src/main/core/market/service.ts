@@ -65,7 +65,8 @@ export class MarketService {
       reason: this.ingest && s ? (s.reason ?? s.fillError) : null,
       lastFrameAt: s?.lastFrameAt ?? null,
       // Measured on the exchange's clock; shown in wall-clock ms (the embedded simulator runs fast).
-      lastFrameLatencyMs: s?.lastFrameLatencyMs == null ? null : s.lastFrameLatencyMs / (this.deps.clock.speed?.() ?? 1),
+      lastFrameLatencyMs:
+        s?.lastFrameLatencyMs == null ? null : s.lastFrameLatencyMs / (this.deps.clock.speed?.() ?? 1),
       reconnects: s?.reconnects ?? 0,
       backend: this.deps.backend(),
       activeModelId: this.deps.activeModelId?.() ?? null,
@@ -104,7 +105,12 @@ export class MarketService {
       onCandles: (candles) => {
         for (const { symbol, candle } of candles) {
           const { updatedAt: _updatedAt, ...shown } = candle;
-          this.deps.events.emit('market.candle', { feed: config.feed, symbol, interval: config.interval, candle: shown });
+          this.deps.events.emit('market.candle', {
+            feed: config.feed,
+            symbol,
+            interval: config.interval,
+            candle: shown,
+          });
         }
       },
       onStatus: (status) => {

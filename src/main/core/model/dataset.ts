@@ -23,14 +23,25 @@ export interface Dataset {
 }
 
 export function featureSpecOf(config: ModelConfig): FeatureSpec {
-  return { features: [...config.features], lookback: config.lookback, horizon: config.horizon, deadBand: config.deadBand };
+  return {
+    features: [...config.features],
+    lookback: config.lookback,
+    horizon: config.horizon,
+    deadBand: config.deadBand,
+  };
 }
 
 export function prepareDataset(aligned: AlignedCandles, config: ModelConfig): Dataset {
   const spec = featureSpecOf(config);
   const matrix = buildFeatureMatrix(aligned);
   // Split first on a provisional source (stats do not change which bars are labelled).
-  const provisional = { symbols: matrix.symbols, times: matrix.times, spec, features: new Float32Array(0), closes: matrix.closes };
+  const provisional = {
+    symbols: matrix.symbols,
+    times: matrix.times,
+    spec,
+    features: new Float32Array(0),
+    closes: matrix.closes,
+  };
   const labelled = labelledBars(provisional);
   const validationCount = Math.floor(labelled.length * config.training.validationSplit);
   const trainCount = labelled.length - validationCount - spec.horizon;

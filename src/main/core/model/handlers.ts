@@ -2,7 +2,8 @@
 import type { Handlers } from '../../../shared/rpc';
 import { ModelService, type ModelDeps } from './service';
 
-export type ModelHandlerName = 'model.train' | 'model.cancel' | 'model.list' | 'model.get' | 'model.delete' | 'model.predict';
+export type ModelHandlerName =
+  'model.train' | 'model.cancel' | 'model.list' | 'model.get' | 'model.delete' | 'model.predict';
 
 export type { ModelDeps } from './service';
 export { currentBackend, initBackend } from './backend';

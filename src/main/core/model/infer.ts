@@ -17,8 +17,15 @@ export interface SamplePrediction {
   lagWeights: number[];
 }
 
-function rows(values: Float32Array | Int32Array | Uint8Array, width: number, offset: number, count: number): number[][] {
-  return Array.from({ length: count }, (_, r) => Array.from(values.subarray(offset + r * width, offset + (r + 1) * width)));
+function rows(
+  values: Float32Array | Int32Array | Uint8Array,
+  width: number,
+  offset: number,
+  count: number,
+): number[][] {
+  return Array.from({ length: count }, (_, r) =>
+    Array.from(values.subarray(offset + r * width, offset + (r + 1) * width)),
+  );
 }
 
 /**
@@ -64,6 +71,10 @@ export function predictWindows(
   return out;
 }
 
-export function predictOne(model: CrossAssetModel, x: Tensor4, returnScale: readonly number[]): SamplePrediction {
+export function predictOne(
+  model: CrossAssetModel,
+  x: Tensor4,
+  returnScale: readonly number[],
+): SamplePrediction {
   return predictWindows(model, x, returnScale, 1)[0]!;
 }

@@ -26,7 +26,10 @@ export const matMul2d = tf.customGrad(((...args: unknown[]) => {
     value: tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sw)), tf.matMul(tf.transpose(sx), fresh(dy as tf.Tensor2D))];
+      return [
+        tf.matMul(dy as tf.Tensor2D, tf.transpose(sw)),
+        tf.matMul(tf.transpose(sx), fresh(dy as tf.Tensor2D)),
+      ];
     },
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
@@ -46,7 +49,11 @@ function fusedDense(activation: Activation) {
         return [tf.matMul(g, tf.transpose(sw)), tf.matMul(tf.transpose(sx), fresh(g)), tf.sum(g, 0)];
       },
     };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as (
+    x: tf.Tensor2D,
+    w: tf.Tensor2D,
+    b: tf.Tensor1D,
+  ) => tf.Tensor2D;
 }
 
 const denseLinear = fusedDense('linear');
@@ -56,12 +63,21 @@ const denseRelu = fusedDense('relu');
  * Dense layer on rows: x[N, K] → [N, M]. The bias goes into a fused matMul: on wasm a broadcasting add
  * ([N, M] + [M]) runs through a generic index loop about 10× slower than a same-shape add.
  */
-export function dense(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor, activation: Activation = 'linear'): tf.Tensor2D {
+export function dense(
+  x: tf.Tensor,
+  w: tf.Tensor,
+  b?: tf.Tensor,
+  activation: Activation = 'linear',
+): tf.Tensor2D {
   if (!b) {
     const y = matMul2d(x as tf.Tensor2D, w as tf.Tensor2D);
     return activation === 'relu' ? tf.relu(y) : y;
   }
-  return (activation === 'relu' ? denseRelu : denseLinear)(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D);
+  return (activation === 'relu' ? denseRelu : denseLinear)(
+    x as tf.Tensor2D,
+    w as tf.Tensor2D,
+    b as tf.Tensor1D,
+  );
 }
 
 /** Column c[N, 1] repeated into [N, D] by a K=1 matMul (fast on wasm; a broadcasting op is not). */
@@ -98,10 +114,19 @@ export const layerNorm = tf.customGrad(((...args: unknown[]) => {
       return [dx, tf.sum(tf.mul(dy, xhat), 0), tf.sum(dy, 0)];
     },
   };
-}) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor2D, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor2D;
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as (
+  x: tf.Tensor2D,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+) => tf.Tensor2D;
 
 /** The reference LayerNorm from moments (tests compare the fast form with it). */
-export function layerNormReference(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon = 1e-5): tf.Tensor {
+export function layerNormReference(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  epsilon = 1e-5,
+): tf.Tensor {
   const { mean, variance } = tf.moments(x, -1, true);
   return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon))), gamma), beta);
 }
@@ -119,7 +144,8 @@ export function dropout(x: tf.Tensor, rate: number, training: boolean, seed: num
   const mask = new Float32Array(x.size);
   for (let i = 0; i < mask.length; i += 4) {
     let bits = random();
-    for (let j = i; j < i + 4 && j < mask.length; j++, bits >>>= 8) mask[j] = (bits & 255) < threshold ? 0 : scale;
+    for (let j = i; j < i + 4 && j < mask.length; j++, bits >>>= 8)
+      mask[j] = (bits & 255) < threshold ? 0 : scale;
   }
   return tf.mul(x, tf.tensor(mask, x.shape, 'float32'));
 }

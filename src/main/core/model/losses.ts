@@ -45,7 +45,11 @@ export function sharpeRatio(net: tf.Tensor1D): tf.Scalar {
   return tf.div(mean, tf.sqrt(tf.add(variance, 1e-12))) as tf.Scalar;
 }
 
-export function computeLosses(out: ForwardOutput, targets: LossTargets, weights: ModelConfig['loss']): Losses {
+export function computeLosses(
+  out: ForwardOutput,
+  targets: LossTargets,
+  weights: ModelConfig['loss'],
+): Losses {
   const scaled = tf.div(targets.returns, targets.returnScale);
   const mse = tf.mean(tf.square(tf.sub(out.returns, scaled))) as tf.Scalar;
   const logProbabilities = tf.logSoftmax(out.directionLogits);

@@ -8,7 +8,18 @@
 import { CoreError } from '../../../shared/errors';
 import type { ModelConfig } from '../../../shared/contract/model';
 import { tf } from './backend';
-import { attention, dense, dropout, layerNorm, matMul2d, mergeHeads, poolTokens, repeatRows, shiftBack, toHeads } from './layers';
+import {
+  attention,
+  dense,
+  dropout,
+  layerNorm,
+  matMul2d,
+  mergeHeads,
+  poolTokens,
+  repeatRows,
+  shiftBack,
+  toHeads,
+} from './layers';
 import { ParamStore } from './params';
 
 export interface ModelShape {
@@ -45,17 +56,29 @@ export function validateConfig(config: ModelConfig, shape: ModelShape): void {
     );
   }
   if (config.dModel % config.heads !== 0) {
-    throw new CoreError('INVALID_PARAMS', `dModel (${config.dModel}) must be divisible by heads (${config.heads}).`);
+    throw new CoreError(
+      'INVALID_PARAMS',
+      `dModel (${config.dModel}) must be divisible by heads (${config.heads}).`,
+    );
   }
   if (config.maxLag > config.lookback) {
-    throw new CoreError('INVALID_PARAMS', `maxLag (${config.maxLag}) cannot exceed the lookback (${config.lookback}).`);
+    throw new CoreError(
+      'INVALID_PARAMS',
+      `maxLag (${config.maxLag}) cannot exceed the lookback (${config.lookback}).`,
+    );
   }
   if (shape.features !== config.features.length) {
-    throw new CoreError('INVALID_PARAMS', `The input has ${shape.features} features, the config names ${config.features.length}.`);
+    throw new CoreError(
+      'INVALID_PARAMS',
+      `The input has ${shape.features} features, the config names ${config.features.length}.`,
+    );
   }
 }
 
-function membership(symbols: string[], groupOf: (symbol: string) => string): { matrix: number[][]; count: number } {
+function membership(
+  symbols: string[],
+  groupOf: (symbol: string) => string,
+): { matrix: number[][]; count: number } {
   const names = [...new Set(symbols.map(groupOf))];
   const matrix = names.map((name) => {
     const members = symbols.map((s) => (groupOf(s) === name ? 1 : 0));
@@ -119,7 +142,10 @@ export class CrossAssetModel {
       if (this.hierarchy) {
         const ws = this.sectorHeads * headDim;
         const wm = this.marketHeads * headDim;
-        for (const [level, width] of [['sector', ws], ['market', wm]] as const) {
+        for (const [level, width] of [
+          ['sector', ws],
+          ['market', wm],
+        ] as const) {
           ps.glorot(`layer${l}/${level}/q`, [d, width]);
           ps.glorot(`layer${l}/${level}/k`, [d, width]);
           ps.glorot(`layer${l}/${level}/v`, [d, width]);
@@ -182,7 +208,11 @@ export class CrossAssetModel {
         );
         const { out } = attention(q!, k!, v!);
         const projected = dense(mergeHeads(out, b * a, heads), name('temporal/out'), name('temporal/out_b'));
-        h = layerNorm(tf.add(h, drop(projected)) as tf.Tensor2D, name('temporal/ln_g'), name('temporal/ln_b'));
+        h = layerNorm(
+          tf.add(h, drop(projected)) as tf.Tensor2D,
+          name('temporal/ln_g'),
+          name('temporal/ln_b'),
+        );
       }
       // Cross-asset attention among pooled asset tokens: each asset's query over every asset's key/value.
       const pooled = tf.reshape(poolTokens(tf.reshape(h, [b, a, t, d])), [b * a, d]);
@@ -211,12 +241,19 @@ export class CrossAssetModel {
       summary = layerNorm(tf.add(summary, lagged.out) as tf.Tensor2D, ps.get('lag/ln_g'), ps.get('lag/ln_b'));
     }
 
-    const returns = tf.reshape(dense(summary, ps.get('head/return'), ps.get('head/return_b')), [b, a]) as tf.Tensor2D;
-    const directionLogits = tf.reshape(
-      dense(summary, ps.get('head/direction'), ps.get('head/direction_b')),
-      [b, a, 3],
-    ) as tf.Tensor3D;
-    const scores = tf.reshape(dense(summary, ps.get('head/portfolio'), ps.get('head/portfolio_b')), [b, a]) as tf.Tensor2D;
+    const returns = tf.reshape(dense(summary, ps.get('head/return'), ps.get('head/return_b')), [
+      b,
+      a,
+    ]) as tf.Tensor2D;
+    const directionLogits = tf.reshape(dense(summary, ps.get('head/direction'), ps.get('head/direction_b')), [
+      b,
+      a,
+      3,
+    ]) as tf.Tensor3D;
+    const scores = tf.reshape(dense(summary, ps.get('head/portfolio'), ps.get('head/portfolio_b')), [
+      b,
+      a,
+    ]) as tf.Tensor2D;
     const weights = portfolioWeights(scores, config.portfolio);
     return { returns, directionLogits, weights, attention: attentionMaps, lagWeights };
   }
@@ -235,7 +272,10 @@ export class CrossAssetModel {
     const byAsset = tf.reshape(tf.transpose(tf.reshape(pooled, [b, a, d]), [1, 0, 2]), [a, b * d]);
     return levels.map(([level, matrix, groups, levelHeads]) => {
       const aggregated = tf.matMul(matrix, byAsset);
-      const groupRows = tf.reshape(tf.transpose(tf.reshape(aggregated, [groups, b, d]), [1, 0, 2]), [b * groups, d]);
+      const groupRows = tf.reshape(tf.transpose(tf.reshape(aggregated, [groups, b, d]), [1, 0, 2]), [
+        b * groups,
+        d,
+      ]);
       const weight = (part: string) => this.params.get(`layer${l}/${level}/${part}`);
       const q = toHeads(dense(pooled, weight('q')), b, a, levelHeads);
       const k = toHeads(dense(groupRows, weight('k')), b, groups, levelHeads);
@@ -255,7 +295,11 @@ export class CrossAssetModel {
     const d = config.dModel;
     let table = tf.reshape(ps.get('embed/position'), [1, t, d]);
     if (config.assetEmbedding) table = tf.add(table, tf.reshape(ps.get('embed/asset'), [a, 1, d]));
-    else table = tf.concat(Array.from({ length: a }, () => table), 0);
+    else
+      table = tf.concat(
+        Array.from({ length: a }, () => table),
+        0,
+      );
     const flat = tf.reshape(table, [1, a * t * d]) as tf.Tensor2D;
     return tf.reshape(matMul2d(tf.ones([b, 1]) as tf.Tensor2D, flat), [b * a * t, d]) as tf.Tensor2D;
   }
@@ -280,16 +324,22 @@ export class CrossAssetModel {
     const w = Math.min(config.lookback, positions + maxLag - 1);
     const headDim = d / heads;
     const recent = tf.slice(x, [0, 0, config.lookback - w, 0], [b, a, w, f]);
-    let bars = tf.reshape(dense(tf.reshape(recent, [b * a * w, f]), ps.get('lag/bar'), ps.get('lag/bar_b')), [b, a, w, d]);
+    let bars = tf.reshape(dense(tf.reshape(recent, [b * a * w, f]), ps.get('lag/bar'), ps.get('lag/bar_b')), [
+      b,
+      a,
+      w,
+      d,
+    ]);
     if (config.assetEmbedding) bars = tf.add(bars, tf.reshape(ps.get('embed/asset'), [1, a, 1, d]));
     const queryBars = tf.slice(bars, [0, 0, w - positions, 0], [b, a, positions, d]);
     const queries = tf.add(queryBars, tf.reshape(repeatRows(summary, positions), [b, a, positions, d]));
     // Attention among assets at each (sample, position, head): [B·P·H, A, dh], rank-4 transposes only.
     const assetHeads = (rows: tf.Tensor) =>
-      tf.reshape(
-        tf.transpose(tf.reshape(rows, [b, a, positions * heads, headDim]), [0, 2, 1, 3]),
-        [b * positions * heads, a, headDim],
-      );
+      tf.reshape(tf.transpose(tf.reshape(rows, [b, a, positions * heads, headDim]), [0, 2, 1, 3]), [
+        b * positions * heads,
+        a,
+        headDim,
+      ]);
     const q = assetHeads(dense(tf.reshape(queries, [b * a * positions, d]), ps.get('lag/q')));
     const lagWeights = tf.softmax(ps.get('lag/logits')) as tf.Tensor1D;
     // Keys and values have no bias, so projecting first and shifting after equals shifting the bars.

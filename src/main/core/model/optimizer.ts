@@ -46,7 +46,9 @@ export class FlatAdam {
     if (gradients.length !== this.variables.length) throw new Error('one gradient per variable, in order');
     this.steps++;
     const { beta1, beta2, epsilon, m, v } = this;
-    const values = gradients.map((g, i) => (g ? (g.dataSync() as Float32Array) : new Float32Array(this.variables[i]!.size)));
+    const values = gradients.map((g, i) =>
+      g ? (g.dataSync() as Float32Array) : new Float32Array(this.variables[i]!.size),
+    );
     let squares = 0;
     for (const g of values) for (let i = 0; i < g.length; i++) squares += g[i]! * g[i]!;
     const norm = Math.sqrt(squares);

@@ -14,11 +14,21 @@ export interface SavedModel {
 }
 
 export function saveModel(model: CrossAssetModel, stats: NormStats, seed: number): SavedModel {
-  return { config: model.config, symbols: [...model.shape.symbols], stats, seed, weights: model.params.exportWeights() };
+  return {
+    config: model.config,
+    symbols: [...model.shape.symbols],
+    stats,
+    seed,
+    weights: model.params.exportWeights(),
+  };
 }
 
 export function loadModel(saved: SavedModel): CrossAssetModel {
-  const model = new CrossAssetModel(saved.config, { symbols: saved.symbols, features: saved.config.features.length }, saved.seed);
+  const model = new CrossAssetModel(
+    saved.config,
+    { symbols: saved.symbols, features: saved.config.features.length },
+    saved.seed,
+  );
   try {
     model.params.importWeights(saved.weights);
   } catch (err) {

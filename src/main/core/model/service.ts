@@ -43,7 +43,14 @@ export class ModelService {
     this.registry = new ModelRegistry(deps.models);
   }
 
-  private loadAligned(feed: string, symbols: string[], interval: Interval, from: number | undefined, to: number | undefined, limit?: number): AlignedCandles {
+  private loadAligned(
+    feed: string,
+    symbols: string[],
+    interval: Interval,
+    from: number | undefined,
+    to: number | undefined,
+    limit?: number,
+  ): AlignedCandles {
     const series = symbols.map((symbol) => ({
       symbol,
       candles: this.deps.candles.range({ feed, symbol, interval }, { from, to, limit }) as Candle[],
@@ -60,7 +67,11 @@ export class ModelService {
       const onProgress = (p: TrainProgress) => {
         events.emit('model.progress', { jobId: job.id, ...p });
         const done = (p.epoch - 1) * p.steps + p.step;
-        job.progress(done, p.epochs * p.steps, `epoch ${p.epoch}/${p.epochs}, loss ${p.trainLoss.toFixed(4)}`);
+        job.progress(
+          done,
+          p.epochs * p.steps,
+          `epoch ${p.epoch}/${p.epochs}, loss ${p.trainLoss.toFixed(4)}`,
+        );
       };
       const train = this.deps.train ?? trainInWorker;
       const outcome = await train(
@@ -89,11 +100,18 @@ export class ModelService {
    * Predictions of model `id` for decision bars of already aligned candles (backtests). The candles
    * must cover each decision's window plus the indicators' warm-up.
    */
-  async predictAligned(id: string, aligned: AlignedCandles, decisionBars: readonly number[]): Promise<SamplePrediction[]> {
+  async predictAligned(
+    id: string,
+    aligned: AlignedCandles,
+    decisionBars: readonly number[],
+  ): Promise<SamplePrediction[]> {
     await this.ensureBackend();
     const { model, saved, info } = this.registry.load(id);
     if (aligned.symbols.join(',') !== info.symbols.join(',')) {
-      throw new CoreError('INVALID_PARAMS', `Model ${id} trades ${info.symbols.join(', ')}, not ${aligned.symbols.join(', ')}.`);
+      throw new CoreError(
+        'INVALID_PARAMS',
+        `Model ${id} trades ${info.symbols.join(', ')}, not ${aligned.symbols.join(', ')}.`,
+      );
     }
     const source = createWindowSource(buildFeatureMatrix(aligned), featureSpecOf(info.config), saved.stats);
     return predictWindows(model, gatherWindows(source, decisionBars), saved.stats.targetStd);
@@ -106,9 +124,13 @@ export class ModelService {
     const aligned = this.loadAligned(info.feed, info.symbols, info.interval, undefined, params.time, limit);
     const last = aligned.times.length - 1;
     if (params.time !== undefined && aligned.times[last] !== params.time) {
-      throw new CoreError('DATA_INCOMPLETE', `There is no closed bar of every symbol at ${new Date(params.time).toISOString()}.`, {
-        time: params.time,
-      });
+      throw new CoreError(
+        'DATA_INCOMPLETE',
+        `There is no closed bar of every symbol at ${new Date(params.time).toISOString()}.`,
+        {
+          time: params.time,
+        },
+      );
     }
     if (last < WARMUP_BARS + spec.lookback - 1) {
       throw new CoreError(

@@ -132,7 +132,12 @@ export interface Evaluation {
 }
 
 /** Loss and accuracy on chronological bars (no dropout); turnover follows the bars' order. */
-export function evaluate(model: CrossAssetModel, data: Dataset, bars: readonly number[], batchSize = 256): Evaluation {
+export function evaluate(
+  model: CrossAssetModel,
+  data: Dataset,
+  bars: readonly number[],
+  batchSize = 256,
+): Evaluation {
   const a = model.assets;
   const scale = tf.tensor1d(data.stats.targetStd);
   let lossSum = 0;
@@ -180,7 +185,7 @@ export function evaluate(model: CrossAssetModel, data: Dataset, bars: readonly n
       if (predicted[j] === truthValues[j]) hitsAll++;
       if (truthValues[j] === DIRECTION_UP || truthValues[j] === DIRECTION_DOWN) {
         decided++;
-        if ((upVsDown[j]! > 0) === (truthValues[j] === DIRECTION_UP)) hits++;
+        if (upVsDown[j]! > 0 === (truthValues[j] === DIRECTION_UP)) hits++;
       }
     }
     weightRows.push(result.weights.dataSync() as Float32Array);
@@ -195,7 +200,9 @@ export function evaluate(model: CrossAssetModel, data: Dataset, bars: readonly n
     const weights = tf.tensor2d(concat(weightRows), [bars.length, a]);
     const returns = tf.tensor2d(concat(returnRows), [bars.length, a]);
     const continues = tf.tensor1d(bars.map((t, i) => (i > 0 && t === bars[i - 1]! + 1 ? 1 : 0)));
-    return sharpeRatio(netPortfolioReturns(weights, returns, continues, model.config.loss.turnoverCost)).dataSync()[0]!;
+    return sharpeRatio(
+      netPortfolioReturns(weights, returns, continues, model.config.loss.turnoverCost),
+    ).dataSync()[0]!;
   });
   const count = Math.max(1, bars.length);
   const meanAttention = Array.from({ length: a }, (_, q) =>
@@ -231,7 +238,11 @@ export async function trainModel(data: Dataset, options: TrainOptions): Promise<
   const t = config.training;
   const yieldNow = options.yieldToEventLoop ?? defaultYield;
   const progressEvery = options.progressEveryMs ?? 250;
-  const model = new CrossAssetModel(config, { symbols: data.source.symbols, features: config.features.length }, seed);
+  const model = new CrossAssetModel(
+    config,
+    { symbols: data.source.symbols, features: config.features.length },
+    seed,
+  );
   const optimizer = new FlatAdam(model.params.list(), { learningRate: t.learningRate, clipNorm: t.clipNorm });
   const returnScale = tf.tensor1d(data.stats.targetStd);
   const random = seededRandom(seed * 2654435761);
@@ -239,7 +250,12 @@ export async function trainModel(data: Dataset, options: TrainOptions): Promise<
   const started = now();
   let trainedSamples = 0;
   let trainingMs = 0;
-  let best = { loss: Number.POSITIVE_INFINITY, epoch: -1, weights: null as Float32Array | null, trainLoss: 0 };
+  let best = {
+    loss: Number.POSITIVE_INFINITY,
+    epoch: -1,
+    weights: null as Float32Array | null,
+    trainLoss: 0,
+  };
   let sincePlateau = 0;
   let sinceBest = 0;
   let learningRate = t.learningRate;
@@ -258,7 +274,10 @@ export async function trainModel(data: Dataset, options: TrainOptions): Promise<
         last = trainStep(model, optimizer, batch, returnScale, seed * 1_000_003 + ++step);
         disposeBatch(batch);
         if (!Number.isFinite(last.total)) {
-          throw new CoreError('INTERNAL', `Training diverged at epoch ${epoch + 1} (loss is not finite); lower the learning rate.`);
+          throw new CoreError(
+            'INTERNAL',
+            `Training diverged at epoch ${epoch + 1} (loss is not finite); lower the learning rate.`,
+          );
         }
         epochLoss += last.total;
         trainedSamples += batches[i]!.length;
@@ -266,14 +285,44 @@ export async function trainModel(data: Dataset, options: TrainOptions): Promise<
         const time = now();
         if (onProgress && time - lastReport >= progressEvery) {
           lastReport = time;
-          onProgress(progressOf(epoch, t.epochs, i + 1, batches.length, epochLoss / (i + 1), null, last, learningRate, trainedSamples, trainingMs, step, batches.length * (t.epochs - epoch) - (i + 1)));
+          onProgress(
+            progressOf(
+              epoch,
+              t.epochs,
+              i + 1,
+              batches.length,
+              epochLoss / (i + 1),
+              null,
+              last,
+              learningRate,
+              trainedSamples,
+              trainingMs,
+              step,
+              batches.length * (t.epochs - epoch) - (i + 1),
+            ),
+          );
         }
         await yieldNow();
       }
       epochsRun = epoch + 1;
       const validation = evaluate(model, data, data.validationBars);
       const trainLoss = epochLoss / Math.max(1, batches.length);
-      onProgress?.(progressOf(epoch, t.epochs, batches.length, batches.length, trainLoss, validation.loss, last, learningRate, trainedSamples, trainingMs, step, batches.length * (t.epochs - epoch - 1)));
+      onProgress?.(
+        progressOf(
+          epoch,
+          t.epochs,
+          batches.length,
+          batches.length,
+          trainLoss,
+          validation.loss,
+          last,
+          learningRate,
+          trainedSamples,
+          trainingMs,
+          step,
+          batches.length * (t.epochs - epoch - 1),
+        ),
+      );
       if (validation.loss < best.loss - 1e-6) {
         best = { loss: validation.loss, epoch, weights: model.params.exportWeights(), trainLoss };
         sinceBest = 0;

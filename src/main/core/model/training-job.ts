@@ -39,7 +39,12 @@ export async function runTraining(input: TrainingInput, hooks: TrainingHooks): P
     onProgress: hooks.onProgress,
   });
   try {
-    return { weights: model.params.exportWeights(), stats: dataset.stats, metrics, backend: currentBackend() };
+    return {
+      weights: model.params.exportWeights(),
+      stats: dataset.stats,
+      metrics,
+      backend: currentBackend(),
+    };
   } finally {
     model.dispose();
   }

@@ -28,7 +28,10 @@ function spawn(input: TrainingInput, backend: BackendName | undefined): Worker {
   });
 }
 
-export function trainInWorker(input: TrainingInput, options: WorkerTrainingOptions = {}): Promise<TrainingOutcome> {
+export function trainInWorker(
+  input: TrainingInput,
+  options: WorkerTrainingOptions = {},
+): Promise<TrainingOutcome> {
   const { signal, onProgress } = options;
   if (signal?.aborted) return Promise.reject(new CoreError('CANCELLED', 'Training was cancelled.'));
   const worker = spawn(input, options.backend);
@@ -48,9 +51,13 @@ export function trainInWorker(input: TrainingInput, options: WorkerTrainingOptio
       else if (message.type === 'done') finish(() => resolve(message.outcome));
       else finish(() => reject(CoreError.from(message.error)));
     });
-    worker.on('error', (err) => finish(() => reject(new CoreError('INTERNAL', `The training worker failed: ${err.message}`))));
+    worker.on('error', (err) =>
+      finish(() => reject(new CoreError('INTERNAL', `The training worker failed: ${err.message}`))),
+    );
     worker.on('exit', (code) =>
-      finish(() => reject(new CoreError('INTERNAL', `The training worker stopped unexpectedly (exit code ${code}).`))),
+      finish(() =>
+        reject(new CoreError('INTERNAL', `The training worker stopped unexpectedly (exit code ${code}).`)),
+      ),
     );
   });
 }

@@ -169,7 +169,9 @@ export class BacktestsRepo {
     );
     const fillColumns =
       'strategy, time, decided_at, symbol, side, quantity, price, notional, fee, slippage_bps, realised_pnl, reason';
-    this.fillsOf = db.prepare(`SELECT ${fillColumns} FROM backtest_fills WHERE backtest_id = ? ORDER BY strategy, seq`);
+    this.fillsOf = db.prepare(
+      `SELECT ${fillColumns} FROM backtest_fills WHERE backtest_id = ? ORDER BY strategy, seq`,
+    );
     this.fillsOfStrategy = db.prepare(
       `SELECT ${fillColumns} FROM backtest_fills WHERE backtest_id = ? AND strategy = ? ORDER BY seq`,
     );
@@ -188,7 +190,11 @@ export class BacktestsRepo {
   get(id: string): StoredBacktest | null {
     const header = this.headerById.get(id) as HeaderRow | undefined;
     if (!header) return null;
-    const attentionRows = this.attentionOf.all(id) as Array<{ time: number; matrix: string; lag_weights: string | null }>;
+    const attentionRows = this.attentionOf.all(id) as Array<{
+      time: number;
+      matrix: string;
+      lag_weights: string | null;
+    }>;
     return {
       ...toHeader(header),
       times: decodeFloat64(header.times),
@@ -208,14 +214,18 @@ export class BacktestsRepo {
           : {
               times: attentionRows.map((r) => r.time),
               matrices: attentionRows.map((r) => JSON.parse(r.matrix) as number[][]),
-              lagWeights: attentionRows.filter((r) => r.lag_weights !== null).map((r) => JSON.parse(r.lag_weights!) as number[]),
+              lagWeights: attentionRows
+                .filter((r) => r.lag_weights !== null)
+                .map((r) => JSON.parse(r.lag_weights!) as number[]),
             },
     };
   }
 
   /** Fills of a run, of one strategy or all (ordered by strategy, then as they happened). */
   fills(id: string, strategy?: string): Array<FillDto & { strategy: string }> {
-    const rows = (strategy === undefined ? this.fillsOf.all(id) : this.fillsOfStrategy.all(id, strategy)) as FillRow[];
+    const rows = (
+      strategy === undefined ? this.fillsOf.all(id) : this.fillsOfStrategy.all(id, strategy)
+    ) as FillRow[];
     return rows.map((r) => ({
       strategy: r.strategy,
       time: r.time,
@@ -246,9 +256,13 @@ export class BacktestsRepo {
         outOfSampleFrom: times[0] ?? row.range_from,
         outOfSampleTo: times[times.length - 1] ?? row.range_to,
         folds: (this.foldsOf.all(row.id) as unknown[]).length,
-        metrics: (this.metricsOf.all(row.id) as Array<{ strategy: string; role: 'strategy' | 'baseline'; metrics: string }>).map(
-          (m) => ({ strategy: m.strategy, role: m.role, metrics: JSON.parse(m.metrics) as unknown }),
-        ),
+        metrics: (
+          this.metricsOf.all(row.id) as Array<{
+            strategy: string;
+            role: 'strategy' | 'baseline';
+            metrics: string;
+          }>
+        ).map((m) => ({ strategy: m.strategy, role: m.role, metrics: JSON.parse(m.metrics) as unknown })),
       };
     });
   }
@@ -274,7 +288,8 @@ export class BacktestsRepo {
       encodeFloat64(run.times),
       run.bars,
     );
-    for (const f of run.folds) this.insertFold.run(id, f.index, f.trainFrom, f.trainTo, f.testFrom, f.testTo, f.modelId);
+    for (const f of run.folds)
+      this.insertFold.run(id, f.index, f.trainFrom, f.trainTo, f.testFrom, f.testTo, f.modelId);
     run.runs.forEach((r, position) => {
       this.insertStrategy.run(
         id,

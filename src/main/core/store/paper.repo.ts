@@ -79,7 +79,9 @@ export class PaperRepo {
       `UPDATE paper_accounts SET snapshot = ?, last_bar_time = ?, updated_at = ?
        WHERE id = ? AND (last_bar_time IS NULL OR last_bar_time < ?)`,
     );
-    this.nextSeq = db.prepare('SELECT COALESCE(MAX(seq) + 1, 0) FROM paper_fills WHERE account_id = ?').pluck();
+    this.nextSeq = db
+      .prepare('SELECT COALESCE(MAX(seq) + 1, 0) FROM paper_fills WHERE account_id = ?')
+      .pluck();
     this.insertFill = db.prepare(
       `INSERT INTO paper_fills (account_id, seq, time, decided_at, symbol, side, quantity, price, notional, fee,
          slippage_bps, realised_pnl, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -87,8 +89,11 @@ export class PaperRepo {
     this.insertMark = db.prepare(
       'INSERT INTO paper_equity (account_id, time, equity, cash, gross, drawdown, weights) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
-    const fillColumns = 'seq, time, decided_at, symbol, side, quantity, price, notional, fee, slippage_bps, realised_pnl, reason';
-    this.recentFills = db.prepare(`SELECT ${fillColumns} FROM paper_fills WHERE account_id = ? ORDER BY seq DESC LIMIT ?`);
+    const fillColumns =
+      'seq, time, decided_at, symbol, side, quantity, price, notional, fee, slippage_bps, realised_pnl, reason';
+    this.recentFills = db.prepare(
+      `SELECT ${fillColumns} FROM paper_fills WHERE account_id = ? ORDER BY seq DESC LIMIT ?`,
+    );
     this.fillsBefore = db.prepare(
       `SELECT ${fillColumns} FROM paper_fills WHERE account_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
     );
@@ -124,7 +129,15 @@ export class PaperRepo {
         );
       }
       const m = write.mark;
-      this.insertMark.run(write.accountId, m.time, m.equity, m.cash, m.gross, m.drawdown, JSON.stringify(m.weights));
+      this.insertMark.run(
+        write.accountId,
+        m.time,
+        m.equity,
+        m.cash,
+        m.gross,
+        m.drawdown,
+        JSON.stringify(m.weights),
+      );
       return true;
     });
   }
@@ -159,14 +172,17 @@ export class PaperRepo {
    * account has already applied this bar or a later one.
    */
   applyBar(write: PaperBarWrite): boolean {
-    if (!this.get(write.accountId)) throw new CoreError('NOT_FOUND', `There is no paper account '${write.accountId}'.`);
+    if (!this.get(write.accountId))
+      throw new CoreError('NOT_FOUND', `There is no paper account '${write.accountId}'.`);
     return this.apply.immediate(write);
   }
 
   /** The newest fills first; `beforeSeq` pages backwards. */
   fills(accountId: string, limit = 100, beforeSeq?: number): Array<FillDto & { seq: number }> {
     const rows = (
-      beforeSeq === undefined ? this.recentFills.all(accountId, limit) : this.fillsBefore.all(accountId, beforeSeq, limit)
+      beforeSeq === undefined
+        ? this.recentFills.all(accountId, limit)
+        : this.fillsBefore.all(accountId, beforeSeq, limit)
     ) as Array<Record<string, unknown>>;
     return rows.map((r) => ({
       seq: r.seq as number,

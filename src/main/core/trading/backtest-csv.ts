@@ -6,19 +6,47 @@ import type { StoredBacktest } from '../store/backtests.repo';
 export type CsvTable = 'metrics' | 'equity' | 'weights' | 'fills' | 'folds';
 
 const METRIC_COLUMNS = [
-  'bars', 'years', 'totalReturn', 'cagr', 'volatility', 'sharpe', 'sortino', 'calmar', 'maxDrawdown',
-  'maxDrawdownBars', 'maxDrawdownMs', 'winRate', 'turnover', 'annualTurnover', 'feesPaid', 'feesFraction',
-  'exposure', 'timeInMarket',
+  'bars',
+  'years',
+  'totalReturn',
+  'cagr',
+  'volatility',
+  'sharpe',
+  'sortino',
+  'calmar',
+  'maxDrawdown',
+  'maxDrawdownBars',
+  'maxDrawdownMs',
+  'winRate',
+  'turnover',
+  'annualTurnover',
+  'feesPaid',
+  'feesFraction',
+  'exposure',
+  'timeInMarket',
 ] as const;
 
-export function backtestCsv(run: StoredBacktest, table: CsvTable, fills: ReadonlyArray<FillDto & { strategy: string }> = []): string {
+export function backtestCsv(
+  run: StoredBacktest,
+  table: CsvTable,
+  fills: ReadonlyArray<FillDto & { strategy: string }> = [],
+): string {
   const rows: unknown[][] = [];
   switch (table) {
     case 'metrics': {
       const forecast = ['hitRate', 'informationCoefficient', 'pooledInformationCoefficient'];
-      rows.push(['strategy', 'role', ...METRIC_COLUMNS, ...forecast, ...run.symbols.map((s) => `contribution_${s}`)]);
+      rows.push([
+        'strategy',
+        'role',
+        ...METRIC_COLUMNS,
+        ...forecast,
+        ...run.symbols.map((s) => `contribution_${s}`),
+      ]);
       for (const r of run.runs) {
-        const m = r.metrics as Record<string, unknown> & { contribution?: Record<string, number>; forecast?: Record<string, unknown> };
+        const m = r.metrics as Record<string, unknown> & {
+          contribution?: Record<string, number>;
+          forecast?: Record<string, unknown>;
+        };
         rows.push([
           r.strategy,
           r.role,
@@ -38,20 +66,51 @@ export function backtestCsv(run: StoredBacktest, table: CsvTable, fills: Readonl
       const n = run.symbols.length;
       rows.push(['time', 'time_ms', 'strategy', ...run.symbols]);
       for (const r of run.runs) {
-        run.times.forEach((t, k) => rows.push([iso(t), t, r.strategy, ...Array.from(r.weights.subarray(k * n, k * n + n))]));
+        run.times.forEach((t, k) =>
+          rows.push([iso(t), t, r.strategy, ...Array.from(r.weights.subarray(k * n, k * n + n))]),
+        );
       }
       break;
     }
     case 'fills': {
-      rows.push(['strategy', 'time', 'time_ms', 'decided_at_ms', 'symbol', 'side', 'quantity', 'price', 'notional', 'fee', 'slippage_bps', 'realised_pnl', 'reason']);
+      rows.push([
+        'strategy',
+        'time',
+        'time_ms',
+        'decided_at_ms',
+        'symbol',
+        'side',
+        'quantity',
+        'price',
+        'notional',
+        'fee',
+        'slippage_bps',
+        'realised_pnl',
+        'reason',
+      ]);
       for (const f of fills) {
-        rows.push([f.strategy, iso(f.time), f.time, f.decidedAt, f.symbol, f.side, f.quantity, f.price, f.notional, f.fee, f.slippageBps, f.realisedPnl, f.reason]);
+        rows.push([
+          f.strategy,
+          iso(f.time),
+          f.time,
+          f.decidedAt,
+          f.symbol,
+          f.side,
+          f.quantity,
+          f.price,
+          f.notional,
+          f.fee,
+          f.slippageBps,
+          f.realisedPnl,
+          f.reason,
+        ]);
       }
       break;
     }
     case 'folds': {
       rows.push(['fold', 'train_from', 'train_to', 'test_from', 'test_to', 'model_id']);
-      for (const f of run.folds) rows.push([f.index, iso(f.trainFrom), iso(f.trainTo), iso(f.testFrom), iso(f.testTo), f.modelId]);
+      for (const f of run.folds)
+        rows.push([f.index, iso(f.trainFrom), iso(f.trainTo), iso(f.testFrom), iso(f.testTo), f.modelId]);
       break;
     }
   }

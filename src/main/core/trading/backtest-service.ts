@@ -15,13 +15,23 @@ import type { Clock } from '../clock';
 import type { JobRegistry } from '../jobs';
 import type { BacktestListing, BacktestsRepo, StoredBacktest } from '../store/backtests.repo';
 import type { CandlesRepo } from '../store/candles.repo';
-import { DEFAULT_BACKTEST_SETTINGS, runBacktest, type BacktestSettings, type StrategyUnderTest } from './backtest';
+import {
+  DEFAULT_BACKTEST_SETTINGS,
+  runBacktest,
+  type BacktestSettings,
+  type StrategyUnderTest,
+} from './backtest';
 import { allBaselines } from './baselines';
 import { DEFAULT_COSTS } from './broker';
 import { backtestCsv, type CsvTable } from './backtest-csv';
 import { instrumentSpecFor } from './instruments';
 import { linearLeadLagFit } from './linear-lead-lag';
-import { modelHorizon, modelWalkForwardFit, type ModelBacktestSettings, type ModelPort } from './model-strategy';
+import {
+  modelHorizon,
+  modelWalkForwardFit,
+  type ModelBacktestSettings,
+  type ModelPort,
+} from './model-strategy';
 import { alignMarketData } from './market-data';
 import { DEFAULT_RISK } from './risk';
 import { baselineStrategy } from './strategies';
@@ -42,13 +52,21 @@ export interface BacktestDeps {
 const DAY_MS = 86_400_000;
 
 /** The label horizon of a strategy, in bars: the default purge gap. */
-function horizonOf(strategy: BacktestStrategyName, model: Record<string, unknown> | undefined, port: ModelPort | undefined): number {
+function horizonOf(
+  strategy: BacktestStrategyName,
+  model: Record<string, unknown> | undefined,
+  port: ModelPort | undefined,
+): number {
   if (strategy === 'model') return port ? modelHorizon((model ?? {}) as ModelBacktestSettings, port) : 1;
   return strategy === 'linear-lead-lag' ? 1 : 0;
 }
 
 /** Settings with the defaults applied: 90 days of training, 30 days per fold, daily rebalancing. */
-export function resolveSettings(params: RunParams, strategy: BacktestStrategyName, port?: ModelPort): BacktestSettings {
+export function resolveSettings(
+  params: RunParams,
+  strategy: BacktestStrategyName,
+  port?: ModelPort,
+): BacktestSettings {
   const barMs = intervalMs(params.interval);
   const days = (d: number) => Math.max(1, Math.round((d * DAY_MS) / barMs));
   const defaultCadence = strategy === 'linear-lead-lag' ? 1 : Math.max(1, Math.round(DAY_MS / barMs));
@@ -77,7 +95,10 @@ export class BacktestService {
 
     const candles = Object.fromEntries(
       symbols.map((symbol) => {
-        const list = this.deps.candles.range({ feed: params.feed, symbol, interval: params.interval }, { from: params.from, to: params.to });
+        const list = this.deps.candles.range(
+          { feed: params.feed, symbol, interval: params.interval },
+          { from: params.from, to: params.to },
+        );
         if (list.length === 0) {
           throw new CoreError(
             'DATA_INCOMPLETE',
@@ -136,7 +157,9 @@ export class BacktestService {
           weights: r.weights,
           fills: r.fills,
         })),
-        attention: result.runs.find((r) => r.role === 'strategy' && r.attention && r.attention.times.length > 0)?.attention ?? null,
+        attention:
+          result.runs.find((r) => r.role === 'strategy' && r.attention && r.attention.times.length > 0)
+            ?.attention ?? null,
       };
       this.deps.backtests.insert(stored);
       return { ...summaryOf(listingOf(stored)), jobId: job.id };
@@ -161,7 +184,9 @@ export class BacktestService {
         equity: Array.from(r.equity),
         drawdown: drawdownSeries(r.equity),
         gross: Array.from(r.gross),
-        weights: Array.from({ length: r.equity.length }, (_, k) => Array.from(r.weights.subarray(k * n, k * n + n))),
+        weights: Array.from({ length: r.equity.length }, (_, k) =>
+          Array.from(r.weights.subarray(k * n, k * n + n)),
+        ),
       })),
       attention: run.attention,
       fillCounts: this.deps.backtests.fillCounts(id),
@@ -181,11 +206,19 @@ export class BacktestService {
 
   private load(id: string): StoredBacktest {
     const run = this.deps.backtests.get(id);
-    if (!run) throw new CoreError('NOT_FOUND', `There is no stored backtest '${id}'. backtest.list shows the stored runs.`);
+    if (!run)
+      throw new CoreError(
+        'NOT_FOUND',
+        `There is no stored backtest '${id}'. backtest.list shows the stored runs.`,
+      );
     return run;
   }
 
-  private strategyUnderTest(name: BacktestStrategyName, params: RunParams, symbols: string[]): StrategyUnderTest {
+  private strategyUnderTest(
+    name: BacktestStrategyName,
+    params: RunParams,
+    symbols: string[],
+  ): StrategyUnderTest {
     if (name === 'model') {
       const port = this.deps.model;
       if (!port) {
@@ -195,7 +228,10 @@ export class BacktestService {
         );
       }
       const series = { feed: params.feed, symbols, interval: params.interval };
-      return { name: 'model', fit: modelWalkForwardFit(port, series, (params.model ?? {}) as ModelBacktestSettings) };
+      return {
+        name: 'model',
+        fit: modelWalkForwardFit(port, series, (params.model ?? {}) as ModelBacktestSettings),
+      };
     }
     if (name === 'linear-lead-lag') return { name, fit: linearLeadLagFit() };
     // A baseline as the strategy under test: nothing to fit, one instance for the whole run.
@@ -229,7 +265,11 @@ function summaryOf(l: BacktestListing): BacktestSummary {
     outOfSampleTo: l.outOfSampleTo,
     bars: l.bars,
     folds: l.folds,
-    metrics: l.metrics.map((m) => ({ strategy: m.strategy, role: m.role, metrics: m.metrics as PerformanceMetricsDto })),
+    metrics: l.metrics.map((m) => ({
+      strategy: m.strategy,
+      role: m.role,
+      metrics: m.metrics as PerformanceMetricsDto,
+    })),
   };
 }
 

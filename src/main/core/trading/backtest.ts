@@ -8,7 +8,12 @@ import { allBaselines } from './baselines';
 import { DEFAULT_COSTS, type CostModel } from './broker';
 import { TradingEngine, type StepResult } from './engine';
 import { barAt, type MarketData } from './market-data';
-import { forecastMetrics, performanceMetrics, type ForecastOutcome, type PerformanceMetrics } from './metrics';
+import {
+  forecastMetrics,
+  performanceMetrics,
+  type ForecastOutcome,
+  type PerformanceMetrics,
+} from './metrics';
 import { DEFAULT_RISK, type RiskConfig } from './risk';
 import type { BarSet, Fill, InstrumentSpec, Strategy } from './types';
 import { planFolds, type Fold, type WalkForwardSettings } from './walk-forward';
@@ -156,7 +161,10 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestRes
     },
   });
   const main = request.strategy ? lane(request.strategy.name, 'strategy', HOLD) : null;
-  const lanes = [...(main ? [main] : []), ...(request.baselines ?? allBaselines(data.symbols)).map((s) => lane(s.name, 'baseline', s))];
+  const lanes = [
+    ...(main ? [main] : []),
+    ...(request.baselines ?? allBaselines(data.symbols)).map((s) => lane(s.name, 'baseline', s)),
+  ];
 
   const forecasts: Array<{ bar: number; horizon: number; predicted: number[] }> = [];
   const foldResults: FoldResult[] = [];
@@ -173,7 +181,11 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestRes
       if (main && request.strategy) {
         request.onProgress?.(b, barCount, `fold ${fold.index + 1}/${folds.length}: fitting`);
         await request.pause?.();
-        const fitted = await request.strategy.fit({ fold, data: truncate(data, fold.trainTo), signal: request.signal });
+        const fitted = await request.strategy.fit({
+          fold,
+          data: truncate(data, fold.trainTo),
+          signal: request.signal,
+        });
         main.engine.setStrategy(fitted.strategy);
         modelId = fitted.modelId;
         if (fitted.strategy.prepare) {
@@ -181,7 +193,11 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestRes
           const cadence = settings.risk.cadenceBars;
           const bars: number[] = [];
           for (let d = fold.testFrom; d <= fold.testTo; d++) if ((d - start) % cadence === 0) bars.push(d);
-          request.onProgress?.(b, barCount, `fold ${fold.index + 1}/${folds.length}: predicting ${bars.length} decisions`);
+          request.onProgress?.(
+            b,
+            barCount,
+            `fold ${fold.index + 1}/${folds.length}: predicting ${bars.length} decisions`,
+          );
           await fitted.strategy.prepare({ data: truncate(data, fold.testTo), bars });
           request.signal?.throwIfAborted();
         }
@@ -221,7 +237,12 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestRes
     if (run.role === 'strategy' && outcomes.length > 0) run.metrics.forecast = forecastMetrics(outcomes);
   }
   request.onProgress?.(barCount, barCount, 'done');
-  return { symbols: [...data.symbols], folds: foldResults, times: data.times.slice(start), runs: lanes.map((l) => l.run) };
+  return {
+    symbols: [...data.symbols],
+    folds: foldResults,
+    times: data.times.slice(start),
+    runs: lanes.map((l) => l.run),
+  };
 }
 
 function record(run: StrategyRun, step: StepResult, k: number, n: number): void {
@@ -241,7 +262,11 @@ function collectModelOutputs(
   const decision = step.decision;
   if (!decision) return;
   if (decision.forecast) {
-    forecasts.push({ bar, horizon: decision.forecast.horizon, predicted: Array.from(decision.forecast.returns) });
+    forecasts.push({
+      bar,
+      horizon: decision.forecast.horizon,
+      predicted: Array.from(decision.forecast.returns),
+    });
   }
   if (decision.attention) {
     attention.times.push(step.time);
@@ -251,14 +276,18 @@ function collectModelOutputs(
 }
 
 /** Realised log returns over each forecast's horizon, from the close of its decision bar. */
-function forecastOutcomes(data: MarketData, forecasts: Array<{ bar: number; horizon: number; predicted: number[] }>): ForecastOutcome[] {
+function forecastOutcomes(
+  data: MarketData,
+  forecasts: Array<{ bar: number; horizon: number; predicted: number[] }>,
+): ForecastOutcome[] {
   const n = data.symbols.length;
   const out: ForecastOutcome[] = [];
   for (const f of forecasts) {
     const later = f.bar + f.horizon;
     if (later >= data.times.length) continue;
     const realised = new Array<number>(n);
-    for (let i = 0; i < n; i++) realised[i] = Math.log(data.close[later * n + i]! / data.close[f.bar * n + i]!);
+    for (let i = 0; i < n; i++)
+      realised[i] = Math.log(data.close[later * n + i]! / data.close[f.bar * n + i]!);
     out.push({ predicted: f.predicted, realised });
   }
   return out;

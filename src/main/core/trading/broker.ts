@@ -56,7 +56,8 @@ export class LotRules {
 
 function decimalsOf(step: number): number {
   let decimals = 0;
-  while (decimals < 12 && Math.abs(Math.round(step * 10 ** decimals) - step * 10 ** decimals) > 1e-9) decimals++;
+  while (decimals < 12 && Math.abs(Math.round(step * 10 ** decimals) - step * 10 ** decimals) > 1e-9)
+    decimals++;
   return decimals;
 }
 
@@ -79,7 +80,11 @@ export function fillOrders(
   // Classified against the book before any fill; then two passes: reducing orders, increasing ones.
   const reducing = orders.map((order) => {
     const held = portfolio.quantities[order.symbolIndex]!;
-    return held !== 0 && Math.sign(order.quantity) !== Math.sign(held) && Math.abs(order.quantity) <= Math.abs(held);
+    return (
+      held !== 0 &&
+      Math.sign(order.quantity) !== Math.sign(held) &&
+      Math.abs(order.quantity) <= Math.abs(held)
+    );
   });
   for (let pass = 0; pass < 2; pass++) {
     for (let k = 0; k < orders.length; k++) {

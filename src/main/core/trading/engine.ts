@@ -11,7 +11,15 @@
 import { fillOrders, LotRules, type CostModel, DEFAULT_COSTS } from './broker';
 import { RollingVolatility, SeriesBuffer } from './history';
 import { Portfolio, type PortfolioSnapshot } from './portfolio';
-import { applyWeightLimits, DEFAULT_RISK, drawdown, isRebalanceBar, killSwitchTrips, validateRisk, type RiskConfig } from './risk';
+import {
+  applyWeightLimits,
+  DEFAULT_RISK,
+  drawdown,
+  isRebalanceBar,
+  killSwitchTrips,
+  validateRisk,
+  type RiskConfig,
+} from './risk';
 import type {
   BarSet,
   Decision,
@@ -127,7 +135,9 @@ export class TradingEngine {
     this.lots = config.instruments.map((spec) => new LotRules(spec));
     this.history = this.symbols.map(() => new SeriesBuffer(config.maxHistory ?? 0));
     this.volatility =
-      this.costs.volatilityMultiplier > 0 ? this.symbols.map(() => new RollingVolatility(this.costs.volatilityWindow)) : null;
+      this.costs.volatilityMultiplier > 0
+        ? this.symbols.map(() => new RollingVolatility(this.costs.volatilityWindow))
+        : null;
     this.tradeFrom = config.tradeFrom ?? -Infinity;
     this.portfolio = new Portfolio(config.initialCapital, n);
     this.peakEquity = config.initialCapital;
@@ -147,7 +157,15 @@ export class TradingEngine {
       quantities: this.portfolio.quantities,
       weights: new Float64Array(n),
     };
-    this.result = { time: NaN, fills: this.fills, orders: this.pending, decided: false, decision: null, targetWeights: null, state: this.state };
+    this.result = {
+      time: NaN,
+      fills: this.fills,
+      orders: this.pending,
+      decided: false,
+      decision: null,
+      targetWeights: null,
+      state: this.state,
+    };
     const state = this.state;
     const portfolioView: PortfolioView = {
       get equity() {
@@ -252,7 +270,16 @@ export class TradingEngine {
     // 1. Fill at the open of t what was decided at the close of t-1.
     this.fills.length = 0;
     if (this.pending.length > 0) {
-      fillOrders(this.pending, bars.open, t, this.portfolio, this.lots, this.costs, this.risk.leverage, this.fills);
+      fillOrders(
+        this.pending,
+        bars.open,
+        t,
+        this.portfolio,
+        this.lots,
+        this.costs,
+        this.risk.leverage,
+        this.fills,
+      );
     }
     const done = this.pending;
     done.length = 0;
@@ -382,8 +409,16 @@ export class TradingEngine {
         if (Math.abs(quantity) * price < Math.max(risk.minTradeNotional, lot.minNotional)) continue;
       }
       let slippageBps = this.costs.slippageBps;
-      if (this.volatility) slippageBps += this.costs.volatilityMultiplier * this.volatility[i]!.value() * 10_000;
-      this.pending.push({ symbolIndex: i, symbol: this.symbols[i]!, quantity, decidedAt: time, slippageBps, reason });
+      if (this.volatility)
+        slippageBps += this.costs.volatilityMultiplier * this.volatility[i]!.value() * 10_000;
+      this.pending.push({
+        symbolIndex: i,
+        symbol: this.symbols[i]!,
+        quantity,
+        decidedAt: time,
+        slippageBps,
+        reason,
+      });
     }
   }
 }

@@ -6,7 +6,8 @@ import { BacktestService, type BacktestDeps } from './backtest-service';
 import type { EngineSnapshot } from './engine';
 import { PaperTrader, type PaperDeps } from './paper';
 
-export type BacktestHandlerName = 'backtest.run' | 'backtest.list' | 'backtest.get' | 'backtest.delete' | 'backtest.exportCsv';
+export type BacktestHandlerName =
+  'backtest.run' | 'backtest.list' | 'backtest.get' | 'backtest.delete' | 'backtest.exportCsv';
 
 export type { BacktestDeps } from './backtest-service';
 
@@ -27,7 +28,8 @@ export function createBacktestHandlers(deps: BacktestDeps): {
   };
 }
 
-export type PaperHandlerName = 'paper.start' | 'paper.stop' | 'paper.account' | 'paper.fills' | 'paper.equity';
+export type PaperHandlerName =
+  'paper.start' | 'paper.stop' | 'paper.account' | 'paper.fills' | 'paper.equity';
 
 export interface PaperHandlerDeps extends PaperDeps {
   /** The app's settings: default feed, symbols and interval of a new account. */
@@ -57,7 +59,8 @@ export function createPaperHandlers(deps: PaperHandlerDeps): {
         const settings = deps.settings();
         const strategy = params.strategy ?? 'equal-weight-rebalanced';
         // The model chosen in the Models view, unless the call names one.
-        const modelId = params.modelId ?? (strategy === 'model' ? (settings.activeModelId ?? undefined) : undefined);
+        const modelId =
+          params.modelId ?? (strategy === 'model' ? (settings.activeModelId ?? undefined) : undefined);
         return trader.start(
           {
             accountId: params.accountId ?? DEFAULT_ACCOUNT,
@@ -75,11 +78,13 @@ export function createPaperHandlers(deps: PaperHandlerDeps): {
         );
       },
       'paper.stop': async (params) => {
-        if (params.accountId !== undefined && params.accountId !== trader.accountId) return view(params.accountId);
+        if (params.accountId !== undefined && params.accountId !== trader.accountId)
+          return view(params.accountId);
         return trader.stop();
       },
       'paper.account': (params) => view(params.accountId),
-      'paper.fills': (params) => deps.paper.fills(accountOf(params.accountId), params.limit ?? 100, params.beforeSeq),
+      'paper.fills': (params) =>
+        deps.paper.fills(accountOf(params.accountId), params.limit ?? 100, params.beforeSeq),
       'paper.equity': (params) => deps.paper.equity(accountOf(params.accountId), params.from ?? 0),
     },
     close: async () => {
@@ -134,6 +139,11 @@ function storedAccountView(deps: PaperHandlerDeps, id: string): PaperAccount | n
         fees: portfolio?.fees[i] ?? 0,
       };
     }),
-    pendingOrders: (snapshot?.pending ?? []).map((o) => ({ symbol: o.symbol, quantity: o.quantity, decidedAt: o.decidedAt, reason: o.reason })),
+    pendingOrders: (snapshot?.pending ?? []).map((o) => ({
+      symbol: o.symbol,
+      quantity: o.quantity,
+      decidedAt: o.decidedAt,
+      reason: o.reason,
+    })),
   };
 }

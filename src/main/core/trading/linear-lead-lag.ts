@@ -20,7 +20,12 @@ export interface LinearLeadLagOptions {
   longShort: boolean;
 }
 
-export const DEFAULT_LINEAR_LEAD_LAG: LinearLeadLagOptions = { lags: 2, ridge: 1e-3, minEdge: 0.0005, longShort: true };
+export const DEFAULT_LINEAR_LEAD_LAG: LinearLeadLagOptions = {
+  lags: 2,
+  ridge: 1e-3,
+  minEdge: 0.0005,
+  longShort: true,
+};
 
 /** The fit function for runBacktest: one ridge regression per asset on the training window. */
 export function linearLeadLagFit(options: Partial<LinearLeadLagOptions> = {}): FitFunction {
@@ -32,7 +37,13 @@ export function linearLeadLagFit(options: Partial<LinearLeadLagOptions> = {}): F
 }
 
 /** coefficients[asset] = [intercept, r_0(t), r_1(t), ..., r_0(t-1), ...] (asset-major within each lag). */
-export function fitCoefficients(data: MarketData, from: number, to: number, lags: number, ridge: number): number[][] {
+export function fitCoefficients(
+  data: MarketData,
+  from: number,
+  to: number,
+  lags: number,
+  ridge: number,
+): number[][] {
   const n = data.symbols.length;
   const features = 1 + n * lags;
   const logReturn = (b: number, i: number) => Math.log(data.close[b * n + i]! / data.close[(b - 1) * n + i]!);
@@ -64,7 +75,10 @@ export function fitCoefficients(data: MarketData, from: number, to: number, lags
   return coefficients;
 }
 
-export function linearLeadLagStrategy(coefficients: number[][], options: Partial<LinearLeadLagOptions> = {}): Strategy {
+export function linearLeadLagStrategy(
+  coefficients: number[][],
+  options: Partial<LinearLeadLagOptions> = {},
+): Strategy {
   const o = { ...DEFAULT_LINEAR_LEAD_LAG, ...options };
   const n = coefficients.length;
   const features = new Float64Array(1 + n * o.lags);

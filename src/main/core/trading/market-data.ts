@@ -17,12 +17,19 @@ export interface MarketData {
 }
 
 /** Keeps the confirmed candles whose open time every symbol has. */
-export function alignMarketData(symbols: readonly string[], candles: Readonly<Record<string, readonly Candle[]>>): MarketData {
+export function alignMarketData(
+  symbols: readonly string[],
+  candles: Readonly<Record<string, readonly Candle[]>>,
+): MarketData {
   const n = symbols.length;
   const bySymbol = symbols.map((s) => (candles[s] ?? []).filter((c) => c.confirmed));
   const counts = new Map<number, number>();
-  for (const list of bySymbol) for (const c of list) counts.set(c.openTime, (counts.get(c.openTime) ?? 0) + 1);
-  const times = [...counts.entries()].filter(([, k]) => k === n).map(([t]) => t).sort((a, b) => a - b);
+  for (const list of bySymbol)
+    for (const c of list) counts.set(c.openTime, (counts.get(c.openTime) ?? 0) + 1);
+  const times = [...counts.entries()]
+    .filter(([, k]) => k === n)
+    .map(([t]) => t)
+    .sort((a, b) => a - b);
   const row = new Map(times.map((t, b) => [t, b]));
   const data: MarketData = {
     symbols: [...symbols],

@@ -19,7 +19,11 @@ import type { PrepareRequest, Strategy } from './types';
 /** What the model domain offers trading (ModelService satisfies it). */
 export interface ModelPort {
   registry: { info(id: string): ModelInfo; list(): ModelInfo[] };
-  predictAligned(id: string, aligned: AlignedCandles, decisionBars: readonly number[]): Promise<SamplePrediction[]>;
+  predictAligned(
+    id: string,
+    aligned: AlignedCandles,
+    decisionBars: readonly number[],
+  ): Promise<SamplePrediction[]>;
   train(
     params: {
       feed: string;
@@ -78,7 +82,11 @@ export function forecastWeights(returns: readonly number[], longOnly: boolean): 
 }
 
 /** A strategy over one trained model; decisions must be prepared before they are asked for. */
-export function modelStrategy(port: ModelPort, modelId: string, weighting: ModelWeighting = 'forecast'): Strategy {
+export function modelStrategy(
+  port: ModelPort,
+  modelId: string,
+  weighting: ModelWeighting = 'forecast',
+): Strategy {
   const info = port.registry.info(modelId);
   const spec = featureSpecOf(info.config);
   const predictions = new Map<number, SamplePrediction>();
@@ -104,7 +112,11 @@ export function modelStrategy(port: ModelPort, modelId: string, weighting: Model
         volume: data.volume.subarray(from * n, (last + 1) * n),
         turnover: data.turnover.subarray(from * n, (last + 1) * n),
       };
-      const results = await port.predictAligned(modelId, toAligned(slice, info.interval), usable.map((b) => b - from));
+      const results = await port.predictAligned(
+        modelId,
+        toAligned(slice, info.interval),
+        usable.map((b) => b - from),
+      );
       usable.forEach((b, k) => predictions.set(data.times[b]!, results[k]!));
     },
     decide(ctx) {
@@ -112,9 +124,16 @@ export function modelStrategy(port: ModelPort, modelId: string, weighting: Model
       if (!p) return null;
       predictions.delete(ctx.time);
       return {
-        weights: weighting === 'portfolio' ? p.weights : forecastWeights(p.returns, info.config.portfolio === 'long-only'),
+        weights:
+          weighting === 'portfolio'
+            ? p.weights
+            : forecastWeights(p.returns, info.config.portfolio === 'long-only'),
         forecast: { returns: p.returns, horizon: info.config.horizon },
-        attention: { matrix: meanAttention(p.attention), heads: p.attention, ...(p.lagWeights.length > 0 ? { lagWeights: p.lagWeights } : {}) },
+        attention: {
+          matrix: meanAttention(p.attention),
+          heads: p.attention,
+          ...(p.lagWeights.length > 0 ? { lagWeights: p.lagWeights } : {}),
+        },
       };
     },
   };
@@ -146,13 +165,19 @@ export function modelWalkForwardFit(
 ): FitFunction {
   const parsed = settings.modelId ? null : ModelConfigSchema.safeParse(settings.config ?? {});
   if (parsed && !parsed.success) {
-    throw new CoreError('INVALID_PARAMS', `Invalid model settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new CoreError(
+      'INVALID_PARAMS',
+      `Invalid model settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return async ({ fold, data, signal }) => {
     if (settings.modelId) {
       const info = port.registry.info(settings.modelId);
       if (info.symbols.join(',') !== series.symbols.join(',') || info.interval !== series.interval) {
-        throw new CoreError('INVALID_PARAMS', `Model ${info.id} trades ${info.symbols.join(',')} ${info.interval}, not this backtest's series.`);
+        throw new CoreError(
+          'INVALID_PARAMS',
+          `Model ${info.id} trades ${info.symbols.join(',')} ${info.interval}, not this backtest's series.`,
+        );
       }
       return { strategy: modelStrategy(port, info.id, settings.weighting), modelId: info.id };
     }

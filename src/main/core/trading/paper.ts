@@ -100,11 +100,23 @@ export class PaperTrader {
     let history: MarketData;
     if (row) {
       startTime = row.startTime;
-      history = this.load(row.feed, row.symbols, row.interval, startTime - 1 - (this.trainBarsOf(row) + 1) * barMs, startTime - 1);
+      history = this.load(
+        row.feed,
+        row.symbols,
+        row.interval,
+        startTime - 1 - (this.trainBarsOf(row) + 1) * barMs,
+        startTime - 1,
+      );
     } else {
       const latest = this.latestCommonTime(settings);
       startTime = latest === null ? Math.floor(this.deps.clock.now() / barMs) * barMs : latest + barMs;
-      history = this.load(settings.feed, settings.symbols, settings.interval, startTime - (settings.trainBars + 1) * barMs, startTime - 1);
+      history = this.load(
+        settings.feed,
+        settings.symbols,
+        settings.interval,
+        startTime - (settings.trainBars + 1) * barMs,
+        startTime - 1,
+      );
     }
     const stored = row ? (row.params as StoredParams) : null;
     const built = await buildStrategy((row?.strategy ?? settings.strategy) as BacktestStrategyName, {
@@ -138,7 +150,10 @@ export class PaperTrader {
     }
     const account = row!;
     const params = account.params as StoredParams;
-    const firstPrices = history.times.length > 0 ? account.symbols.map((_, i) => history.close[i]!) : account.symbols.map(() => 1);
+    const firstPrices =
+      history.times.length > 0
+        ? account.symbols.map((_, i) => history.close[i]!)
+        : account.symbols.map(() => 1);
     const engine = new TradingEngine(
       {
         symbols: account.symbols,
@@ -153,7 +168,13 @@ export class PaperTrader {
     );
     // History up to the last applied bar (or up to the start), then the saved book.
     const warmTo = account.lastBarTime ?? account.startTime - 1;
-    const warmBars = this.load(account.feed, account.symbols, account.interval, warmTo - HISTORY_BARS * barMs, warmTo);
+    const warmBars = this.load(
+      account.feed,
+      account.symbols,
+      account.interval,
+      warmTo - HISTORY_BARS * barMs,
+      warmTo,
+    );
     for (let b = 0; b < warmBars.times.length; b++) engine.warm(barAt(warmBars, b));
     if (account.snapshot) engine.restore(account.snapshot as EngineSnapshot);
     this.engine = engine;
@@ -181,13 +202,15 @@ export class PaperTrader {
 
   /** Applies every stored bar not yet applied; serialised so that two triggers never interleave. */
   schedule(): Promise<void> {
-    this.chain = this.chain.then(() => this.catchUp()).catch((err: unknown) => {
-      // A failing bar stops the trader rather than skipping the bar: the account stays consistent.
-      this.failure = err;
-      this.unsubscribe?.();
-      this.unsubscribe = null;
-      console.error('paper trading stopped:', err);
-    });
+    this.chain = this.chain
+      .then(() => this.catchUp())
+      .catch((err: unknown) => {
+        // A failing bar stops the trader rather than skipping the bar: the account stays consistent.
+        this.failure = err;
+        this.unsubscribe?.();
+        this.unsubscribe = null;
+        console.error('paper trading stopped:', err);
+      });
     return this.chain;
   }
 
@@ -237,7 +260,12 @@ export class PaperTrader {
           fees: p.fees[i]!,
         };
       }),
-      pendingOrders: engine.pendingOrders.map((o) => ({ symbol: o.symbol, quantity: o.quantity, decidedAt: o.decidedAt, reason: o.reason })),
+      pendingOrders: engine.pendingOrders.map((o) => ({
+        symbol: o.symbol,
+        quantity: o.quantity,
+        decidedAt: o.decidedAt,
+        reason: o.reason,
+      })),
     };
   }
 
@@ -245,7 +273,10 @@ export class PaperTrader {
     const engine = this.engine;
     const account = this.account;
     if (!engine || !account) return;
-    const from = engine.lastBarTime === -Infinity ? account.startTime - HISTORY_BARS * intervalMs(account.interval) : engine.lastBarTime + 1;
+    const from =
+      engine.lastBarTime === -Infinity
+        ? account.startTime - HISTORY_BARS * intervalMs(account.interval)
+        : engine.lastBarTime + 1;
     const through = this.completeThrough(account, Math.max(from, account.startTime));
     const data = this.load(account.feed, account.symbols, account.interval, from, through);
     for (let b = 0; b < data.times.length; b++) {
@@ -276,7 +307,14 @@ export class PaperTrader {
       time: bar.time,
       updatedAt: this.deps.clock.now(),
       fills,
-      mark: { time: bar.time, equity: s.equity, cash: s.cash, gross: s.gross, drawdown: s.drawdown, weights: Array.from(s.weights) },
+      mark: {
+        time: bar.time,
+        equity: s.equity,
+        cash: s.cash,
+        gross: s.gross,
+        drawdown: s.drawdown,
+        weights: Array.from(s.weights),
+      },
       snapshot: engine.snapshot(),
     });
     if (!applied) {
@@ -319,7 +357,10 @@ export class PaperTrader {
 
   private load(feed: string, symbols: string[], interval: Interval, from: number, to: number): MarketData {
     const candles = Object.fromEntries(
-      symbols.map((symbol) => [symbol, this.deps.candles.range({ feed, symbol, interval }, { from: Math.max(0, from), to })]),
+      symbols.map((symbol) => [
+        symbol,
+        this.deps.candles.range({ feed, symbol, interval }, { from: Math.max(0, from), to }),
+      ]),
     );
     return alignMarketData(symbols, candles);
   }
@@ -333,7 +374,11 @@ export class PaperTrader {
    */
   private completeThrough(account: PaperAccountRow, from: number): number {
     const barMs = intervalMs(account.interval);
-    const keys = account.symbols.map((symbol) => ({ feed: account.feed, symbol, interval: account.interval }));
+    const keys = account.symbols.map((symbol) => ({
+      feed: account.feed,
+      symbol,
+      interval: account.interval,
+    }));
     const lasts = keys.map((key) => this.deps.candles.lastConfirmed(key)?.openTime ?? null);
     if (lasts.some((last) => last === null)) return -Infinity;
     const newest = Math.max(...(lasts as number[]));
@@ -350,7 +395,11 @@ export class PaperTrader {
   private latestCommonTime(settings: PaperSettings): number | null {
     let latest = Infinity;
     for (const symbol of settings.symbols) {
-      const last = this.deps.candles.lastConfirmed({ feed: settings.feed, symbol, interval: settings.interval });
+      const last = this.deps.candles.lastConfirmed({
+        feed: settings.feed,
+        symbol,
+        interval: settings.interval,
+      });
       if (!last) return null;
       latest = Math.min(latest, last.openTime);
     }

@@ -43,7 +43,8 @@ export function validateRisk(risk: RiskConfig): void {
   if (!(risk.killDrawdown > 0)) problems.push('killDrawdown must be > 0');
   if (!(risk.minTradeNotional >= 0)) problems.push('minTradeNotional must be >= 0');
   if (!(risk.rebalanceThreshold >= 0)) problems.push('rebalanceThreshold must be >= 0');
-  if (!(Number.isInteger(risk.cadenceBars) && risk.cadenceBars >= 1)) problems.push('cadenceBars must be an integer >= 1');
+  if (!(Number.isInteger(risk.cadenceBars) && risk.cadenceBars >= 1))
+    problems.push('cadenceBars must be an integer >= 1');
   if (problems.length > 0) throw new Error(`risk config: ${problems.join('; ')}`);
 }
 

@@ -4,7 +4,12 @@
 import type { BacktestStrategyName } from '../../../shared/contract/backtest';
 import type { Interval } from '../../../shared/domain';
 import { CoreError } from '../../../shared/errors';
-import { crossSectionalMomentum, equalWeightBuyAndHold, equalWeightRebalanced, singleAsset } from './baselines';
+import {
+  crossSectionalMomentum,
+  equalWeightBuyAndHold,
+  equalWeightRebalanced,
+  singleAsset,
+} from './baselines';
 import { fitCoefficients, linearLeadLagStrategy, DEFAULT_LINEAR_LEAD_LAG } from './linear-lead-lag';
 import type { MarketData } from './market-data';
 import type { Strategy } from './types';
@@ -69,7 +74,13 @@ export async function buildStrategy(
             'are stored. Backfill some history first.',
         );
       }
-      coefficients = fitCoefficients(options.history, Math.max(0, bars - options.trainBars), bars - 1, DEFAULT_LINEAR_LEAD_LAG.lags, DEFAULT_LINEAR_LEAD_LAG.ridge);
+      coefficients = fitCoefficients(
+        options.history,
+        Math.max(0, bars - options.trainBars),
+        bars - 1,
+        DEFAULT_LINEAR_LEAD_LAG.lags,
+        DEFAULT_LINEAR_LEAD_LAG.ridge,
+      );
     }
     return { strategy: linearLeadLagStrategy(coefficients), modelId: null, saved: { coefficients } };
   }

@@ -29,7 +29,13 @@ import { WsHub, type Connection } from './ws';
 export type { FaultConfig, FaultKind } from './faults';
 export { FAULT_KINDS } from './faults';
 export type { MarketSpec, FollowerSpec, GenerateOptions } from './synthetic';
-export { DEFAULT_MARKET_SPEC, randomWalkSpec, generateMarket, partialCandle, specForSymbols } from './synthetic';
+export {
+  DEFAULT_MARKET_SPEC,
+  randomWalkSpec,
+  generateMarket,
+  partialCandle,
+  specForSymbols,
+} from './synthetic';
 
 export interface SimulatorOptions {
   /** Default '127.0.0.1'; only loopback addresses are accepted. */
@@ -89,7 +95,13 @@ export interface Simulator {
   setFaults(faults: Partial<FaultConfig>): void;
   /** Faults actually injected so far. */
   faultCounts(): Record<FaultKind, number>;
-  stats(): { restRequests: number; restRejected: number; wsConnections: number; wsRefused: number; framesSent: number };
+  stats(): {
+    restRequests: number;
+    restRejected: number;
+    wsConnections: number;
+    wsRefused: number;
+    framesSent: number;
+  };
   /** Freeze / unfreeze the accelerated clock. */
   pause(): void;
   resume(): void;
@@ -115,10 +127,21 @@ function syntheticSetup(options: SimulatorOptions, interval: Interval, seed: num
   // History ends where the simulation starts: its last bar closes at or before startTime.
   const firstOpenTime = addBars(barOpenTime(startTime, interval), -historyBars, interval);
   const generator = createMarketGenerator(spec, { seed, interval, startTime: firstOpenTime });
-  return { symbols: [...symbols], source: () => generator.next(), rules: { ...generator.rules }, firstOpenTime, historyBars, startTime };
+  return {
+    symbols: [...symbols],
+    source: () => generator.next(),
+    rules: { ...generator.rules },
+    firstOpenTime,
+    historyBars,
+    startTime,
+  };
 }
 
-function replaySetup(options: SimulatorOptions, replay: Record<string, Candle[]>, interval: Interval): MarketSetup {
+function replaySetup(
+  options: SimulatorOptions,
+  replay: Record<string, Candle[]>,
+  interval: Interval,
+): MarketSetup {
   const symbols = options.symbols ?? Object.keys(replay);
   const first = replay[symbols[0] ?? '']?.[0];
   if (!first) throw new Error('simulator: the replay holds no candles');
@@ -128,7 +151,13 @@ function replaySetup(options: SimulatorOptions, replay: Record<string, Candle[]>
   const historyBars =
     options.startTime === undefined
       ? defaultHistory
-      : Math.min(length, Math.max(0, Math.round((barOpenTime(options.startTime, interval) - firstOpenTime) / intervalMs(interval))));
+      : Math.min(
+          length,
+          Math.max(
+            0,
+            Math.round((barOpenTime(options.startTime, interval) - firstOpenTime) / intervalMs(interval)),
+          ),
+        );
   const startTime = options.startTime ?? addBars(firstOpenTime, historyBars, interval);
   let next = 0;
   const source: CandleSource = () => {
@@ -142,12 +171,15 @@ function replaySetup(options: SimulatorOptions, replay: Record<string, Candle[]>
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const host = options.host ?? '127.0.0.1';
-  if (!LOOPBACK.has(host)) throw new Error(`simulator: refusing to bind ${host}; it only listens on loopback`);
+  if (!LOOPBACK.has(host))
+    throw new Error(`simulator: refusing to bind ${host}; it only listens on loopback`);
   const interval = options.interval ?? '1';
   const seed = options.seed ?? 1;
   const updatesPerBar = Math.max(1, Math.floor(options.updatesPerBar ?? 3));
   const barMs = options.barMs ?? 200;
-  const setup = options.replay ? replaySetup(options, options.replay, interval) : syntheticSetup(options, interval, seed);
+  const setup = options.replay
+    ? replaySetup(options, options.replay, interval)
+    : syntheticSetup(options, interval, seed);
   const { symbols, rules } = setup;
   const clock = new SimClock(setup.startTime, intervalMs(interval), barMs);
   const tape = new MarketTape({
@@ -157,7 +189,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     historyBars: setup.historyBars,
     source: setup.source,
     updatesPerBar,
-    precision: Object.fromEntries(symbols.map((s) => [s, { priceDecimals: rules[s]!.priceDecimals, qtyDecimals: rules[s]!.qtyDecimals }])),
+    precision: Object.fromEntries(
+      symbols.map((s) => [s, { priceDecimals: rules[s]!.priceDecimals, qtyDecimals: rules[s]!.qtyDecimals }]),
+    ),
     seed,
     maxLiveBars: options.maxBars,
   });
@@ -184,7 +218,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     for (const connection of [...hub.all()]) {
       if (connection.malformedAt === step) {
         connection.malformedAt = null;
-        if (hub.send(connection, malformedFrame(connection, faults.uniform(), interval, symbols))) faults.record('malformed');
+        if (hub.send(connection, malformedFrame(connection, faults.uniform(), interval, symbols)))
+          faults.record('malformed');
       }
       if (connection.cutAt === step) {
         connection.cutAt = null;
@@ -198,7 +233,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const ts = Math.max(clock.now(), 'timestamp' in event ? event.timestamp : 0);
     if (event.kind === 'open') {
       barPlan = Object.fromEntries(symbols.map((s) => [s, faults.barDecisions()]));
-      for (const connection of hub.all()) Object.assign(connection, faults.connectionDecisions(updatesPerBar + 1));
+      for (const connection of hub.all())
+        Object.assign(connection, faults.connectionDecisions(updatesPerBar + 1));
       for (const s of symbols) lastPartialFrame[s] = undefined;
       return;
     }
@@ -272,7 +308,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return clock.now();
     },
     wallNow,
-    rateLimit: options.restRateLimit === undefined ? { maxRequests: 600, windowMs: 5000 } : options.restRateLimit,
+    rateLimit:
+      options.restRateLimit === undefined ? { maxRequests: 600, windowMs: 5000 } : options.restRateLimit,
     stats,
   });
 
@@ -315,7 +352,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           barWaiters.delete(waiter);
           reject(error);
         };
-        const timeout = setTimeout(() => fail(new Error(`simulator: only ${tape.liveBars} of ${n} live bars after ${timeoutMs} ms`)), timeoutMs);
+        const timeout = setTimeout(
+          () => fail(new Error(`simulator: only ${tape.liveBars} of ${n} live bars after ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         const waiter = {
           wake: (): void => {
             if (tape.liveBars < n) return;
@@ -353,7 +393,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 }
 
 /** A frame a client must survive: text that is not JSON, or JSON of the wrong shape. */
-function malformedFrame(connection: Connection, u: number, interval: Interval, symbols: readonly string[]): string {
+function malformedFrame(
+  connection: Connection,
+  u: number,
+  interval: Interval,
+  symbols: readonly string[],
+): string {
   const topic = [...connection.topics][0] ?? klineTopic(interval, symbols[0] ?? 'BTCUSDT');
   if (u < 0.34) return `{"topic":"${topic}","data":[{"start":`;
   if (u < 0.67) return JSON.stringify({ topic, data: { confirm: 'maybe' }, ts: 'soon', type: 'snapshot' });

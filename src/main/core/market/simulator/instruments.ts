@@ -19,11 +19,51 @@ export interface InstrumentRules {
 }
 
 const KNOWN: Record<string, Omit<InstrumentRules, 'symbol' | 'baseCoin' | 'quoteCoin'>> = {
-  BTCUSDT: { priceDecimals: 1, qtyDecimals: 3, minOrderQty: 0.001, maxOrderQty: 1190, maxMktOrderQty: 119, postOnlyMaxOrderQty: 1190, minNotionalValue: 5 },
-  ETHUSDT: { priceDecimals: 2, qtyDecimals: 2, minOrderQty: 0.01, maxOrderQty: 7240, maxMktOrderQty: 724, postOnlyMaxOrderQty: 7240, minNotionalValue: 5 },
-  SOLUSDT: { priceDecimals: 2, qtyDecimals: 1, minOrderQty: 0.1, maxOrderQty: 79770, maxMktOrderQty: 7977, postOnlyMaxOrderQty: 79770, minNotionalValue: 5 },
-  AVAXUSDT: { priceDecimals: 3, qtyDecimals: 1, minOrderQty: 0.1, maxOrderQty: 90000, maxMktOrderQty: 9000, postOnlyMaxOrderQty: 90000, minNotionalValue: 5 },
-  DOTUSDT: { priceDecimals: 3, qtyDecimals: 1, minOrderQty: 0.1, maxOrderQty: 500000, maxMktOrderQty: 50000, postOnlyMaxOrderQty: 500000, minNotionalValue: 5 },
+  BTCUSDT: {
+    priceDecimals: 1,
+    qtyDecimals: 3,
+    minOrderQty: 0.001,
+    maxOrderQty: 1190,
+    maxMktOrderQty: 119,
+    postOnlyMaxOrderQty: 1190,
+    minNotionalValue: 5,
+  },
+  ETHUSDT: {
+    priceDecimals: 2,
+    qtyDecimals: 2,
+    minOrderQty: 0.01,
+    maxOrderQty: 7240,
+    maxMktOrderQty: 724,
+    postOnlyMaxOrderQty: 7240,
+    minNotionalValue: 5,
+  },
+  SOLUSDT: {
+    priceDecimals: 2,
+    qtyDecimals: 1,
+    minOrderQty: 0.1,
+    maxOrderQty: 79770,
+    maxMktOrderQty: 7977,
+    postOnlyMaxOrderQty: 79770,
+    minNotionalValue: 5,
+  },
+  AVAXUSDT: {
+    priceDecimals: 3,
+    qtyDecimals: 1,
+    minOrderQty: 0.1,
+    maxOrderQty: 90000,
+    maxMktOrderQty: 9000,
+    postOnlyMaxOrderQty: 90000,
+    minNotionalValue: 5,
+  },
+  DOTUSDT: {
+    priceDecimals: 3,
+    qtyDecimals: 1,
+    minOrderQty: 0.1,
+    maxOrderQty: 500000,
+    maxMktOrderQty: 50000,
+    postOnlyMaxOrderQty: 500000,
+    minNotionalValue: 5,
+  },
 };
 
 const QUOTES = ['USDT', 'USDC', 'USD'];

@@ -125,7 +125,13 @@ export class MarketTape {
         const candles: Record<string, Candle> = {};
         for (const symbol of this.options.symbols) {
           const final = this.finals[symbol]![f.index]!;
-          const updated = partialCandle(final, fraction, f.rngs[symbol]!, f.state[symbol], this.options.precision[symbol]);
+          const updated = partialCandle(
+            final,
+            fraction,
+            f.rngs[symbol]!,
+            f.state[symbol],
+            this.options.precision[symbol],
+          );
           f.state[symbol] = updated;
           candles[symbol] = updated;
         }
@@ -136,7 +142,12 @@ export class MarketTape {
       for (const symbol of this.options.symbols) candles[symbol] = this.finals[symbol]![f.index]!;
       this.closedCount = f.index + 1;
       this.forming = null;
-      emit({ kind: 'confirm', index: f.index, timestamp: barEnd(f.openTime, this.options.interval), candles });
+      emit({
+        kind: 'confirm',
+        index: f.index,
+        timestamp: barEnd(f.openTime, this.options.interval),
+        candles,
+      });
     }
   }
 
@@ -158,7 +169,16 @@ export class MarketTape {
     for (const symbol of this.options.symbols) {
       const final = this.finals[symbol]![index]!;
       // The opening state: no trade yet, so O=H=L=C and no volume.
-      state[symbol] = { openTime, open: final.open, high: final.open, low: final.open, close: final.open, volume: 0, turnover: 0, confirmed: false };
+      state[symbol] = {
+        openTime,
+        open: final.open,
+        high: final.open,
+        low: final.open,
+        close: final.open,
+        volume: 0,
+        turnover: 0,
+        confirmed: false,
+      };
       rngs[symbol] = mulberry32(hashSeed(this.options.seed, 'partial', symbol, index));
     }
     this.forming = { index, openTime, closeTime: this.openTime(index + 1), step: 0, state, rngs };
@@ -179,7 +199,9 @@ export class MarketTape {
       for (const symbol of this.options.symbols) {
         const candle = bar[symbol];
         if (!candle || candle.openTime !== expected) {
-          throw new Error(`simulator: ${symbol} has no candle opening at ${new Date(expected).toISOString()}; series must be aligned and gap-free`);
+          throw new Error(
+            `simulator: ${symbol} has no candle opening at ${new Date(expected).toISOString()}; series must be aligned and gap-free`,
+          );
         }
         this.finals[symbol]!.push({ ...candle, confirmed: true });
       }

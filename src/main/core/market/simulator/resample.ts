@@ -24,16 +24,24 @@ export interface ResampleWindow {
 }
 
 /** Coarse candles of `symbol` for the window, newest first, with the same selection rules as kline. */
-export function resampledCandles(tape: MarketTape, symbol: string, base: Interval, target: Interval, w: ResampleWindow): Candle[] {
+export function resampledCandles(
+  tape: MarketTape,
+  symbol: string,
+  base: Interval,
+  target: Interval,
+  w: ResampleWindow,
+): Candle[] {
   const forming = tape.formingState(symbol);
   const lastIndex = tape.closedBars + (forming ? 1 : 0) - 1;
   if (lastIndex < 0) return [];
   const targetMs = intervalMs(target);
   const firstOpen = tape.openTime(0);
-  const firstGroup = barOpenTime(firstOpen, target) === firstOpen ? firstOpen : barOpenTime(firstOpen, target) + targetMs;
+  const firstGroup =
+    barOpenTime(firstOpen, target) === firstOpen ? firstOpen : barOpenTime(firstOpen, target) + targetMs;
   let hiGroup = barOpenTime(Math.min(w.end ?? Infinity, tape.openTime(lastIndex)), target);
   let loGroup = w.start === undefined ? -Infinity : barOpenTime(w.start, target);
-  if (w.start !== undefined && w.end === undefined) hiGroup = Math.min(hiGroup, loGroup + (w.limit - 1) * targetMs);
+  if (w.start !== undefined && w.end === undefined)
+    hiGroup = Math.min(hiGroup, loGroup + (w.limit - 1) * targetMs);
   else loGroup = Math.max(loGroup, hiGroup - (w.limit - 1) * targetMs);
   loGroup = Math.max(loGroup, firstGroup);
   if (loGroup > hiGroup) return [];

@@ -138,7 +138,12 @@ function kline(ctx: RestContext, params: URLSearchParams, _now: number): unknown
     target === ctx.interval
       ? selectCandles(ctx, symbol, start, end, limit)
       : canResample(ctx.interval, target)
-        ? resampledCandles(ctx.tape, symbol, ctx.interval, target, { start, end, limit, qtyDecimals: ctx.rules[symbol]!.qtyDecimals })
+        ? resampledCandles(ctx.tape, symbol, ctx.interval, target, {
+            start,
+            end,
+            limit,
+            qtyDecimals: ctx.rules[symbol]!.qtyDecimals,
+          })
         : [];
   return { symbol, category, list: candles.map(klineRow) };
 }
@@ -148,17 +153,27 @@ function kline(ctx: RestContext, params: URLSearchParams, _now: number): unknown
  * (nearest `end`), except with `start` alone, where the `limit` candles from `start` on come back. The
  * bar still forming is included (as row 0 when the window reaches now), with its latest partial state.
  */
-function selectCandles(ctx: RestContext, symbol: string, start: number | undefined, end: number | undefined, limit: number): Candle[] {
+function selectCandles(
+  ctx: RestContext,
+  symbol: string,
+  start: number | undefined,
+  end: number | undefined,
+  limit: number,
+): Candle[] {
   const tape = ctx.tape;
   const forming = tape.formingState(symbol);
   const available = tape.closedBars + (forming ? 1 : 0);
   if (available === 0) return [];
   const firstOpen = tape.openTime(0);
-  const indexOf = (time: number): number => barsBetween(firstOpen, barOpenTime(time, ctx.interval), ctx.interval);
+  const indexOf = (time: number): number =>
+    barsBetween(firstOpen, barOpenTime(time, ctx.interval), ctx.interval);
   const lo = start === undefined ? 0 : Math.max(0, indexOf(start));
   const hi = end === undefined ? available - 1 : Math.min(available - 1, end < firstOpen ? -1 : indexOf(end));
   if (lo > hi) return [];
-  const [from, to] = start !== undefined && end === undefined ? [lo, Math.min(hi, lo + limit - 1)] : [Math.max(lo, hi - limit + 1), hi];
+  const [from, to] =
+    start !== undefined && end === undefined
+      ? [lo, Math.min(hi, lo + limit - 1)]
+      : [Math.max(lo, hi - limit + 1), hi];
   const out: Candle[] = [];
   for (let i = to; i >= from; i--) {
     const candle = i < tape.closedBars ? tape.closedAt(symbol, i) : forming?.candle;
@@ -227,11 +242,17 @@ function instrumentEntry(category: Category, r: InstrumentRules, launchTime: num
 }
 
 function sendJson(res: ServerResponse, body: string): void {
-  res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.writeHead(200, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
 function sendText(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+  });
   res.end(body);
 }

@@ -140,7 +140,8 @@ export function createMarketGenerator(
   options: Omit<GenerateOptions, 'bars'>,
 ): MarketGenerator {
   for (const f of spec.followers) {
-    if (!Number.isInteger(f.lag) || f.lag < 1) throw new Error(`market spec: lag of ${f.symbol} must be an integer >= 1`);
+    if (!Number.isInteger(f.lag) || f.lag < 1)
+      throw new Error(`market spec: lag of ${f.symbol} must be an integer >= 1`);
   }
   const maxLag = Math.max(1, ...spec.followers.map((f) => f.lag));
   const order = orderByLeader(spec);

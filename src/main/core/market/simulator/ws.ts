@@ -41,7 +41,11 @@ export interface WsHubOptions {
 }
 
 export class WsHub {
-  private readonly server = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 1 << 20 });
+  private readonly server = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    maxPayload: 1 << 20,
+  });
   private readonly connections = new Set<Connection>();
   private readonly subscribers = new Map<string, Set<Connection>>();
   private readonly idleSweep: NodeJS.Timeout;
@@ -70,7 +74,8 @@ export class WsHub {
     if (this.options.faults.takeRefusal()) {
       this.options.stats.wsRefused++;
       // Alternate between a 503 answer and a plain reset, the two ways a loaded edge refuses.
-      if (this.options.faults.uniform() < 0.5) socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      if (this.options.faults.uniform() < 0.5)
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       else socket.destroy();
       return;
     }
@@ -175,11 +180,23 @@ export class WsHub {
       message = JSON.parse(text);
     } catch (error) {
       const reason = error instanceof Error ? error.message : 'invalid JSON';
-      this.reply(connection, { success: false, ret_msg: `Failed to decode incoming data:${reason}`, conn_id: connection.id, req_id: '', op: '' });
+      this.reply(connection, {
+        success: false,
+        ret_msg: `Failed to decode incoming data:${reason}`,
+        conn_id: connection.id,
+        req_id: '',
+        op: '',
+      });
       return;
     }
     if (typeof message !== 'object' || message === null || Array.isArray(message)) {
-      this.reply(connection, { success: false, ret_msg: 'Failed to decode incoming data:not an object', conn_id: connection.id, req_id: '', op: '' });
+      this.reply(connection, {
+        success: false,
+        ret_msg: 'Failed to decode incoming data:not an object',
+        conn_id: connection.id,
+        req_id: '',
+        op: '',
+      });
       return;
     }
     const request = message as { op?: unknown; args?: unknown; req_id?: unknown };
@@ -199,12 +216,15 @@ export class WsHub {
         return;
       case 'subscribe':
       case 'unsubscribe': {
-        const args = Array.isArray(request.args) ? request.args.filter((a): a is string => typeof a === 'string') : [];
+        const args = Array.isArray(request.args)
+          ? request.args.filter((a): a is string => typeof a === 'string')
+          : [];
         if (connection.category === 'spot' && op === 'subscribe' && args.length > SPOT_MAX_ARGS) {
           this.reply(connection, ack(false, `args size >${SPOT_MAX_ARGS}`));
           return;
         }
-        const errors = op === 'subscribe' ? this.subscribe(connection, args) : this.unsubscribe(connection, args);
+        const errors =
+          op === 'subscribe' ? this.subscribe(connection, args) : this.unsubscribe(connection, args);
         const okText = connection.category === 'spot' ? op : '';
         this.reply(connection, errors.length === 0 ? ack(true, okText) : ack(false, errors.join(';')));
         return;
@@ -219,7 +239,11 @@ export class WsHub {
     const errors: string[] = [];
     for (const topic of topics) {
       if (!this.options.isKnownTopic(topic)) {
-        errors.push(connection.category === 'spot' ? `Invalid symbol :[${topic}]` : `error:handler not found,topic:${topic}`);
+        errors.push(
+          connection.category === 'spot'
+            ? `Invalid symbol :[${topic}]`
+            : `error:handler not found,topic:${topic}`,
+        );
       } else if (connection.topics.has(topic)) {
         errors.push(`error:already subscribed,topic:${topic}`);
       } else {
