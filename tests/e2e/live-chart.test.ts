@@ -75,6 +75,34 @@ describe.skipIf(skipReason !== null)('live candle chart in the browser', () => {
     await app!.screenshot('live-chart');
   });
 
+  it('shows every symbol as a live candle chart in the grid layout, and a title focuses that symbol', async () => {
+    const tiles = await page.locator('[data-testid="symbol-list"] button[data-symbol]').count();
+    await page.getByRole('button', { name: 'All symbols' }).click();
+    const grid = page.locator('[data-testid="chart-grid"] [data-testid="candle-chart"]');
+    await expect.poll(() => grid.count(), { timeout: 10_000 }).toBe(tiles);
+    const liveUpdates = () =>
+      grid.evaluateAll((charts) =>
+        charts.map((c) => ({
+          count: Number(c.getAttribute('data-candle-count') ?? 0),
+          live: Number(c.getAttribute('data-live-updates') ?? 0),
+        })),
+      );
+    // Every chart has its history and moves with the stream, not only the first one.
+    await expect
+      .poll(async () => (await liveUpdates()).every((c) => c.count > 10 && c.live >= 2), {
+        timeout: 60_000,
+        interval: 250,
+      })
+      .toBe(true);
+    await app!.screenshot('live-grid');
+
+    const last = page.locator('.chart-grid__title').last();
+    const focused = await last.innerText();
+    await last.click();
+    await expect.poll(() => grid.count()).toBe(0);
+    await waitForChart(page, (state) => state.symbol === focused && state.count > 10, 30_000);
+  });
+
   it('raised no page errors, console errors or CSP violations', () => {
     expect(app!.problems).toEqual([]);
   });

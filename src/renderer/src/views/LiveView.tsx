@@ -16,6 +16,7 @@ import {
 } from '../api/paper';
 import { CandleChart } from '../components/CandleChart';
 import { AttentionPanel } from '../components/live/AttentionPanel';
+import { ChartGrid } from '../components/live/ChartGrid';
 import { EquityPanel } from '../components/live/EquityPanel';
 import { FillsTable } from '../components/live/FillsTable';
 import { PaperControls } from '../components/live/PaperControls';
@@ -31,6 +32,7 @@ const EQUITY_CHART_HEIGHT = 132;
 export function LiveView({ status }: { status: MarketStatus | undefined }) {
   const symbols = useMarketSymbols(status);
   const [chosen, setChosen] = useState<string | null>(null);
+  const [layout, setLayout] = useState<'single' | 'grid'>('single');
   const paper = usePaperTrading();
   const info = symbols.data;
   if (!info) {
@@ -60,13 +62,34 @@ export function LiveView({ status }: { status: MarketStatus | undefined }) {
         />
         <section className="live-desk__chart">
           <div className="chart-title">
-            <span className="chart-title__symbol">{symbol ?? 'No symbol'}</span>
+            <span className="chart-title__symbol">
+              {layout === 'grid' ? `${all.length} symbols` : (symbol ?? 'No symbol')}
+            </span>
             <span className="chart-title__meta">
               {formatInterval(info.interval)} · {info.feed}
             </span>
             {status?.connection === 'idle' && <span className="chart-title__hint">stream stopped</span>}
+            <span className="chart-title__layout" role="group" aria-label="Chart layout">
+              <button type="button" aria-pressed={layout === 'single'} onClick={() => setLayout('single')}>
+                One chart
+              </button>
+              <button type="button" aria-pressed={layout === 'grid'} onClick={() => setLayout('grid')}>
+                All symbols
+              </button>
+            </span>
           </div>
-          {symbol && (
+          {layout === 'grid' && (
+            <ChartGrid
+              feed={info.feed}
+              interval={info.interval}
+              symbols={all}
+              onFocus={(focused) => {
+                setChosen(focused);
+                setLayout('single');
+              }}
+            />
+          )}
+          {layout === 'single' && symbol && (
             <CandleChart
               key={`${info.feed}/${symbol}/${info.interval}`}
               feed={info.feed}
