@@ -101,6 +101,10 @@ describe.skipIf(skipReason !== null)('paper trading a trained model from the Liv
     // Weights read as signed percentages on screen.
     const text = await page.locator('[data-testid="weights"] .weights__target').first().innerText();
     expect(text).toMatch(/^[+-]?\d+\.\d%$/);
+    // The status bar names the model that is trading (it polls the core every few seconds).
+    await expect
+      .poll(() => page.locator('[data-testid="status-model"]').innerText(), { timeout: 15_000 })
+      .toContain(model.id);
   });
 
   it('shows the cross-asset attention as N×N numbers whose rows sum to 1, with the lag profile beside it', async () => {
