@@ -2,9 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../../src/main/core/model/backend';
 import {
   dense,
+  denseOnData,
   layerNorm,
   layerNormReference,
   matMul2d,
+  repeatColumn,
+  repeatRow,
+  repeatRows,
   shiftBack,
 } from '../../../src/main/core/model/layers';
 import { CrossAssetModel } from '../../../src/main/core/model/model';
@@ -124,6 +128,39 @@ describe('model layers on wasm', () => {
     });
   });
 
+  it('the newest-bar lag attention equals the per-lag form in value and gradient', () => {
+    const model = make({ maxLag: 4 });
+    tf.tidy(() => {
+      const x = randomInput(3, model.config, 12);
+      const summary = tf.randomNormal([3 * 5, 16], 0, 1, 'float32', 3) as tf.Tensor2D;
+      const weights = tf.randomNormal([3, 5, 1, 16], 0, 1, 'float32', 4);
+      const close = (a: tf.Tensor, b: tf.Tensor) => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!;
+      // Non-zero lag logits, so that the lags' weights differ.
+      model.params.get('lag/logits').assign(tf.tensor1d([0.3, -0.2, 0.9, -1]));
+      const variables = model.params.list().filter((v) => v.name.includes('/lag/'));
+      const run = (perLag: boolean) =>
+        tf.variableGrads(
+          () => tf.sum(tf.mul(tf.sin(model.lagPositions(x, summary, 1, perLag)), weights)) as tf.Scalar,
+          variables,
+        );
+      expect(close(model.lagPositions(x, summary, 1), model.lagPositions(x, summary, 1, true))).toBeLessThan(
+        1e-5,
+      );
+      const fast = run(false);
+      const plain = run(true);
+      expect(close(fast.value, plain.value)).toBeLessThan(1e-4);
+      // lag/ln_* act after the module's output: no gradient on either path.
+      for (const v of variables.filter((v) => !v.name.includes('/lag/ln_'))) {
+        expect(close(fast.grads[v.name]!, plain.grads[v.name]!)).toBeLessThan(1e-4);
+      }
+      const summaryGrad = (perLag: boolean) =>
+        tf.grad((s: tf.Tensor) =>
+          tf.sum(tf.mul(tf.sin(model.lagPositions(x, s as tf.Tensor2D, 1, perLag)), weights)),
+        )(summary);
+      expect(close(summaryGrad(false), summaryGrad(true))).toBeLessThan(1e-4);
+    });
+  });
+
   it('the broadcast-free LayerNorm equals the moments form in value and gradient', () => {
     tf.tidy(() => {
       const x = tf.randomNormal([23, 16], 0.5, 2, 'float32', 3) as tf.Tensor2D;
@@ -164,5 +201,61 @@ describe('model layers on wasm', () => {
       expect(tf.max(tf.abs(tf.sub(dxFast!, dx!))).dataSync()[0]).toBeLessThan(1e-5);
       expect(tf.max(tf.abs(tf.sub(dwFast!, dw!))).dataSync()[0]).toBeLessThan(1e-5);
     });
+  });
+
+  it('the dense layer on data has the value and weight gradients of matMul + add', () => {
+    tf.tidy(() => {
+      const x = tf.randomNormal([29, 12], 0, 1, 'float32', 10) as tf.Tensor2D;
+      const w = tf.randomNormal([12, 9], 0, 1, 'float32', 11);
+      const b = tf.randomNormal([9], 0, 1, 'float32', 12);
+      const plainForm = (c: tf.Tensor, d: tf.Tensor) => tf.add(tf.matMul(x, c as tf.Tensor2D), d);
+      const close = (a: tf.Tensor, c: tf.Tensor) => tf.max(tf.abs(tf.sub(a, c))).dataSync()[0]!;
+      expect(close(denseOnData(x, w, b), plainForm(w, b))).toBeLessThan(1e-5);
+      const fast = tf.grads((c, d) => tf.sum(tf.sin(denseOnData(x, c, d))))([w, b]);
+      const plain = tf.grads((c, d) => tf.sum(tf.sin(plainForm(c, d))))([w, b]);
+      fast.forEach((g, i) => expect(close(g, plain[i]!)).toBeLessThan(1e-4));
+    });
+  });
+
+  it('repeating a column, a row and rows by ones has the value and gradient of tile', () => {
+    tf.tidy(() => {
+      const close = (a: tf.Tensor, c: tf.Tensor) => tf.max(tf.abs(tf.sub(a, c))).dataSync()[0]!;
+      const weights = tf.randomNormal([13, 5], 0, 1, 'float32', 13);
+      const column = tf.randomNormal([13, 1], 0, 1, 'float32', 14) as tf.Tensor2D;
+      const loss = (f: (t: tf.Tensor) => tf.Tensor) => (t: tf.Tensor) =>
+        tf.sum(tf.mul(tf.sin(f(t)), weights));
+      expect(close(repeatColumn(column, 5), tf.tile(column, [1, 5]))).toBe(0);
+      expect(
+        close(
+          tf.grad(loss((t) => repeatColumn(t as tf.Tensor2D, 5)))(column),
+          tf.grad(loss((t) => tf.tile(t, [1, 5])))(column),
+        ),
+      ).toBeLessThan(1e-5);
+      const row = tf.randomNormal([1, 5], 0, 1, 'float32', 15) as tf.Tensor2D;
+      expect(close(repeatRow(row, 13), tf.tile(row, [13, 1]))).toBe(0);
+      expect(
+        close(
+          tf.grad(loss((t) => repeatRow(t as tf.Tensor2D, 13)))(row),
+          tf.grad(loss((t) => tf.tile(t, [13, 1])))(row),
+        ),
+      ).toBeLessThan(1e-5);
+      const rows = tf.randomNormal([4, 6], 0, 1, 'float32', 16) as tf.Tensor2D;
+      const rowWeights = tf.randomNormal([4, 3, 6], 0, 1, 'float32', 17);
+      const rowsLoss = (f: (t: tf.Tensor2D) => tf.Tensor) => (t: tf.Tensor) =>
+        tf.sum(tf.mul(tf.sin(f(t as tf.Tensor2D)), rowWeights));
+      const tiled = (t: tf.Tensor2D) => tf.tile(tf.reshape(t, [4, 1, 6]), [1, 3, 1]);
+      expect(close(repeatRows(rows, 3), tiled(rows))).toBe(0);
+      expect(
+        close(tf.grad(rowsLoss((t) => repeatRows(t, 3)))(rows), tf.grad(rowsLoss(tiled))(rows)),
+      ).toBeLessThan(1e-5);
+    });
+  });
+
+  it('a clone on wasm shares the buffer yet outlives its source', () => {
+    const source = tf.tensor1d([1, 2, 3]);
+    const copy = tf.clone(source);
+    source.dispose();
+    expect(Array.from(copy.dataSync())).toEqual([1, 2, 3]);
+    copy.dispose();
   });
 });

@@ -40,7 +40,8 @@ function fusedDense(activation: Activation) {
   return tf.customGrad(((...args: unknown[]) => {
     const [x, w, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
     const y = tf.fused.matMul({ a: x, b: w, bias: b, activation });
-    save([x, w, y]);
+    // The output is only needed for relu's mask; a saved tensor costs a kernel call.
+    save(activation === 'relu' ? [x, w, y] : [x, w]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
@@ -58,6 +59,25 @@ function fusedDense(activation: Activation) {
 
 const denseLinear = fusedDense('linear');
 const denseRelu = fusedDense('relu');
+
+/**
+ * The dense layer on input data (no gradient flows to x): the same value as `dense`, but the backward
+ * pass skips dx = dy·wᵀ. For the patch embedding that is a [B·A·T, d]·[d, p·F] matMul, the largest
+ * single matMul of the backward pass, whose result was thrown away. x is saved, not an input.
+ */
+export function denseOnData(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
+  return tf.customGrad(((...args: unknown[]) => {
+    const [weights, bias, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    save([x]);
+    return {
+      value: tf.fused.matMul({ a: x as tf.Tensor2D, b: weights, bias }),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const g = dy as tf.Tensor2D;
+        return [tf.matMul(tf.transpose(saved[0] as tf.Tensor2D), fresh(g)), tf.sum(g, 0)];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0])(w, b) as tf.Tensor2D;
+}
 
 /**
  * Dense layer on rows: x[N, K] → [N, M]. The bias goes into a fused matMul: on wasm a broadcasting add
@@ -158,8 +178,34 @@ export function repeatRows(x: tf.Tensor2D, times: number): tf.Tensor3D {
   const [r, d] = x.shape;
   if (times === 1) return tf.reshape(x, [r, 1, d]);
   const column = tf.reshape(tf.transpose(x), [d * r, 1]) as tf.Tensor2D;
-  const spread = matMul2d(column, tf.ones([1, times]) as tf.Tensor2D); // [D·R, times]
+  const spread = repeatColumn(column, times); // [D·R, times]
   return tf.transpose(tf.reshape(spread, [d, r, times]), [1, 2, 0]);
+}
+
+/**
+ * c[N, 1] → [N, times] by a K=1 matMul with a row of ones. Its gradient is a last-axis sum of dy, a
+ * fast reduction; through matMul2d it was dy·onesᵀ plus cᵀ·dy for the ones, a [1, N]·[N, times]
+ * matMul whose result nothing used.
+ */
+export function repeatColumn(c: tf.Tensor2D, times: number): tf.Tensor2D {
+  return tf.customGrad(((...args: unknown[]) => {
+    const [column] = args as [tf.Tensor2D];
+    return {
+      value: tf.matMul(column, tf.ones([1, times]) as tf.Tensor2D),
+      gradFunc: (dy: tf.Tensor) => [tf.sum(dy, -1, true)],
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0])(c) as tf.Tensor2D;
+}
+
+/** r[1, M] → [n, M] the same way; its gradient is the column sums of dy. */
+export function repeatRow(r: tf.Tensor2D, n: number): tf.Tensor2D {
+  return tf.customGrad(((...args: unknown[]) => {
+    const [row] = args as [tf.Tensor2D];
+    return {
+      value: tf.matMul(tf.ones([n, 1]) as tf.Tensor2D, row),
+      gradFunc: (dy: tf.Tensor) => [tf.sum(dy, 0, true)],
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0])(r) as tf.Tensor2D;
 }
 
 /**
@@ -168,9 +214,9 @@ export function repeatRows(x: tf.Tensor2D, times: number): tf.Tensor3D {
  */
 export function attention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor): { out: tf.Tensor; weights: tf.Tensor } {
   const d = q.shape[q.shape.length - 1]!;
-  const rank = k.shape.length;
-  const perm = [...Array(rank - 2).keys(), rank - 1, rank - 2];
-  const scores = tf.mul(tf.matMul(q, tf.transpose(k, perm)), 1 / Math.sqrt(d));
+  // Batched matMuls run wasm's plain loop either way; transposeB reads k's rows contiguously and saves a
+  // transpose kernel forward and one backward.
+  const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(d));
   const weights = tf.softmax(scores);
   return { out: tf.matMul(weights, v), weights };
 }

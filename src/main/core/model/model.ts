@@ -11,11 +11,12 @@ import { tf } from './backend';
 import {
   attention,
   dense,
+  denseOnData,
   dropout,
   layerNorm,
-  matMul2d,
   mergeHeads,
   poolTokens,
+  repeatRow,
   repeatRows,
   shiftBack,
   toHeads,
@@ -195,7 +196,7 @@ export class CrossAssetModel {
     const drop = (v: tf.Tensor) => dropout(v, config.dropout, training, dropoutSeed * 7919 + ++seedCounter);
 
     // Patch embedding: [T, p·F] rows per asset → d_model; the same as a conv1d with kernel = stride = p.
-    let h = dense(tf.reshape(x, [b * a * t, p * f]), ps.get('embed/w'), ps.get('embed/b'));
+    let h = denseOnData(tf.reshape(x, [b * a * t, p * f]), ps.get('embed/w'), ps.get('embed/b'));
     h = tf.add(h, this.embeddings(b)) as tf.Tensor2D;
 
     const attentionMaps: tf.Tensor4D[] = [];
@@ -203,9 +204,7 @@ export class CrossAssetModel {
       const name = (s: string) => ps.get(`layer${l}/${s}`);
       if (config.temporalAttention) {
         // Each asset's tokens attend to the same asset's tokens.
-        const [q, k, v] = (['q', 'k', 'v'] as const).map((part) =>
-          toHeads(dense(h, name(`temporal/${part}`), name(`temporal/${part}_b`)), b * a, t, heads),
-        );
+        const [q, k, v] = projectQkvHeads(h, (part) => name(`temporal/${part}`), b * a, t, heads);
         const { out } = attention(q!, k!, v!);
         const projected = dense(mergeHeads(out, b * a, heads), name('temporal/out'), name('temporal/out_b'));
         h = layerNorm(
@@ -301,7 +300,7 @@ export class CrossAssetModel {
         0,
       );
     const flat = tf.reshape(table, [1, a * t * d]) as tf.Tensor2D;
-    return tf.reshape(matMul2d(tf.ones([b, 1]) as tf.Tensor2D, flat), [b * a * t, d]) as tf.Tensor2D;
+    return tf.reshape(repeatRow(flat, b), [b * a * t, d]) as tf.Tensor2D;
   }
 
   /**
@@ -316,6 +315,7 @@ export class CrossAssetModel {
     summary: tf.Tensor2D,
     drop: (v: tf.Tensor) => tf.Tensor,
     positions = 1,
+    perLagPath = false,
   ): { out: tf.Tensor2D; lagWeights: tf.Tensor1D; positions: tf.Tensor } {
     const { config, params: ps, assets: a } = this;
     const { dModel: d, heads, maxLag } = config;
@@ -324,12 +324,10 @@ export class CrossAssetModel {
     const w = Math.min(config.lookback, positions + maxLag - 1);
     const headDim = d / heads;
     const recent = tf.slice(x, [0, 0, config.lookback - w, 0], [b, a, w, f]);
-    let bars = tf.reshape(dense(tf.reshape(recent, [b * a * w, f]), ps.get('lag/bar'), ps.get('lag/bar_b')), [
-      b,
-      a,
-      w,
-      d,
-    ]);
+    let bars = tf.reshape(
+      denseOnData(tf.reshape(recent, [b * a * w, f]), ps.get('lag/bar'), ps.get('lag/bar_b')),
+      [b, a, w, d],
+    );
     if (config.assetEmbedding) bars = tf.add(bars, tf.reshape(ps.get('embed/asset'), [1, a, 1, d]));
     const queryBars = tf.slice(bars, [0, 0, w - positions, 0], [b, a, positions, d]);
     const queries = tf.add(queryBars, tf.reshape(repeatRows(summary, positions), [b, a, positions, d]));
@@ -345,13 +343,33 @@ export class CrossAssetModel {
     // Keys and values have no bias, so projecting first and shifting after equals shifting the bars.
     const keys = tf.reshape(dense(tf.reshape(bars, [b * a * w, d]), ps.get('lag/k')), [b, a, w, d]);
     const values = tf.reshape(dense(tf.reshape(bars, [b * a * w, d]), ps.get('lag/v')), [b, a, w, d]);
-    const atQueries = (t: tf.Tensor, lag: number) =>
-      assetHeads(tf.slice(shiftBack(t, lag, 2), [0, 0, w - positions, 0], [b, a, positions, d]));
-    const perLag = Array.from({ length: maxLag }, (_, i) => {
-      const { out } = attention(q, atQueries(keys, i), atQueries(values, i));
-      return tf.mul(out, tf.slice(lagWeights, [i], [1]));
-    });
-    const combined = perLag.length === 1 ? perLag[0]! : tf.addN(perLag); // [B·P·H, A, dh]
+    let combined: tf.Tensor; // [B·P·H, A, dh]
+    if (positions === 1 && !perLagPath) {
+      // Querying the newest bar only, lag l's keys are bar w - l of the window, never padding: all lags
+      // go into one attention whose key axis is (bar, asset), with a softmax per bar, scaled by its lag
+      // weight, and one weights·values matMul summing over bars and lags. Same values as the per-lag
+      // form below (a test compares both) with 2 batched matMuls instead of 2 per lag, and none of the
+      // per-lag shift (slice + concat) and slice copies or lag-weight broadcasts over [B·H, A, dh].
+      const byLagHeads = (t: tf.Tensor) => {
+        const byBar = tf.reshape(tf.transpose(t, [0, 2, 1, 3]), [b * w, a, heads, headDim]);
+        const headsFirst = tf.reshape(tf.transpose(byBar, [0, 2, 1, 3]), [b, w, heads, a * headDim]);
+        return tf.reshape(tf.transpose(headsFirst, [0, 2, 1, 3]), [b * heads, w * a, headDim]);
+      };
+      const scores = tf.mul(tf.matMul(q, byLagHeads(keys), false, true), 1 / Math.sqrt(headDim));
+      const perBar = tf.softmax(tf.reshape(scores, [b * heads, a, w, a]));
+      // Bar j of the window is lag w - j.
+      const barWeights = tf.reshape(tf.reverse(lagWeights), [1, 1, w, 1]);
+      const weighted = tf.reshape(tf.mul(perBar, barWeights), [b * heads, a, w * a]);
+      combined = tf.matMul(weighted, byLagHeads(values));
+    } else {
+      const atQueries = (t: tf.Tensor, lag: number) =>
+        assetHeads(tf.slice(shiftBack(t, lag, 2), [0, 0, w - positions, 0], [b, a, positions, d]));
+      const perLag = Array.from({ length: maxLag }, (_, i) => {
+        const { out } = attention(q, atQueries(keys, i), atQueries(values, i));
+        return tf.mul(out, tf.slice(lagWeights, [i], [1]));
+      });
+      combined = perLag.length === 1 ? perLag[0]! : tf.addN(perLag);
+    }
     const rows = tf.reshape(
       tf.transpose(tf.reshape(combined, [b, positions * heads, a, headDim]), [0, 2, 1, 3]),
       [b * a * positions, d],
@@ -361,9 +379,12 @@ export class CrossAssetModel {
     return { out: drop(newest) as tf.Tensor2D, lagWeights, positions: projected };
   }
 
-  /** The lag module queried at `positions` newest bars: [B, A, positions, D] (causality tests). */
-  lagPositions(x: tf.Tensor4D, summary: tf.Tensor2D, positions: number): tf.Tensor {
-    return this.lagAttention(x, summary, (v) => v, positions).positions;
+  /**
+   * The lag module queried at `positions` newest bars: [B, A, positions, D] (causality tests).
+   * `perLagPath` forces the general per-lag form (tests compare it with the newest-bar form).
+   */
+  lagPositions(x: tf.Tensor4D, summary: tf.Tensor2D, positions: number, perLagPath = false): tf.Tensor {
+    return this.lagAttention(x, summary, (v) => v, positions, perLagPath).positions;
   }
 
   dispose(): void {
@@ -373,6 +394,41 @@ export class CrossAssetModel {
       this.hierarchy.market.dispose();
     }
   }
+}
+
+/**
+ * The q, k and v projections of the same rows [G·T, d] as one dense layer on the concatenated weights
+ * [d, 3d], straight into heads [G·H, T, d/H] each: the same values as three dense layers and toHeads,
+ * but the backward pass makes one dx matMul instead of three plus two adds, one dW matMul [d, N]·[N, 3d]
+ * (one transpose of the rows instead of three) and one bias sum. The parts are separated after two
+ * rank-4 transposes put them first, so the split is three contiguous blocks (wasm slices other axes
+ * row by row in JS: splitting [N, 3d] on its last axis cost more than the transposes). The weights stay
+ * three variables (saved models and Adam's order are unchanged); their concat is [d, 3d], small.
+ */
+function projectQkvHeads(
+  rows: tf.Tensor2D,
+  weight: (name: string) => tf.Tensor,
+  groups: number,
+  tokens: number,
+  heads: number,
+): tf.Tensor3D[] {
+  const parts = ['q', 'k', 'v'] as const;
+  const d = rows.shape[1];
+  const headDim = d / heads;
+  const w = tf.concat(
+    parts.map((part) => weight(part)),
+    1,
+  );
+  const bias = tf.concat(
+    parts.map((part) => weight(`${part}_b`)),
+    0,
+  );
+  const qkv = dense(rows, w, bias); // [G·T, 3d]: (part, head, headDim) per row
+  const partFirst = tf.transpose(tf.reshape(qkv, [groups, tokens, 3, d]), [2, 0, 1, 3]); // [3, G, T, d]
+  const headed = tf.transpose(tf.reshape(partFirst, [3 * groups, tokens, heads, headDim]), [0, 2, 1, 3]);
+  return tf
+    .split(tf.reshape(headed, [3, groups * heads * tokens * headDim]), 3, 0)
+    .map((part) => tf.reshape(part, [groups * heads, tokens, headDim]) as tf.Tensor3D);
 }
 
 function projections(ps: ParamStore, prefix: string, d: number): void {
