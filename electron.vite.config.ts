@@ -8,7 +8,15 @@ import { embedMigrations } from './src/main/core/store/embed-migrations';
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: resolve('src/main/index.ts') } },
+      // The training worker and its data-parallel replica are entries of their own: worker threads
+      // load them by file name next to the main bundle (model/worker-client.ts, model/data-parallel.ts).
+      rollupOptions: {
+        input: {
+          index: resolve('src/main/index.ts'),
+          'train-worker': resolve('src/main/core/model/train-worker.ts'),
+          'train-replica': resolve('src/main/core/model/train-replica.ts'),
+        },
+      },
     },
     // The store's migration SQL files are compiled into the bundle (see store/embed-migrations.ts).
     plugins: [embedMigrations()],

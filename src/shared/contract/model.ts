@@ -75,6 +75,11 @@ export const ModelConfigSchema = z
         maxStepsPerEpoch: z.number().int().nonnegative().default(0),
         /** Consecutive samples per chunk inside a batch, so the turnover cost sees neighbouring decisions. */
         chunkLength: z.number().int().min(1).max(64).default(4),
+        /**
+         * Worker threads a training step uses: 2 splits each batch across the training worker and one
+         * replica (exact data parallelism; wasm is single-threaded in Node, so this uses a second core).
+         */
+        workers: z.number().int().min(1).max(2).default(2),
       })
       .prefault({}),
   })

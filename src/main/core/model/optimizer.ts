@@ -44,32 +44,45 @@ export class FlatAdam {
    */
   apply(gradients: Array<tf.Tensor | undefined>): number {
     if (gradients.length !== this.variables.length) throw new Error('one gradient per variable, in order');
+    const flat = new Float32Array(this.m.length);
+    let offset = 0;
+    gradients.forEach((g, i) => {
+      if (g) flat.set(g.dataSync() as Float32Array, offset);
+      offset += this.variables[i]!.size;
+    });
+    return this.applyFlat(flat);
+  }
+
+  /**
+   * The same update from one flat gradient in parameter order (data-parallel training sums the halves'
+   * gradients first, so clipping sees the whole batch's norm). When `published` is given, the updated
+   * parameters are also written there, flat, for the replica to read.
+   */
+  applyFlat(gradient: Float32Array, published?: Float32Array): number {
+    if (gradient.length !== this.m.length) throw new Error('one gradient value per parameter');
     this.steps++;
     const { beta1, beta2, epsilon, m, v } = this;
-    const values = gradients.map((g, i) =>
-      g ? (g.dataSync() as Float32Array) : new Float32Array(this.variables[i]!.size),
-    );
     let squares = 0;
-    for (const g of values) for (let i = 0; i < g.length; i++) squares += g[i]! * g[i]!;
+    for (let i = 0; i < gradient.length; i++) squares += gradient[i]! * gradient[i]!;
     const norm = Math.sqrt(squares);
     const scale = Math.min(1, this.clipNorm / (norm + 1e-6));
     // Bias correction folded into the step size.
     const stepSize =
       (this.learningRate * Math.sqrt(1 - Math.pow(beta2, this.steps))) / (1 - Math.pow(beta1, this.steps));
     let offset = 0;
-    this.variables.forEach((variable, k) => {
-      const g = values[k]!;
+    for (const variable of this.variables) {
       const w = new Float32Array(variable.dataSync() as Float32Array);
-      for (let i = 0; i < g.length; i++) {
-        const gi = g[i]! * scale;
+      for (let i = 0; i < w.length; i++) {
         const j = offset + i;
+        const gi = gradient[j]! * scale;
         const mj = (m[j] = beta1 * m[j]! + (1 - beta1) * gi);
         const vj = (v[j] = beta2 * v[j]! + (1 - beta2) * gi * gi);
         w[i] = w[i]! - (stepSize * mj) / (Math.sqrt(vj) + epsilon);
       }
-      offset += g.length;
+      published?.set(w, offset);
+      offset += w.length;
       tf.tidy(() => variable.assign(tf.tensor(w, variable.shape, 'float32')));
-    });
+    }
     return norm;
   }
 

@@ -1,11 +1,14 @@
 // The training loop: Adam with global-norm gradient clipping, reduce-on-plateau, early stopping on the
 // chronological validation block (best weights kept), progress callbacks, cancellation by AbortSignal.
 // Deterministic from the seed on a given backend (initialisation, shuffling and dropout are seeded).
-// The same function runs in the worker thread and in-process (tests).
+// The same function runs in the worker thread and in-process (tests). With `training.workers: 2` each
+// step's batch is split with one replica thread (data-parallel.ts), started here and terminated in
+// `finally` whatever the outcome; validation stays on this thread.
 import { CoreError } from '../../../shared/errors';
 import type { ModelConfig, ModelMetrics, ModelProgress } from '../../../shared/contract/model';
 import { DIRECTION_DOWN, DIRECTION_UP, gatherWindows, targetsFor } from '../features/windows';
-import { tf } from './backend';
+import { currentBackend, tf } from './backend';
+import { halfGradients, Replica } from './data-parallel';
 import type { Dataset } from './dataset';
 import { computeLosses, netPortfolioReturns, sharpeRatio } from './losses';
 import { CrossAssetModel } from './model';
@@ -116,6 +119,72 @@ export function trainStep(
   const [total, mse, crossEntropy, sharpe] = Array.from(parts.dataSync());
   parts.dispose();
   return { total: total!, mse: mse!, crossEntropy: crossEntropy!, sharpe: sharpe! };
+}
+
+/**
+ * The whole batch's gradient from two threads (config `training.workers: 2`, see data-parallel.ts): the
+ * first half of `bars` here, the second on the replica, summed into `into` in that order. Returns the
+ * whole batch's losses. Needs at least 2 bars.
+ */
+export function parallelGradients(
+  model: CrossAssetModel,
+  data: Dataset,
+  bars: readonly number[],
+  returnScale: tf.Tensor1D,
+  stepSeed: number,
+  replica: Replica,
+  into: Float32Array,
+  buffer?: Float32Array,
+): StepLosses {
+  // A fixed split: contiguous halves, so that turnover only crosses between the halves at one pair.
+  const m = Math.ceil(bars.length / 2);
+  const first = bars.slice(0, m);
+  const second = bars.slice(m);
+  const boundary = second[0] === first[m - 1]! + 1 ? 1 : 0;
+  // Dropout masks are seeded per step and per half.
+  const seq = replica.begin(second, stepSeed * 2 + 1, bars.length, boundary);
+  const batch = makeBatch(data, first, buffer);
+  let own: StepLosses;
+  try {
+    own = halfGradients(
+      model,
+      batch,
+      returnScale,
+      stepSeed * 2,
+      { side: 0, batchSize: bars.length, boundaryContinues: boundary, exchange: replica.exchange(seq) },
+      into,
+    );
+  } finally {
+    disposeBatch(batch);
+  }
+  const theirs = replica.finish(seq);
+  const grads = replica.views.grads;
+  for (let i = 0; i < into.length; i++) into[i] = into[i]! + grads[i]!;
+  const weights = model.config.loss;
+  const mse = own.mse + theirs.mse;
+  const crossEntropy = own.crossEntropy + theirs.crossEntropy;
+  let total = 0;
+  if (weights.mse > 0) total += mse * weights.mse;
+  if (weights.crossEntropy > 0) total += crossEntropy * weights.crossEntropy;
+  if (weights.sharpe > 0) total -= own.sharpe * weights.sharpe;
+  return { total, mse, crossEntropy, sharpe: own.sharpe };
+}
+
+/** parallelGradients, then Adam on the summed gradient; the new parameters are published to the replica. */
+export function parallelStep(
+  model: CrossAssetModel,
+  optimizer: FlatAdam,
+  data: Dataset,
+  bars: readonly number[],
+  returnScale: tf.Tensor1D,
+  stepSeed: number,
+  replica: Replica,
+  gradient: Float32Array,
+  buffer?: Float32Array,
+): StepLosses {
+  const losses = parallelGradients(model, data, bars, returnScale, stepSeed, replica, gradient, buffer);
+  optimizer.applyFlat(gradient, replica.params);
+  return losses;
 }
 
 export interface Evaluation {
@@ -262,7 +331,19 @@ export async function trainModel(data: Dataset, options: TrainOptions): Promise<
   let step = 0;
   let epochsRun = 0;
   let lastReport = Number.NEGATIVE_INFINITY;
+  let replica: Replica | null = null;
+  const gradient = new Float32Array(model.params.parameterCount());
   try {
+    if (t.workers === 2) {
+      const backend = currentBackend();
+      replica = await Replica.start(
+        data,
+        config,
+        seed,
+        backend === 'none' ? undefined : backend,
+        model.params.exportWeights(),
+      );
+    }
     for (let epoch = 0; epoch < t.epochs; epoch++) {
       const batches = epochBatches(data.trainBars, config, random);
       let epochLoss = 0;
@@ -270,9 +351,17 @@ export async function trainModel(data: Dataset, options: TrainOptions): Promise<
       for (let i = 0; i < batches.length; i++) {
         if (signal?.aborted) throw new CoreError('CANCELLED', 'Training was cancelled.');
         const stepStart = now();
-        const batch = makeBatch(data, batches[i]!, buffer);
-        last = trainStep(model, optimizer, batch, returnScale, seed * 1_000_003 + ++step);
-        disposeBatch(batch);
+        const stepSeed = seed * 1_000_003 + ++step;
+        const bars = batches[i]!;
+        if (replica && bars.length >= 2) {
+          last = parallelStep(model, optimizer, data, bars, returnScale, stepSeed, replica, gradient, buffer);
+        } else {
+          const batch = makeBatch(data, bars, buffer);
+          last = trainStep(model, optimizer, batch, returnScale, stepSeed);
+          disposeBatch(batch);
+          // A one-sample batch cannot be split: trained here alone, then published to the replica.
+          replica?.params.set(model.params.exportWeights());
+        }
         if (!Number.isFinite(last.total)) {
           throw new CoreError(
             'INTERNAL',
@@ -359,6 +448,8 @@ export async function trainModel(data: Dataset, options: TrainOptions): Promise<
     model.dispose();
     throw err;
   } finally {
+    // Terminated on completion, failure and cancellation alike: no thread outlives its run.
+    await replica?.close();
     optimizer.dispose();
     returnScale.dispose();
   }

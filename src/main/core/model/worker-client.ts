@@ -18,9 +18,14 @@ export interface WorkerTrainingOptions {
 }
 
 function spawn(input: TrainingInput, backend: BackendName | undefined): Worker {
-  const bundled = new URL('./train-worker.js', import.meta.url);
-  if (bundled.protocol === 'file:' && existsSync(fileURLToPath(bundled))) {
-    return new Worker(bundled, { workerData: { input, backend } });
+  // In the bundle this module may sit in a shared chunk one folder below the entries (out/main/chunks).
+  for (const bundled of [
+    new URL('./train-worker.js', import.meta.url),
+    new URL('../train-worker.js', import.meta.url),
+  ]) {
+    if (bundled.protocol === 'file:' && existsSync(fileURLToPath(bundled))) {
+      return new Worker(bundled, { workerData: { input, backend } });
+    }
   }
   const entry = new URL('./train-worker.ts', import.meta.url).href;
   return new Worker(new URL('./train-worker-bootstrap.mjs', import.meta.url), {
