@@ -15,8 +15,9 @@ import type { BackendName } from '../../../shared/domain';
 import type { ModelConfig } from '../../../shared/contract/model';
 import { CoreError } from '../../../shared/errors';
 import type { NormStats, WindowSource } from '../features/windows';
-import { tf } from './backend';
+import type { tf } from './backend';
 import type { Dataset } from './dataset';
+import { lossGradients, type StepLosses } from './gradients';
 import { computeHalfLosses, type HalfContext, type HalfStatistics } from './losses';
 import type { CrossAssetModel } from './model';
 
@@ -139,13 +140,8 @@ export interface HalfBatch {
   continues: tf.Tensor1D;
 }
 
-export interface HalfLosses {
-  /** This half's share of the total (MSE and cross-entropy shares, the whole batch's Sharpe term). */
-  total: number;
-  mse: number;
-  crossEntropy: number;
-  sharpe: number;
-}
+/** This half's share of the total (MSE and cross-entropy shares, the whole batch's Sharpe term). */
+export type HalfLosses = StepLosses;
 
 /**
  * Forward and backward of one half; writes the flat gradient (parameter order, zeros where the loss does
@@ -159,29 +155,21 @@ export function halfGradients(
   context: HalfContext,
   into: Float32Array,
 ): HalfLosses {
-  const variables = model.params.list();
-  const parts = tf.tidy(() => {
-    let kept: tf.Tensor[] = [];
-    const { value, grads } = tf.variableGrads(() => {
-      const out = model.forward(batch.x, true, dropoutSeed);
-      const losses = computeHalfLosses(out, { ...batch, returnScale }, model.config.loss, context);
-      kept = [tf.keep(losses.mse), tf.keep(losses.crossEntropy), tf.keep(losses.sharpe)];
-      return losses.total;
-    }, variables);
-    let offset = 0;
-    for (const v of variables) {
-      const g = grads[v.name];
-      if (g) into.set(g.dataSync() as Float32Array, offset);
-      else into.fill(0, offset, offset + v.size);
-      offset += v.size;
-    }
-    const stacked = tf.stack([value, ...kept]);
-    tf.dispose(kept);
-    return stacked;
-  });
-  const [total, mse, crossEntropy, sharpe] = Array.from(parts.dataSync());
-  parts.dispose();
-  return { total: total!, mse: mse!, crossEntropy: crossEntropy!, sharpe: sharpe! };
+  return lossGradients(
+    model,
+    batch.x,
+    dropoutSeed,
+    (out) => computeHalfLosses(out, { ...batch, returnScale }, model.config.loss, context),
+    (variables, grads) => {
+      let offset = 0;
+      variables.forEach((v, i) => {
+        const g = grads[i];
+        if (g) into.set(g.dataSync() as Float32Array, offset);
+        else into.fill(0, offset, offset + v.size);
+        offset += v.size;
+      });
+    },
+  );
 }
 
 /** What the replica thread receives (structured-cloned; the typed arrays sit on SharedArrayBuffers). */

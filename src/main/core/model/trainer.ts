@@ -12,6 +12,9 @@ import { halfGradients, Replica } from './data-parallel';
 import type { Dataset } from './dataset';
 import { computeLosses, netPortfolioReturns, sharpeRatio } from './losses';
 import { CrossAssetModel } from './model';
+import { lossGradients, type StepLosses } from './gradients';
+
+export type { StepLosses } from './gradients';
 import { FlatAdam } from './optimizer';
 import { seededRandom } from './params';
 
@@ -84,13 +87,6 @@ export function epochBatches(bars: readonly number[], config: ModelConfig, rando
   return maxStepsPerEpoch > 0 ? batches.slice(0, maxStepsPerEpoch) : batches;
 }
 
-export interface StepLosses {
-  total: number;
-  mse: number;
-  crossEntropy: number;
-  sharpe: number;
-}
-
 /**
  * One optimisation step. Gradients go to Adam in the model's fixed parameter order, so its moments stay
  * paired with the right variables.
@@ -102,23 +98,13 @@ export function trainStep(
   returnScale: tf.Tensor1D,
   stepSeed: number,
 ): StepLosses {
-  const variables = model.params.list();
-  const parts = tf.tidy(() => {
-    let kept: tf.Tensor[] = [];
-    const { value, grads } = tf.variableGrads(() => {
-      const out = model.forward(batch.x, true, stepSeed);
-      const losses = computeLosses(out, { ...batch, returnScale }, model.config.loss);
-      kept = [tf.keep(losses.mse), tf.keep(losses.crossEntropy), tf.keep(losses.sharpe)];
-      return losses.total;
-    }, variables);
-    optimizer.apply(variables.map((v) => grads[v.name]));
-    const stacked = tf.stack([value, ...kept]);
-    tf.dispose(kept);
-    return stacked;
-  });
-  const [total, mse, crossEntropy, sharpe] = Array.from(parts.dataSync());
-  parts.dispose();
-  return { total: total!, mse: mse!, crossEntropy: crossEntropy!, sharpe: sharpe! };
+  return lossGradients(
+    model,
+    batch.x,
+    stepSeed,
+    (out) => computeLosses(out, { ...batch, returnScale }, model.config.loss),
+    (_variables, grads) => optimizer.apply(grads),
+  );
 }
 
 /**
