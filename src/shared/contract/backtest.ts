@@ -30,6 +30,14 @@ export const CostsSchema = z
   .strict();
 export type Costs = z.infer<typeof CostsSchema>;
 
+/** Bybit's linear taker fee (0.055% of notional) and 2 bps of slippage; no volatility-scaled slippage. */
+export const DEFAULT_COSTS: Costs = {
+  feeRate: 0.00055,
+  slippageBps: 2,
+  volatilityMultiplier: 0,
+  volatilityWindow: 24,
+};
+
 export const RiskSchema = z
   .object({
     maxWeight: z.number().min(0).max(10),
@@ -44,6 +52,18 @@ export const RiskSchema = z
   })
   .strict();
 export type Risk = z.infer<typeof RiskSchema>;
+
+/** Long-short at gross 1, at most 2x leverage, no kill switch, rebalanced every bar past 1% drift. */
+export const DEFAULT_RISK: Risk = {
+  maxWeight: 1,
+  maxGross: 1,
+  leverage: 2,
+  allowShort: true,
+  killDrawdown: 1,
+  minTradeNotional: 10,
+  rebalanceThreshold: 0.01,
+  cadenceBars: 1,
+};
 
 export const BacktestParamsSchema = z
   .object({

@@ -1,7 +1,7 @@
 // Settings and job control.
 import { z } from 'zod';
 import { FeedSchema, IntervalSchema, SymbolSchema } from '../domain';
-import { CostsSchema, RiskSchema } from './backtest';
+import { CostsSchema, DEFAULT_COSTS, DEFAULT_RISK, RiskSchema } from './backtest';
 
 export const SettingsSchema = z.object({
   /** 'bybit' (mainnet), 'bybit-testnet', 'simulator' (embedded), or a custom feed with URLs. */
@@ -31,19 +31,8 @@ export const DEFAULT_SETTINGS: Settings = {
   wsUrl: null,
   autoStream: true,
   theme: 'dark',
-  // Bybit's linear taker fee and 2 bps of slippage; the same as broker.ts's DEFAULT_COSTS.
-  costs: { feeRate: 0.00055, slippageBps: 2, volatilityMultiplier: 0, volatilityWindow: 24 },
-  // Long-short at gross 1, at most 2x leverage, no kill switch, rebalanced on every bar past 1% drift.
-  risk: {
-    maxWeight: 1,
-    maxGross: 1,
-    leverage: 2,
-    allowShort: true,
-    killDrawdown: 1,
-    minTradeNotional: 10,
-    rebalanceThreshold: 0.01,
-    cadenceBars: 1,
-  },
+  costs: DEFAULT_COSTS,
+  risk: DEFAULT_RISK,
   activeModelId: null,
 };
 

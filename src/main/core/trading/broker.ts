@@ -1,6 +1,7 @@
 // The simulated broker: fills the orders decided at the close of bar t at the open of bar t+1, moved
 // against us by the slippage, charges the taker fee on the filled notional, and never lets a fill take
 // gross exposure above the leverage limit. Backtests and paper trading both fill here.
+import { DEFAULT_COSTS as CONTRACT_DEFAULT_COSTS } from '../../../shared/contract/backtest';
 import type { Portfolio } from './portfolio';
 import type { Fill, InstrumentSpec, Order } from './types';
 
@@ -17,14 +18,8 @@ export interface CostModel {
   volatilityWindow: number;
 }
 
-export const BYBIT_LINEAR_TAKER_FEE = 0.00055;
-
-export const DEFAULT_COSTS: CostModel = {
-  feeRate: BYBIT_LINEAR_TAKER_FEE,
-  slippageBps: 2,
-  volatilityMultiplier: 0,
-  volatilityWindow: 24,
-};
+/** The contract's defaults (Bybit's linear taker fee, 2 bps): one definition for settings and engine. */
+export const DEFAULT_COSTS: CostModel = CONTRACT_DEFAULT_COSTS;
 
 /** Lot arithmetic of one instrument, precomputed once. */
 export class LotRules {

@@ -1,6 +1,7 @@
 // The risk overlay between a strategy's target weights and the orders: caps per asset and on gross
 // exposure, a drawdown kill switch, and the rules that decide whether a rebalance is worth trading
 // (cadence, drift threshold, minimum trade notional). Pure functions over arrays; the engine holds state.
+import { DEFAULT_RISK as CONTRACT_DEFAULT_RISK } from '../../../shared/contract/backtest';
 
 export interface RiskConfig {
   /** |weight| cap per asset, e.g. 0.5. */
@@ -24,16 +25,8 @@ export interface RiskConfig {
   cadenceBars: number;
 }
 
-export const DEFAULT_RISK: RiskConfig = {
-  maxWeight: 1,
-  maxGross: 1,
-  leverage: 2,
-  allowShort: true,
-  killDrawdown: 1,
-  minTradeNotional: 10,
-  rebalanceThreshold: 0.01,
-  cadenceBars: 1,
-};
+/** The contract's defaults: one definition for settings and engine. */
+export const DEFAULT_RISK: RiskConfig = CONTRACT_DEFAULT_RISK;
 
 export function validateRisk(risk: RiskConfig): void {
   const problems: string[] = [];
