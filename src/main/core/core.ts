@@ -20,7 +20,6 @@ import { BacktestsRepo } from './store/backtests.repo';
 import { PaperRepo } from './store/paper.repo';
 import { createBacktestHandlers, createPaperHandlers } from './trading/handlers';
 import { modelPaperProvider } from './trading/model-strategy';
-import type { PaperTrader } from './trading/paper';
 
 export interface CoreConfig {
   /** Holds crossdesk.db; created if missing. */
@@ -82,7 +81,6 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     throw err;
   }
 
-  let paperTrader = (): PaperTrader | null => null;
   const market = createMarketHandlers({
     candles,
     settings: () => embeddedFeed.resolve(settings.current()),
@@ -90,8 +88,9 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     jobs,
     clock,
     backend: () => currentBackend(),
-    // The model paper trading runs now, else the one chosen for it.
-    activeModelId: () => paperTrader()?.tradingModelId ?? settings.current().activeModelId,
+    // The model paper trading runs now, else the one chosen for it (read at status time, once
+    // `paper` below exists).
+    activeModelId: () => paper.trader.tradingModelId ?? settings.current().activeModelId,
   });
   // Models and backtests are stamped with the wall clock (when the user made them), not the exchange's
   // time, which the embedded simulator runs fast.
@@ -123,7 +122,6 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     model: modelPaperProvider(model.service),
     settings: () => embeddedFeed.resolve(settings.current()),
   });
-  paperTrader = () => paper.trader;
 
   const withNotice = <M extends 'market.status' | 'market.stream.start' | 'market.stream.stop'>(
     method: M,

@@ -5,7 +5,7 @@ import type { Settings } from '../../../shared/contract';
 import type { CoreError } from '../../../shared/errors';
 import { useCoreConnection } from './CoreProvider';
 import { toCoreError } from './data';
-import { useCall } from './hooks';
+import { useCall, useEvent } from './hooks';
 
 export interface SettingsState {
   settings: Settings | undefined;
@@ -50,4 +50,17 @@ export function issuesByField(error: CoreError): Record<string, string> {
     fields[path] ??= issue.message;
   }
   return fields;
+}
+
+/**
+ * The settings in force, kept current: read once, then followed through settings.changed (a save in
+ * the Settings view, another client, a run-only override). Undefined until the first read answers.
+ */
+export function useSettingsInForce(): Settings | undefined {
+  const loaded = useCall('settings.get', {});
+  const [pushed, setPushed] = useState<Settings | undefined>(undefined);
+  useEvent('settings.changed', setPushed);
+  // A fresh read (a reconnection) replaces what an earlier event said.
+  useEffect(() => setPushed(undefined), [loaded.data]);
+  return pushed ?? loaded.data;
 }

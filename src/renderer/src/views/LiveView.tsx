@@ -2,10 +2,10 @@
 // chart of the chosen one, the paper account (equity, P&L, positions, fills) below it, and in the right
 // column the paper-trading controls, the portfolio weights and the model's cross-asset attention.
 import { useState } from 'react';
-import type { Settings } from '../../../shared/contract';
 import type { MarketStatus } from '../../../shared/domain';
-import { useCall, useEvent } from '../api/hooks';
+import { useCall } from '../api/hooks';
 import { useMarketSymbols } from '../api/market';
+import { useSettingsInForce } from '../api/settings';
 import {
   usePaperAccount,
   usePaperAttention,
@@ -140,9 +140,7 @@ function usePaperTrading() {
   const weights = usePaperWeights();
   const attention = usePaperAttention();
 
-  const settingsCall = useCall('settings.get', {});
-  const [pushedSettings, setPushedSettings] = useState<Settings | undefined>(undefined);
-  useEvent('settings.changed', setPushedSettings);
+  const settings = useSettingsInForce();
   // Models trained elsewhere (the CLI, another client) since this view opened: listed again when the
   // strategy picker is focused and after every start.
   const modelsCall = useCall('model.list', {});
@@ -160,7 +158,7 @@ function usePaperTrading() {
     fills,
     weights,
     attention,
-    settings: pushedSettings ?? settingsCall.data,
+    settings,
     models: modelsCall.data,
     reloadModels,
     controls,
