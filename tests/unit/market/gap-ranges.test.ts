@@ -1,33 +1,24 @@
 // Gap ranges for the Data view: runs of consecutive missing bars between a series' first and last
 // confirmed candle, read from a real SQLite store.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { gapRanges, MAX_SCANNED_BARS } from '../../../src/main/core/market/gap-ranges';
-import { CandlesRepo } from '../../../src/main/core/store/candles.repo';
-import { openDatabase, type Db } from '../../../src/main/core/store/db';
 import type { CandleWrite } from '../../../src/main/core/store/types';
 import { MAX_GAP_RANGES } from '../../../src/shared/contract/market';
 import type { SeriesKey } from '../../../src/shared/domain';
+import { tempStore, type TempStore } from '../../support/temp-store';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2024, 0, 1);
 const BTC: SeriesKey = { feed: 'simulator', symbol: 'BTCUSDT', interval: '1' };
 const MONTHLY: SeriesKey = { feed: 'csv', symbol: 'ETHUSDT', interval: 'M' };
 
-let dir: string;
-let db: Db;
-let repo: CandlesRepo;
+let store: TempStore;
+let repo: TempStore['repo'];
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'crossdesk-gaps-'));
-  db = openDatabase(join(dir, 'store.sqlite'));
-  repo = new CandlesRepo(db);
+  store = tempStore('crossdesk-gaps-');
+  repo = store.repo;
 });
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => store.dispose());
 
 function candle(openTime: number, confirmed = true): CandleWrite {
   return {
