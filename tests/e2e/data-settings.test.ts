@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumUnavailable, openJourney, type Journey } from './support/app-page';
-import { connectToHost, type HostClient } from './support/core-client';
+import { chromiumUnavailable, openJourneyWithCore, type CoreJourney } from './support/app-page';
+import type { HostClient } from './support/core-client';
 
 const skipReason = chromiumUnavailable();
 
@@ -34,20 +34,19 @@ async function simulatorCount(page: Page): Promise<number> {
 }
 
 describe.skipIf(skipReason !== null)('Data and Settings views in the browser', () => {
-  let app: Journey | undefined;
+  let app: CoreJourney | undefined;
   let core: HostClient | undefined;
   let page: Page;
   let files: string;
 
   beforeAll(async () => {
     files = mkdtempSync(join(tmpdir(), 'crossdesk-csv-'));
-    app = await openJourney({ viewport: { width: 1280, height: 800 } });
-    core = await connectToHost(app.host.url);
+    app = await openJourneyWithCore({ viewport: { width: 1280, height: 800 } });
+    core = app.core;
     page = app.page;
   });
 
   afterAll(async () => {
-    core?.close();
     await app?.close();
     if (files) rmSync(files, { recursive: true, force: true });
   });

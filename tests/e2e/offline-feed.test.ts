@@ -3,9 +3,9 @@
 // switching back to a reachable feed brings the chart live again.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumUnavailable, openJourney, pageErrors, type Journey } from './support/app-page';
+import { chromiumUnavailable, openJourneyWithCore, pageErrors, type CoreJourney } from './support/app-page';
 import { chartState, waitForChart } from './support/chart-state';
-import { connectToHost, type HostClient } from './support/core-client';
+import type { HostClient } from './support/core-client';
 
 const skipReason = chromiumUnavailable();
 
@@ -13,20 +13,17 @@ const skipReason = chromiumUnavailable();
 const UNREACHABLE = { restUrl: 'http://127.0.0.1:9', wsUrl: 'ws://127.0.0.1:9/v5/public/linear' };
 
 describe.skipIf(skipReason !== null)('an unreachable feed in the browser', () => {
-  let app: Journey | undefined;
+  let app: CoreJourney | undefined;
   let core: HostClient | undefined;
   let page: Page;
 
   beforeAll(async () => {
-    app = await openJourney({ viewport: { width: 1280, height: 760 } });
-    core = await connectToHost(app.host.url);
+    app = await openJourneyWithCore({ viewport: { width: 1280, height: 760 } });
+    core = app.core;
     page = app.page;
   });
 
-  afterAll(async () => {
-    core?.close();
-    await app?.close();
-  });
+  afterAll(() => app?.close());
 
   it('shows the offline state with the reason and a chart waiting for candles', async () => {
     await waitForChart(page, (state) => state.count > 10, 90_000);

@@ -6,9 +6,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallResult } from '../../src/shared/contract';
 import type { ModelConfigInput, ModelInfo } from '../../src/shared/contract/model';
-import { chromiumUnavailable, openJourney, type Journey } from './support/app-page';
+import { chromiumUnavailable, openJourneyWithCore, type CoreJourney } from './support/app-page';
 import { waitForChart } from './support/chart-state';
-import { connectToHost, type HostClient } from './support/core-client';
+import type { HostClient } from './support/core-client';
 
 const skipReason = chromiumUnavailable();
 
@@ -34,22 +34,19 @@ interface WeightRow {
 }
 
 describe.skipIf(skipReason !== null)('paper trading a trained model from the Live view', () => {
-  let app: Journey | undefined;
+  let app: CoreJourney | undefined;
   let core: HostClient | undefined;
   let page: Page;
   let symbols: string[] = [];
   let model: ModelInfo;
 
   beforeAll(async () => {
-    app = await openJourney({ viewport: { width: 1280, height: 760 } });
-    core = await connectToHost(app.host.url);
+    app = await openJourneyWithCore({ viewport: { width: 1280, height: 760 } });
+    core = app.core;
     page = app.page;
   });
 
-  afterAll(async () => {
-    core?.close();
-    await app?.close();
-  });
+  afterAll(() => app?.close());
 
   it('shows every symbol as a live tile, and refuses to trade a model before one is trained', async () => {
     const info = await waitForStoredBars(core!);

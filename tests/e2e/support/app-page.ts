@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './chromium';
 import { startHeadlessHost, type HeadlessHostOptions, type RunningHost } from './headless-host';
+import { connectToHost, type HostClient } from './core-client';
 import { ensureRendererBuilt } from './renderer-build';
 
 export { chromiumUnavailable } from './chromium';
@@ -107,6 +108,33 @@ export async function openJourney(options: AppPageOptions & { hostArgs?: string[
     close: async () => {
       await app.close();
       await host.stop();
+    },
+  };
+}
+
+export interface CoreJourney extends Journey {
+  /** A contract client of the test's own on the host's WebSocket, to set up and check what the page shows. */
+  core: HostClient;
+}
+
+/** A journey with the test's own core client beside the page; close() ends the client, the page and the host. */
+export async function openJourneyWithCore(
+  options: AppPageOptions & { hostArgs?: string[] },
+): Promise<CoreJourney> {
+  const journey = await openJourney(options);
+  let core: HostClient;
+  try {
+    core = await connectToHost(journey.host.url);
+  } catch (err) {
+    await journey.close();
+    throw err;
+  }
+  return {
+    ...journey,
+    core,
+    close: async () => {
+      core.close();
+      await journey.close();
     },
   };
 }
