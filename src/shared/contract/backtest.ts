@@ -48,12 +48,20 @@ export const RiskSchema = z
     killDrawdown: z.number().positive().max(1),
     minTradeNotional: z.number().min(0),
     rebalanceThreshold: z.number().min(0).max(10),
+    /**
+     * Half-width of the no-trade band around the current weights, in round-trip costs
+     * (2 x (feeRate + slippage)): a weight change is traded only beyond it. 0 trades every change.
+     */
+    noTradeBand: z.number().min(0).max(1000).default(20),
     cadenceBars: z.number().int().min(1).max(100_000),
   })
   .strict();
 export type Risk = z.infer<typeof RiskSchema>;
 
-/** Long-short at gross 1, at most 2x leverage, no kill switch, rebalanced every bar past 1% drift. */
+/**
+ * Long-short at gross 1, at most 2x leverage, no kill switch, asked every bar; a weight change is traded
+ * only beyond 20 round-trip costs (0.03 of equity at the default costs; see trading/rebalancer.ts).
+ */
 export const DEFAULT_RISK: Risk = {
   maxWeight: 1,
   maxGross: 1,
@@ -62,6 +70,7 @@ export const DEFAULT_RISK: Risk = {
   killDrawdown: 1,
   minTradeNotional: 10,
   rebalanceThreshold: 0.01,
+  noTradeBand: 20,
   cadenceBars: 1,
 };
 

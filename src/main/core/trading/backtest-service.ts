@@ -33,6 +33,7 @@ import {
   type ModelPort,
 } from './model-strategy';
 import { alignMarketData } from './market-data';
+import { roundTripCost } from './rebalancer';
 import { DEFAULT_RISK } from './risk';
 import { baselineStrategy } from './strategies';
 
@@ -90,7 +91,7 @@ export class BacktestService {
     const strategyName = params.strategy ?? 'linear-lead-lag';
     const settings = resolveSettings(params, strategyName, this.deps.model);
     const symbols = [...params.symbols];
-    const underTest = this.strategyUnderTest(strategyName, params, symbols);
+    const underTest = this.strategyUnderTest(strategyName, params, symbols, settings.costs);
     const baselines = allBaselines(symbols).filter((b) => b.name !== strategyName);
 
     const candles = Object.fromEntries(
@@ -218,6 +219,7 @@ export class BacktestService {
     name: BacktestStrategyName,
     params: RunParams,
     symbols: string[],
+    costs: BacktestSettings['costs'],
   ): StrategyUnderTest {
     if (name === 'model') {
       const port = this.deps.model;
@@ -233,7 +235,7 @@ export class BacktestService {
         fit: modelWalkForwardFit(port, series, (params.model ?? {}) as ModelBacktestSettings),
       };
     }
-    if (name === 'linear-lead-lag') return { name, fit: linearLeadLagFit() };
+    if (name === 'linear-lead-lag') return { name, fit: linearLeadLagFit({ minEdge: roundTripCost(costs) }) };
     // A baseline as the strategy under test: nothing to fit, one instance for the whole run.
     const strategy = baselineStrategy(name, symbols)!;
     return { name, fit: () => ({ strategy, modelId: null }) };
