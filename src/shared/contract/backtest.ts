@@ -100,11 +100,35 @@ export const BacktestParamsSchema = z
   .refine((p) => p.from <= p.to, { message: '`from` must not be after `to`', path: ['from'] });
 export type BacktestParams = z.input<typeof BacktestParamsSchema>;
 
+/** A per-bar correlation series summarised as Qlib reports IC (trading/statistics.ts). */
+export const CorrelationSummarySchema = z.object({
+  count: z.number().int(),
+  mean: Ratio,
+  std: Ratio,
+  tStat: Ratio,
+  icir: Ratio,
+});
+
 export const ForecastMetricsSchema = z.object({
   count: z.number().int(),
   hitRate: Ratio,
   informationCoefficient: Ratio,
   pooledInformationCoefficient: Ratio,
+  /** Pearson IC across assets per decision bar; absent on runs stored before it existed. */
+  ic: CorrelationSummarySchema.optional(),
+  /** Spearman (rank) IC across assets per decision bar. */
+  rankIc: CorrelationSummarySchema.optional(),
+});
+
+/** A 95% stationary-block-bootstrap interval (1,000 resamples, mean block one day of bars, seeded). */
+export const IntervalSchema95 = z.object({ low: Ratio, high: Ratio });
+
+/** The strategy's Sharpe minus the best baseline's, with its paired-bootstrap 95% interval. */
+export const SharpeDifferenceSchema = z.object({
+  baseline: z.string(),
+  difference: Ratio,
+  low: Ratio,
+  high: Ratio,
 });
 
 /** See src/main/core/trading/metrics.ts for every definition. */
@@ -129,6 +153,10 @@ export const PerformanceMetricsSchema = z.object({
   timeInMarket: z.number(),
   contribution: z.record(z.string(), z.number()),
   forecast: ForecastMetricsSchema.optional(),
+  /** 95% interval of the annualised Sharpe; absent on runs stored before it existed. */
+  sharpeInterval: IntervalSchema95.optional(),
+  /** On the strategy under test only. */
+  sharpeVsBestBaseline: SharpeDifferenceSchema.optional(),
 });
 export type PerformanceMetricsDto = z.infer<typeof PerformanceMetricsSchema>;
 
