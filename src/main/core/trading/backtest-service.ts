@@ -27,6 +27,7 @@ import { backtestCsv, type CsvTable } from './backtest-csv';
 import { instrumentSpecFor } from './instruments';
 import { linearLeadLagFit } from './linear-lead-lag';
 import {
+  DEFAULT_MODEL_WEIGHTS_FROM,
   modelHorizon,
   modelWalkForwardFit,
   type ModelBacktestSettings,
@@ -138,7 +139,14 @@ export class BacktestService {
         from: params.from,
         to: params.to,
         strategy: strategyName,
-        params: { strategy: strategyName, ...settings, model: params.model ?? null },
+        params: {
+          strategy: strategyName,
+          ...settings,
+          model:
+            strategyName === 'model'
+              ? { weightsFrom: DEFAULT_MODEL_WEIGHTS_FROM, ...(params.model ?? {}) }
+              : (params.model ?? null),
+        },
         bars: Math.max(0, result.times.length - 1),
         times: result.times,
         folds: result.folds.map((f) => ({
