@@ -7,7 +7,7 @@ import { formatInterval } from '../../format';
 import { StackedAreaChart } from '../charts/StackedAreaChart';
 import { AttentionPanel } from './AttentionPanel';
 import { FillsTable } from './FillsTable';
-import { formatAxisTime, formatPercent, formatTime } from './format';
+import { formatAxisTime, formatPercent, formatTime, formatWithInterval } from './format';
 import { MetricsTable, type MetricsColumn } from './MetricsTable';
 import { RunActions } from './RunActions';
 import { PercentChartPanel, RunFrame } from './RunFrame';
@@ -50,13 +50,25 @@ function RunBody({ run }: { run: BacktestDetail }) {
       : [];
   });
   const headline = run.metrics.find((m) => m.role === 'strategy')?.metrics;
+  const weightsFrom = (run.params['model'] as { weightsFrom?: string } | null | undefined)?.weightsFrom;
 
   return (
     <>
       <header className="bt-run__head">
+        {run.feed === 'simulator' && (
+          <div className="bt-run__banner" role="note" data-testid="backtest-synthetic-banner">
+            synthetic market, accelerated clock: figures say nothing about real markets
+          </div>
+        )}
         <h2 className="bt-run__name">{run.name}</h2>
         <span className="bt-run__meta">
           {run.strategy} · {run.symbols.join(', ')} · {formatInterval(run.interval)} · {run.feed}
+          {run.strategy === 'model' && (
+            <span data-testid="backtest-weights-from">
+              {' '}
+              · weights from the {weightsFrom === 'portfolio-head' ? 'portfolio head' : 'return head'}
+            </span>
+          )}
         </span>
         <span className="bt-run__meta bt-mono">
           out of sample {formatTime(run.outOfSampleFrom)} → {formatTime(run.outOfSampleTo)} · {run.bars} bars
@@ -64,8 +76,9 @@ function RunBody({ run }: { run: BacktestDetail }) {
         </span>
         {headline && (
           <span className="bt-run__headline bt-mono" data-testid="backtest-headline">
-            return {formatPercent(headline.totalReturn)} · Sharpe {headline.sharpe?.toFixed(2) ?? '—'} · max
-            DD {formatPercent(headline.maxDrawdown, 2, false)}
+            return {formatPercent(headline.totalReturn)} · Sharpe{' '}
+            {formatWithInterval(headline.sharpe, headline.sharpeInterval)} · max DD{' '}
+            {formatPercent(headline.maxDrawdown, 2, false)}
           </span>
         )}
       </header>

@@ -23,15 +23,32 @@ export function formatPercent(value: number | null | undefined, digits = 2, sign
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
   const sign = signed && value > 0 ? '+' : '';
   const percent = value * 100;
-  // Annualising a short, strong run gives absurd figures: keep them readable, not wide.
-  if (Math.abs(percent) >= 1e5) return `${sign}${percent.toExponential(1)}%`;
+  // Never exponent notation: a huge figure is shown whole, in grouped digits (toFixed would switch to
+  // exponents from 1e21).
+  if (Math.abs(percent) >= 1e5) return `${sign}${grouped(percent)}%`;
   return `${sign}${percent.toFixed(digits)}%`;
 }
 
 export function formatRatio(value: number | null | undefined, digits = 2): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  if (Math.abs(value) >= 1e5) return value.toExponential(1);
+  if (Math.abs(value) >= 1e5) return grouped(value);
   return value.toFixed(digits);
+}
+
+/** Whole number with thousands separators, never in exponent notation. */
+function grouped(value: number): string {
+  return value.toLocaleString('en-US', { maximumFractionDigits: 0, useGrouping: true, notation: 'standard' });
+}
+
+/** '1.23 [0.10, 2.40]': an estimate with its 95% interval, or the estimate alone when there is none. */
+export function formatWithInterval(
+  value: number | null | undefined,
+  interval: { low: number | null; high: number | null } | undefined,
+  digits = 2,
+): string {
+  const estimate = formatRatio(value, digits);
+  if (!interval || interval.low === null || interval.high === null) return estimate;
+  return `${estimate} [${formatRatio(interval.low, digits)}, ${formatRatio(interval.high, digits)}]`;
 }
 
 /** 12,345.67 style money, or 1.2M when large. */
