@@ -13,6 +13,8 @@ import { createMarketHandlers } from './market/handlers';
 import { SettingsService, STREAM_KEYS } from './settings';
 import { openDatabase } from './store/db';
 import { CandlesRepo } from './store/candles.repo';
+import { FundingRepo } from './store/funding.repo';
+import { InstrumentsRepo } from './store/instruments.repo';
 import { SettingsRepo } from './store/settings.repo';
 import { ModelsRepo } from './store/models.repo';
 import { createModelHandlers, currentBackend, initBackend } from './model/handlers';
@@ -57,6 +59,8 @@ class CoreEventsWithNotice extends CoreEvents {
 export async function createCore(config: CoreConfig): Promise<Core> {
   const db = openDatabase(databaseFile(config.dataDir), { nativeBinding: config.sqliteBinding });
   const candles = new CandlesRepo(db);
+  const instruments = new InstrumentsRepo(db);
+  const funding = new FundingRepo(db);
   const settings = new SettingsService(new SettingsRepo(db), config.settingsOverrides);
   const events = new CoreEventsWithNotice();
   const jobs = new JobRegistry(events);
@@ -83,6 +87,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
 
   const market = createMarketHandlers({
     candles,
+    instruments,
+    funding,
     settings: () => embeddedFeed.resolve(settings.current()),
     events,
     jobs,

@@ -85,6 +85,8 @@ export const marketCalls = {
       jobId: z.string(),
       /** Candles written per symbol (confirmed and the forming one). */
       written: z.record(z.string(), z.number().int()),
+      /** Funding rates written per symbol (the funding history of the same range). */
+      funding: z.record(z.string(), z.number().int()).optional(),
     }),
   },
   'market.stream.start': {

@@ -9,6 +9,8 @@ import type { Clock } from '../clock';
 import type { CoreEvents } from '../events';
 import type { JobRegistry } from '../jobs';
 import type { CandlesRepo } from '../store/candles.repo';
+import type { FundingRepo } from '../store/funding.repo';
+import type { InstrumentsRepo } from '../store/instruments.repo';
 import { backfill } from './backfill';
 import { BybitRest, type BybitRestOptions } from './bybit-rest';
 import { importCsv } from './csv-import';
@@ -18,6 +20,10 @@ import { LiveIngest, type IngestStatus, type StreamTuning } from './ingest';
 
 export interface MarketDeps {
   candles: CandlesRepo;
+  /** Instrument rules per feed, refreshed on backfill and stream start. */
+  instruments?: InstrumentsRepo;
+  /** Funding history per feed, downloaded with candles and kept current while streaming. */
+  funding?: FundingRepo;
   settings: () => Settings;
   events: CoreEvents;
   jobs: JobRegistry;
@@ -143,8 +149,11 @@ export class MarketService {
     const restUrl = resolveRestUrl(params.feed, params, params.feed === settings.feed ? settings : {});
     const rest = this.rest(restUrl);
     return this.deps.jobs.run('backfill', params.jobId, signal, async (job) => {
-      const result = await backfill(this.deps.candles, rest, params, job);
-      return { jobId: job.id, written: result.written };
+      const result = await backfill(this.deps.candles, rest, params, job, {
+        instruments: this.deps.instruments,
+        funding: this.deps.funding,
+      });
+      return { jobId: job.id, written: result.written, funding: result.funding };
     });
   }
 

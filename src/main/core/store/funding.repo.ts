@@ -79,7 +79,7 @@ export class FundingRepo {
     });
     this.widen = db.transaction((feed: string, symbol: string, from: number, to: number) => {
       const span = this.checkedSpan(feed, symbol);
-      if (span && (from > span.to || to < span.from)) {
+      if (span && (from > span.to + 1 || to < span.from - 1)) {
         // Disjoint spans would leave an unknown hole inside one span: keep the old span.
         return;
       }
@@ -95,7 +95,7 @@ export class FundingRepo {
 
   /**
    * Records that every funding record the source has in [from, to] is now stored. The span only
-   * grows, and only by a span that touches or overlaps it (a disjoint one is ignored: the time
+   * grows, and only by a span that touches (ends 1 ms before or after) or overlaps it (a disjoint one is ignored: the time
    * between would be unknown). Downloads call it per page; an import calls it for its file's range.
    */
   markChecked(feed: string, symbol: string, from: number, to: number): void {
