@@ -113,6 +113,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
 
   const backtest = createBacktestHandlers({
     candles,
+    instruments,
+    funding,
     backtests: new BacktestsRepo(db),
     jobs,
     clock: recordClock,
