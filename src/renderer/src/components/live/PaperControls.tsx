@@ -132,6 +132,11 @@ export function PaperControls(props: Props) {
             : `${strategyLabel(strategy)} on the settings' symbols`}
         {!running && reset && <span className="paper-controls__reset"> · starts afresh: {reset}</span>}
       </div>
+      {account?.notice && (
+        <div className="paper-controls__notice" role="status" data-testid="paper-notice">
+          {account.notice}
+        </div>
+      )}
       {error && (
         <div className="paper-controls__error" role="alert" data-testid="paper-error">
           {error.message}
