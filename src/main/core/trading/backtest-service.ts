@@ -33,6 +33,7 @@ import {
   type ModelPort,
 } from './model-strategy';
 import { alignMarketData } from './market-data';
+import { roundTripCost } from './rebalancer';
 import { DEFAULT_RISK } from './risk';
 import { baselineStrategy } from './strategies';
 
@@ -92,7 +93,7 @@ export class BacktestService {
     const symbols = [...params.symbols];
     // Known before the run so that its fold models are stamped with it as they are trained.
     const id = `bt-${randomUUID().slice(0, 8)}`;
-    const underTest = this.strategyUnderTest(strategyName, params, symbols, id);
+    const underTest = this.strategyUnderTest(strategyName, params, symbols, settings.costs, id);
     const baselines = allBaselines(symbols).filter((b) => b.name !== strategyName);
 
     const candles = Object.fromEntries(
@@ -227,6 +228,7 @@ export class BacktestService {
     name: BacktestStrategyName,
     params: RunParams,
     symbols: string[],
+    costs: BacktestSettings['costs'],
     backtestId: string,
   ): StrategyUnderTest {
     if (name === 'model') {
@@ -243,7 +245,7 @@ export class BacktestService {
         fit: modelWalkForwardFit(port, series, (params.model ?? {}) as ModelBacktestSettings, backtestId),
       };
     }
-    if (name === 'linear-lead-lag') return { name, fit: linearLeadLagFit() };
+    if (name === 'linear-lead-lag') return { name, fit: linearLeadLagFit({ minEdge: roundTripCost(costs) }) };
     // A baseline as the strategy under test: nothing to fit, one instance for the whole run.
     const strategy = baselineStrategy(name, symbols)!;
     return { name, fit: () => ({ strategy, modelId: null }) };
