@@ -162,7 +162,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     await dispatch('market.stream.start', {}, context);
   };
 
-  const handlers: Partial<Handlers> = {
+  const handlers: Handlers = {
     ...market.handlers,
     ...model.handlers,
     ...backtest.handlers,

@@ -73,7 +73,7 @@ export class WebSocketLink implements Transport {
     socket.onmessage = (event: MessageEvent) => {
       if (typeof event.data !== 'string') return;
       const message = parseEnvelope(event.data);
-      if (message) this.deliver(message); // a malformed frame from the host must not break the page
+      if (message.t !== 'malformed') this.deliver(message); // a malformed frame must not break the page
     };
     socket.onclose = (event: CloseEvent) => {
       if (this.socket !== socket) return;
