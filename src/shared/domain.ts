@@ -151,6 +151,8 @@ export const MarketStatusSchema = z.object({
   lastFrameAt: z.number().nullable(),
   /** Exchange timestamp → receive time of the last kline frame, in ms, or null. */
   lastFrameLatencyMs: z.number().nullable(),
+  /** Wall-clock ms since the last websocket frame when the status was made, or null (no frame yet). */
+  lastFrameAgeMs: z.number().nullable().optional(),
   reconnects: z.number().int(),
   backend: BackendNameSchema,
   activeModelId: z.string().nullable(),

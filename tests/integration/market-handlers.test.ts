@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type EventPayload, type Settings } from '../../src/shared/contract';
 import type { CoreError } from '../../src/shared/errors';
-import { createDispatch } from '../../src/shared/rpc';
+import { domainDispatch } from '../support/domain-dispatch';
 import { systemClock } from '../../src/main/core/clock';
 import { CoreEvents } from '../../src/main/core/events';
 import { JobRegistry } from '../../src/main/core/jobs';
@@ -42,7 +42,7 @@ function setup(settings: Partial<Settings> = {}) {
     },
   });
   close = market.close;
-  const dispatch = createDispatch(market.handlers);
+  const dispatch = domainDispatch(market.handlers);
   const call = (method: string, params: unknown) =>
     dispatch(method, params, { signal: new AbortController().signal });
   return { store, events, call };

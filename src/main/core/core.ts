@@ -20,6 +20,7 @@ import { ModelsRepo } from './store/models.repo';
 import { createModelHandlers, currentBackend, initBackend } from './model/handlers';
 import { BacktestsRepo } from './store/backtests.repo';
 import { PaperRepo } from './store/paper.repo';
+import { PaperResumeRepo } from './store/paper-resume.repo';
 import { createBacktestHandlers, createPaperHandlers } from './trading/handlers';
 import { modelPaperProvider } from './trading/model-strategy';
 
@@ -31,6 +32,11 @@ export interface CoreConfig {
   settingsOverrides?: Partial<Settings>;
   /** better-sqlite3 addon built for another ABI (the Electron host); default: the Node build. */
   sqliteBinding?: string;
+  /**
+   * Resume the paper account that was running when the app last stopped (the app's hosts; not the
+   * CLI, whose commands must not start trading behind the user's back). Default false.
+   */
+  resumePaper?: boolean;
 }
 
 export interface Core {
@@ -44,6 +50,8 @@ export interface Core {
    * shows while no other reason applies; restarts the stream if it is running.
    */
   overrideSettings(patch: Partial<Settings>, notice?: string): Promise<Settings>;
+  /** With `resumePaper`: settles once the paper account that was running has resumed (or could not). */
+  paperResumed: Promise<string | null>;
   close(): Promise<void>;
 }
 
@@ -65,11 +73,15 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const events = new CoreEventsWithNotice();
   const jobs = new JobRegistry(events);
   const embeddedFeed = new EmbeddedFeed((interval, symbols) => {
-    const times = symbols.map(
-      (symbol) => candles.lastConfirmed({ feed: SIMULATOR_FEED, symbol, interval })?.openTime ?? null,
-    );
-    const known = times.filter((t): t is number => t !== null);
-    return known.length ? Math.max(...known) : null;
+    const lasts = symbols.flatMap((symbol) => {
+      const last = candles.lastConfirmed({ feed: SIMULATOR_FEED, symbol, interval });
+      return last ? [{ symbol, last }] : [];
+    });
+    if (lasts.length === 0) return null;
+    return {
+      openTime: Math.max(...lasts.map((l) => l.last.openTime)),
+      closes: Object.fromEntries(lasts.map((l) => [l.symbol, l.last.close])),
+    };
   });
   // The exchange's time: the embedded simulator runs an accelerated clock of its own.
   const clock: Clock = config.clock ?? {
@@ -129,6 +141,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     clock,
     model: modelPaperProvider(model.service),
     settings: () => embeddedFeed.resolve(settings.current()),
+    resume: new PaperResumeRepo(db),
   });
 
   const withNotice = <M extends 'market.status' | 'market.stream.start' | 'market.stream.stop'>(
@@ -151,7 +164,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     await dispatch('market.stream.start', {}, context);
   };
 
-  const handlers: Partial<Handlers> = {
+  const handlers: Handlers = {
     ...market.handlers,
     ...model.handlers,
     ...backtest.handlers,
@@ -164,6 +177,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       const { settings: next, changed } = settings.update(patch);
       if (changed(['feed', 'restUrl', 'wsUrl'])) events.notice = null;
       if (changed(STREAM_KEYS)) {
+        await paperResumed;
+        await paper.followSettings(next);
         await embeddedFeed.sync(next);
         await restartStreamIfRunning();
       }
@@ -173,6 +188,12 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     'job.cancel': ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
   };
   const dispatch = createDispatch(handlers);
+  const paperResumed: Promise<string | null> = config.resumePaper
+    ? paper.resumeSaved().catch((err: unknown) => {
+        console.error('resuming paper trading:', err);
+        return null;
+      })
+    : Promise.resolve(null);
 
   let closing: Promise<void> | null = null;
   return {
@@ -180,12 +201,15 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     events,
     jobs,
     settings,
+    paperResumed,
     async overrideSettings(patch, notice) {
       const before = settings.current();
       const next = settings.override(patch);
       events.notice = notice ?? null;
       const changed = STREAM_KEYS.some((key) => JSON.stringify(before[key]) !== JSON.stringify(next[key]));
       if (changed) {
+        await paperResumed;
+        await paper.followSettings(next);
         await embeddedFeed.sync(next);
         await restartStreamIfRunning();
       }
@@ -195,6 +219,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     close() {
       closing ??= (async () => {
         jobs.cancelAll();
+        await paperResumed;
         await paper.close().catch((err: unknown) => console.error('closing paper trading:', err));
         await market.close().catch((err: unknown) => console.error('closing market:', err));
         model.close();

@@ -73,6 +73,11 @@ export class MarketService {
       // Measured on the exchange's clock; shown in wall-clock ms (the embedded simulator runs fast).
       lastFrameLatencyMs:
         s?.lastFrameLatencyMs == null ? null : s.lastFrameLatencyMs / (this.deps.clock.speed?.() ?? 1),
+      // In wall-clock ms too, so that the window can tell a silent stream from a live one.
+      lastFrameAgeMs:
+        s?.lastFrameAt == null
+          ? null
+          : Math.max(0, (this.deps.clock.now() - s.lastFrameAt) / (this.deps.clock.speed?.() ?? 1)),
       reconnects: s?.reconnects ?? 0,
       backend: this.deps.backend(),
       activeModelId: this.deps.activeModelId?.() ?? null,
