@@ -4,7 +4,7 @@
 // and the simulator's own rates (not from the engine's ledger). A feed without funding history says so.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BacktestDetail, BacktestSummary } from '../../src/shared/contract/backtest';
-import { createDispatch } from '../../src/shared/rpc';
+import { domainDispatch } from '../support/domain-dispatch';
 import { CoreEvents } from '../../src/main/core/events';
 import { JobRegistry } from '../../src/main/core/jobs';
 import { backfill } from '../../src/main/core/market/backfill';
@@ -64,7 +64,7 @@ function backtests(s: TempStore, funding?: FundingRepo, instruments?: Instrument
     jobs,
     clock: { now: () => Date.UTC(2026, 5, 1) },
   });
-  const dispatch = createDispatch(handlers);
+  const dispatch = domainDispatch(handlers);
   return <T>(method: string, params: unknown) =>
     dispatch(method, params, { signal: new AbortController().signal }) as Promise<T>;
 }
