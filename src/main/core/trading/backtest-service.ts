@@ -31,6 +31,7 @@ import { backtestCsv, type CsvTable } from './backtest-csv';
 import { fundingForRun, instrumentsForRun, marketRulesReport } from './instruments';
 import { linearLeadLagFit } from './linear-lead-lag';
 import {
+  DEFAULT_MODEL_WEIGHTS_FROM,
   modelHorizon,
   modelWalkForwardFit,
   type ModelBacktestSettings,
@@ -163,7 +164,15 @@ export class BacktestService {
         from: params.from,
         to: params.to,
         strategy: strategyName,
-        params: { strategy: strategyName, ...settings, model: params.model ?? null, marketRules },
+        params: {
+          strategy: strategyName,
+          ...settings,
+          model:
+            strategyName === 'model'
+              ? { weightsFrom: DEFAULT_MODEL_WEIGHTS_FROM, ...(params.model ?? {}) }
+              : (params.model ?? null),
+          marketRules,
+        },
         bars: Math.max(0, result.times.length - 1),
         times: result.times,
         folds: result.folds.map((f) => ({
