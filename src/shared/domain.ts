@@ -117,7 +117,12 @@ export const MarketStatusSchema = z.object({
   /** Exchange timestamp → receive time of the last kline frame, in ms, or null. */
   lastFrameLatencyMs: z.number().nullable(),
   reconnects: z.number().int(),
+  /** The backend of the core's thread (decisions, backtest predictions). */
   backend: BackendNameSchema,
+  /** Which backend serves which model job; null while the start-up measurement runs. */
+  backendJobs: z
+    .object({ training: BackendNameSchema, decisions: BackendNameSchema, how: z.enum(['measured', 'pinned']) })
+    .nullable(),
   activeModelId: z.string().nullable(),
 });
 export type MarketStatus = z.infer<typeof MarketStatusSchema>;

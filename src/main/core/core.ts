@@ -15,7 +15,7 @@ import { openDatabase } from './store/db';
 import { CandlesRepo } from './store/candles.repo';
 import { SettingsRepo } from './store/settings.repo';
 import { ModelsRepo } from './store/models.repo';
-import { createModelHandlers, currentBackend, initBackend } from './model/handlers';
+import { backendChoice, chooseBackends, createModelHandlers, currentBackend } from './model/handlers';
 import { BacktestsRepo } from './store/backtests.repo';
 import { PaperRepo } from './store/paper.repo';
 import { createBacktestHandlers, createPaperHandlers } from './trading/handlers';
@@ -88,6 +88,10 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     jobs,
     clock,
     backend: () => currentBackend(),
+    backendJobs: () => {
+      const choice = backendChoice();
+      return choice && { training: choice.training, decisions: choice.decisions, how: choice.how };
+    },
     // The model paper trading runs now, else the one chosen for it (read at status time, once
     // `paper` below exists).
     activeModelId: () => paper.trader.tradingModelId ?? settings.current().activeModelId,
@@ -102,8 +106,9 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     jobs,
     clock: recordClock,
   });
-  // Start loading the best TensorFlow.js backend now so that the status bar can show it.
-  void initBackend().catch((err: unknown) => console.error('no TensorFlow.js backend:', err));
+  // Choose the TensorFlow.js backend of each model job now (a second or two of measurement, off the
+  // request path: model calls wait for it) so that the status bar can show them.
+  void chooseBackends({ now: () => performance.now() }).catch((err: unknown) => console.error('no TensorFlow.js backend:', err));
 
   const backtest = createBacktestHandlers({
     candles,

@@ -23,6 +23,8 @@ export interface MarketDeps {
   jobs: JobRegistry;
   clock: Clock;
   backend: () => BackendName;
+  /** Which backend serves which model job (model/backend-choice.ts); null while measuring. */
+  backendJobs?: () => MarketStatus['backendJobs'];
   activeModelId?: () => string | null;
   /** Test and bench knobs: retry policy, websocket timings. */
   tuning?: { rest?: Partial<Omit<BybitRestOptions, 'baseUrl'>>; stream?: StreamTuning; fillRetryMs?: number };
@@ -69,6 +71,7 @@ export class MarketService {
         s?.lastFrameLatencyMs == null ? null : s.lastFrameLatencyMs / (this.deps.clock.speed?.() ?? 1),
       reconnects: s?.reconnects ?? 0,
       backend: this.deps.backend(),
+      backendJobs: this.deps.backendJobs?.() ?? null,
       activeModelId: this.deps.activeModelId?.() ?? null,
     };
   }
