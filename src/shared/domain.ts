@@ -154,7 +154,12 @@ export const MarketStatusSchema = z.object({
   /** Wall-clock ms since the last websocket frame when the status was made, or null (no frame yet). */
   lastFrameAgeMs: z.number().nullable().optional(),
   reconnects: z.number().int(),
+  /** The backend of the core's thread (decisions, backtest predictions). */
   backend: BackendNameSchema,
+  /** Which backend serves which model job; null while the start-up measurement runs. */
+  backendJobs: z
+    .object({ training: BackendNameSchema, decisions: BackendNameSchema, how: z.enum(['measured', 'pinned']) })
+    .nullable(),
   activeModelId: z.string().nullable(),
 });
 export type MarketStatus = z.infer<typeof MarketStatusSchema>;

@@ -29,6 +29,8 @@ export interface MarketDeps {
   jobs: JobRegistry;
   clock: Clock;
   backend: () => BackendName;
+  /** Which backend serves which model job (model/backend-choice.ts); null while measuring. */
+  backendJobs?: () => MarketStatus['backendJobs'];
   activeModelId?: () => string | null;
   /** Test and bench knobs: retry policy, websocket timings. */
   tuning?: { rest?: Partial<Omit<BybitRestOptions, 'baseUrl'>>; stream?: StreamTuning; fillRetryMs?: number };
@@ -80,6 +82,7 @@ export class MarketService {
           : Math.max(0, (this.deps.clock.now() - s.lastFrameAt) / (this.deps.clock.speed?.() ?? 1)),
       reconnects: s?.reconnects ?? 0,
       backend: this.deps.backend(),
+      backendJobs: this.deps.backendJobs?.() ?? null,
       activeModelId: this.deps.activeModelId?.() ?? null,
     };
   }
