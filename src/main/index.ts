@@ -119,6 +119,7 @@ async function start(): Promise<void> {
     dataDir: resolveDataDir(dataDirFlag(process.argv)),
     // Set by scripts/start.mjs: better-sqlite3 compiled for Electron's ABI, kept apart from Node's.
     sqliteBinding: process.env['CROSSDESK_SQLITE_BINDING'] || undefined,
+    resumePaper: true,
   });
   bindCore(core);
   mainWindow = createWindow();

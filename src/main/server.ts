@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { resolveDataDir } from './core/config';
 import { createCore } from './core/core';
+import { loadOrCreateAccessToken } from './host/access-token';
 import { startFeed } from './host/feed-startup';
 import { startHttpHost } from './host/http-host';
 
@@ -46,8 +47,10 @@ async function main(): Promise<void> {
 
   const dataDir = resolveDataDir(values['data-dir']);
   const rendererDir = fileURLToPath(new URL('../../out/renderer', import.meta.url));
-  const core = await createCore({ dataDir });
-  const host = await startHttpHost({ core, rendererDir, port }).catch(async (err: unknown) => {
+  const core = await createCore({ dataDir, resumePaper: true });
+  // Kept in the data directory: an open tab reconnects to the next run on the same directory.
+  const token = loadOrCreateAccessToken(dataDir);
+  const host = await startHttpHost({ core, rendererDir, port, token }).catch(async (err: unknown) => {
     await core.close();
     const code = (err as { code?: string }).code;
     throw new Error(
@@ -65,6 +68,8 @@ async function main(): Promise<void> {
     );
   }
   for (const line of await startFeed(core, { demo: values.demo === true })) process.stdout.write(`${line}\n`);
+  const resumed = await core.paperResumed;
+  if (resumed) process.stdout.write(`${resumed}\n`);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -48,12 +48,20 @@ export const RiskSchema = z
     killDrawdown: z.number().positive().max(1),
     minTradeNotional: z.number().min(0),
     rebalanceThreshold: z.number().min(0).max(10),
+    /**
+     * Half-width of the no-trade band around the current weights, in round-trip costs
+     * (2 x (feeRate + slippage)): a weight change is traded only beyond it. 0 trades every change.
+     */
+    noTradeBand: z.number().min(0).max(1000).default(20),
     cadenceBars: z.number().int().min(1).max(100_000),
   })
   .strict();
 export type Risk = z.infer<typeof RiskSchema>;
 
-/** Long-short at gross 1, at most 2x leverage, no kill switch, rebalanced every bar past 1% drift. */
+/**
+ * Long-short at gross 1, at most 2x leverage, no kill switch, asked every bar; a weight change is traded
+ * only beyond 20 round-trip costs (0.03 of equity at the default costs; see trading/rebalancer.ts).
+ */
 export const DEFAULT_RISK: Risk = {
   maxWeight: 1,
   maxGross: 1,
@@ -62,6 +70,7 @@ export const DEFAULT_RISK: Risk = {
   killDrawdown: 1,
   minTradeNotional: 10,
   rebalanceThreshold: 0.01,
+  noTradeBand: 20,
   cadenceBars: 1,
 };
 
@@ -91,11 +100,35 @@ export const BacktestParamsSchema = z
   .refine((p) => p.from <= p.to, { message: '`from` must not be after `to`', path: ['from'] });
 export type BacktestParams = z.input<typeof BacktestParamsSchema>;
 
+/** A per-bar correlation series summarised as Qlib reports IC (trading/statistics.ts). */
+export const CorrelationSummarySchema = z.object({
+  count: z.number().int(),
+  mean: Ratio,
+  std: Ratio,
+  tStat: Ratio,
+  icir: Ratio,
+});
+
 export const ForecastMetricsSchema = z.object({
   count: z.number().int(),
   hitRate: Ratio,
   informationCoefficient: Ratio,
   pooledInformationCoefficient: Ratio,
+  /** Pearson IC across assets per decision bar; absent on runs stored before it existed. */
+  ic: CorrelationSummarySchema.optional(),
+  /** Spearman (rank) IC across assets per decision bar. */
+  rankIc: CorrelationSummarySchema.optional(),
+});
+
+/** A 95% stationary-block-bootstrap interval (1,000 resamples, mean block one day of bars, seeded). */
+export const IntervalSchema95 = z.object({ low: Ratio, high: Ratio });
+
+/** The strategy's Sharpe minus the best baseline's, with its paired-bootstrap 95% interval. */
+export const SharpeDifferenceSchema = z.object({
+  baseline: z.string(),
+  difference: Ratio,
+  low: Ratio,
+  high: Ratio,
 });
 
 /** See src/main/core/trading/metrics.ts for every definition. */
@@ -120,6 +153,10 @@ export const PerformanceMetricsSchema = z.object({
   timeInMarket: z.number(),
   contribution: z.record(z.string(), z.number()),
   forecast: ForecastMetricsSchema.optional(),
+  /** 95% interval of the annualised Sharpe; absent on runs stored before it existed. */
+  sharpeInterval: IntervalSchema95.optional(),
+  /** On the strategy under test only. */
+  sharpeVsBestBaseline: SharpeDifferenceSchema.optional(),
 });
 export type PerformanceMetricsDto = z.infer<typeof PerformanceMetricsSchema>;
 

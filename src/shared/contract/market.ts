@@ -8,7 +8,6 @@ import {
   MarketStatusSchema,
   SymbolSchema,
 } from '../domain';
-import { backfillPlanProblem } from '../backfill-plan';
 
 const Time = z.number().int().nonnegative().describe('epoch ms');
 /** REST endpoints are http(s) only; a websocket endpoint ws(s) only. */
@@ -123,15 +122,13 @@ export const marketCalls = {
         jobId: z.string().min(1).max(80).optional(),
       })
       .strict()
-      .refine((p) => p.from <= p.to, { message: '`from` must not be after `to`', path: ['from'] })
-      .superRefine((p, ctx) => {
-        const problem = backfillPlanProblem(p);
-        if (problem) ctx.addIssue({ code: 'custom', message: problem.message, path: [problem.field] });
-      }),
+      .refine((p) => p.from <= p.to, { message: '`from` must not be after `to`', path: ['from'] }),
     result: z.object({
       jobId: z.string(),
       /** Candles written per symbol (confirmed and the forming one). */
       written: z.record(z.string(), z.number().int()),
+      /** Funding rates written per symbol (the funding history of the same range). */
+      funding: z.record(z.string(), z.number().int()).optional(),
     }),
   },
   'market.stream.start': {

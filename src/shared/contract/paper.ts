@@ -71,6 +71,11 @@ export const PaperAccountSchema = z.object({
   positions: z.array(PositionSchema),
   /** Decided at the close of lastBarTime, filling at the next bar's open. */
   pendingOrders: z.array(PendingOrderSchema),
+  /**
+   * What happened to the account that the user did not ask for, in words: resumed after a restart,
+   * stopped because the app's interval changed, the kill switch tripped. Null when nothing did.
+   */
+  notice: z.string().nullable().optional(),
 });
 export type PaperAccount = z.infer<typeof PaperAccountSchema>;
 
@@ -137,6 +142,8 @@ export const paperEvents = {
     heads: z.array(z.array(z.array(z.array(z.number())))).optional(),
   }),
   'paper.fill': z.object({ accountId: z.string(), fill: FillSchema }),
+  /** The account started, stopped (by the user, an error, a settings change) or its kill switch tripped. */
+  'paper.state': z.object({ accountId: z.string(), running: z.boolean(), notice: z.string().nullable() }),
   'paper.equity': z.object({
     accountId: z.string(),
     time: z.number(),

@@ -8,6 +8,8 @@ import type { Clock } from '../clock';
 import type { CoreEvents } from '../events';
 import type { JobRegistry } from '../jobs';
 import type { CandlesRepo } from '../store/candles.repo';
+import type { FundingRepo } from '../store/funding.repo';
+import type { InstrumentsRepo } from '../store/instruments.repo';
 import { backfill } from './backfill';
 import { BybitRest, type BybitRestOptions } from './bybit-rest';
 import { parseOhlcvCsvInSlices, writeCandles } from './csv-import';
@@ -18,6 +20,10 @@ import { LiveIngest, type IngestStatus, type StreamTuning } from './ingest';
 
 export interface MarketDeps {
   candles: CandlesRepo;
+  /** Instrument rules per feed, refreshed on backfill and stream start. */
+  instruments?: InstrumentsRepo;
+  /** Funding history per feed, downloaded with candles and kept current while streaming. */
+  funding?: FundingRepo;
   settings: () => Settings;
   events: CoreEvents;
   jobs: JobRegistry;
@@ -68,6 +74,11 @@ export class MarketService {
       // Measured on the exchange's clock; shown in wall-clock ms (the embedded simulator runs fast).
       lastFrameLatencyMs:
         s?.lastFrameLatencyMs == null ? null : s.lastFrameLatencyMs / (this.deps.clock.speed?.() ?? 1),
+      // In wall-clock ms too, so that the window can tell a silent stream from a live one.
+      lastFrameAgeMs:
+        s?.lastFrameAt == null
+          ? null
+          : Math.max(0, (this.deps.clock.now() - s.lastFrameAt) / (this.deps.clock.speed?.() ?? 1)),
       reconnects: s?.reconnects ?? 0,
       backend: this.deps.backend(),
       activeModelId: this.deps.activeModelId?.() ?? null,
@@ -143,11 +154,12 @@ export class MarketService {
     const settings = this.deps.settings();
     const restUrl = resolveRestUrl(params.feed, params, params.feed === settings.feed ? settings : {});
     const rest = this.rest(restUrl);
-    // The contract bounded the plan (backfill-plan.ts); a symbol named twice is fetched once.
-    const plan = { ...params, symbols: [...new Set(params.symbols)] };
     return this.deps.jobs.run('backfill', params.jobId, signal, async (job) => {
-      const result = await backfill(this.deps.candles, rest, plan, job);
-      return { jobId: job.id, written: result.written };
+      const result = await backfill(this.deps.candles, rest, params, job, {
+        instruments: this.deps.instruments,
+        funding: this.deps.funding,
+      });
+      return { jobId: job.id, written: result.written, funding: result.funding };
     });
   }
 

@@ -58,7 +58,11 @@ export class ModelService {
     return alignCandles(series, interval);
   }
 
-  async train(params: HandlerParams<'model.train'>, signal: AbortSignal): Promise<ModelInfo> {
+  /** `backtestId`: a backtest's fold model, listed and deleted with that run. */
+  async train(
+    params: HandlerParams<'model.train'> & { backtestId?: string },
+    signal: AbortSignal,
+  ): Promise<ModelInfo> {
     const { events, jobs, clock } = this.deps;
     const config = params.config ?? ModelConfigSchema.parse({});
     return jobs.run('model.train', params.jobId, signal, async (job) => {
@@ -92,6 +96,7 @@ export class ModelService {
         stats: outcome.stats,
         metrics: outcome.metrics,
         weights: outcome.weights,
+        ...(params.backtestId === undefined ? {} : { backtestId: params.backtestId }),
       });
     });
   }

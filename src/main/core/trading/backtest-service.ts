@@ -33,6 +33,7 @@ import {
   type ModelPort,
 } from './model-strategy';
 import { alignMarketData } from './market-data';
+import { roundTripCost } from './rebalancer';
 import { DEFAULT_RISK } from './risk';
 import { baselineStrategy } from './strategies';
 
@@ -90,7 +91,9 @@ export class BacktestService {
     const strategyName = params.strategy ?? 'linear-lead-lag';
     const settings = resolveSettings(params, strategyName, this.deps.model);
     const symbols = [...params.symbols];
-    const underTest = this.strategyUnderTest(strategyName, params, symbols);
+    // Known before the run so that its fold models are stamped with it as they are trained.
+    const id = `bt-${randomUUID().slice(0, 8)}`;
+    const underTest = this.strategyUnderTest(strategyName, params, symbols, settings.costs, id);
     const baselines = allBaselines(symbols).filter((b) => b.name !== strategyName);
 
     const candles = Object.fromEntries(
@@ -124,9 +127,13 @@ export class BacktestService {
         signal: job.signal,
         onProgress: (done, total, message) => job.progress(done, total, message),
         pause: this.deps.pause,
+      }).catch((err: unknown) => {
+        // A run that is not stored leaves no fold models behind.
+        this.deps.model?.registry.deleteOfBacktest?.(id);
+        throw err;
       });
+      if (job.signal.aborted) this.deps.model?.registry.deleteOfBacktest?.(id);
       job.throwIfCancelled();
-      const id = `bt-${randomUUID().slice(0, 8)}`;
       const stored: StoredBacktest = {
         id,
         name: params.name ?? `${strategyName} ${symbols.join(',')} ${params.interval}`,
@@ -194,8 +201,11 @@ export class BacktestService {
     };
   }
 
+  /** Deletes the run and the fold models it trained. */
   delete(id: string): boolean {
-    return this.deps.backtests.delete(id);
+    const deleted = this.deps.backtests.delete(id);
+    this.deps.model?.registry.deleteOfBacktest?.(id);
+    return deleted;
   }
 
   exportCsv(id: string, table: CsvTable): { filename: string; csv: string } {
@@ -218,6 +228,8 @@ export class BacktestService {
     name: BacktestStrategyName,
     params: RunParams,
     symbols: string[],
+    costs: BacktestSettings['costs'],
+    backtestId: string,
   ): StrategyUnderTest {
     if (name === 'model') {
       const port = this.deps.model;
@@ -230,10 +242,10 @@ export class BacktestService {
       const series = { feed: params.feed, symbols, interval: params.interval };
       return {
         name: 'model',
-        fit: modelWalkForwardFit(port, series, (params.model ?? {}) as ModelBacktestSettings),
+        fit: modelWalkForwardFit(port, series, (params.model ?? {}) as ModelBacktestSettings, backtestId),
       };
     }
-    if (name === 'linear-lead-lag') return { name, fit: linearLeadLagFit() };
+    if (name === 'linear-lead-lag') return { name, fit: linearLeadLagFit({ minEdge: roundTripCost(costs) }) };
     // A baseline as the strategy under test: nothing to fit, one instance for the whole run.
     const strategy = baselineStrategy(name, symbols)!;
     return { name, fit: () => ({ strategy, modelId: null }) };

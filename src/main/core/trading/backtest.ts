@@ -15,6 +15,7 @@ import {
   type PerformanceMetrics,
 } from './metrics';
 import { DEFAULT_RISK, type RiskConfig } from './risk';
+import { runStatistics } from './run-statistics';
 import type { BarSet, Fill, InstrumentSpec, Strategy } from './types';
 import { planFolds, type Fold, type WalkForwardSettings } from './walk-forward';
 
@@ -236,6 +237,11 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestRes
     });
     if (run.role === 'strategy' && outcomes.length > 0) run.metrics.forecast = forecastMetrics(outcomes);
   }
+  runStatistics(
+    lanes.map((l) => l.run),
+    outcomes,
+    request.barMs,
+  );
   request.onProgress?.(barCount, barCount, 'done');
   return {
     symbols: [...data.symbols],

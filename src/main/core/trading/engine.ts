@@ -7,9 +7,11 @@
 //   1. the orders decided at the close of t-1 fill at the open of t (broker.ts);
 //   2. bar t is appended to the history and the book is marked at its close;
 //   3. at the close of t: kill switch, else (on a cadence bar) strategy → target weights → risk overlay
-//      → orders, pending until the open of t+1.
+//      → cost-aware rebalancer (rebalancer.ts: changes inside the no-trade band are not traded) →
+//      orders, pending until the open of t+1.
 import { fillOrders, LotRules, type CostModel, DEFAULT_COSTS } from './broker';
 import { RollingVolatility, SeriesBuffer } from './history';
+import { noTradeHalfWidth, outsideBand } from './rebalancer';
 import { Portfolio, type PortfolioSnapshot } from './portfolio';
 import {
   applyWeightLimits,
@@ -392,6 +394,7 @@ export class TradingEngine {
     const equity = this.state.equity;
     const q = this.portfolio.quantities;
     const risk = this.risk;
+    const band = reason === 'kill' ? 0 : noTradeHalfWidth(this.costs, risk);
     for (let i = 0; i < n; i++) {
       const targetWeight = this.target[i]!;
       const held = q[i]!;
@@ -399,7 +402,7 @@ export class TradingEngine {
       if (!(price > 0)) continue;
       const closing = targetWeight === 0 || equity <= 0;
       if (closing && held === 0) continue;
-      if (!closing && Math.abs(targetWeight - this.state.weights[i]!) < risk.rebalanceThreshold) continue;
+      if (reason !== 'kill' && !outsideBand(this.state.weights[i]!, targetWeight, band)) continue;
       const lot = this.lots[i]!;
       const targetQuantity = closing ? 0 : lot.roundDown((targetWeight * equity) / price);
       const quantity = lot.snap(targetQuantity - held);

@@ -5,6 +5,7 @@ import type { Handlers } from '../../../shared/rpc';
 import { BacktestService, type BacktestDeps } from './backtest-service';
 import type { EngineSnapshot } from './engine';
 import { PaperTrader, type PaperDeps } from './paper';
+import { resumeRunningAccount, seriesChangeNotice } from './paper-session';
 
 export type BacktestHandlerName =
   'backtest.run' | 'backtest.list' | 'backtest.get' | 'backtest.delete' | 'backtest.exportCsv';
@@ -42,6 +43,10 @@ const DEFAULT_ACCOUNT = 'default';
 export function createPaperHandlers(deps: PaperHandlerDeps): {
   handlers: Pick<Handlers, PaperHandlerName>;
   trader: PaperTrader;
+  /** Resumes the account that was running when the app last stopped; a line saying so, or null. */
+  resumeSaved(): Promise<string | null>;
+  /** Stops the running account, saying why, when new settings leave its series. */
+  followSettings(next: Pick<Settings, 'feed' | 'symbols' | 'interval'>): Promise<void>;
   close(): Promise<void>;
 } {
   const trader = new PaperTrader(deps);
@@ -87,8 +92,16 @@ export function createPaperHandlers(deps: PaperHandlerDeps): {
         deps.paper.fills(accountOf(params.accountId), params.limit ?? 100, params.beforeSeq),
       'paper.equity': (params) => deps.paper.equity(accountOf(params.accountId), params.from ?? 0),
     },
+    resumeSaved: async () =>
+      deps.resume ? resumeRunningAccount(trader, deps.paper, deps.resume, () => deps.clock.now()) : null,
+    followSettings: async (next) => {
+      const account = trader.running ? trader.accountView() : null;
+      const notice = account && seriesChangeNotice(account, next, deps.clock.now());
+      if (notice) await trader.stop(notice);
+    },
+    // The app closing is not the user stopping: the next start resumes a running account.
     close: async () => {
-      await trader.stop();
+      await trader.stop(null, true);
     },
   };
 }

@@ -7,6 +7,8 @@
 // - A figure that is undefined (no returns, zero volatility, zero drawdown) is null, never NaN/Infinity,
 //   so every result is plain JSON.
 
+import type { CorrelationSummary } from './statistics';
+
 const YEAR_MS = 365 * 86_400_000;
 
 export interface PerformanceMetrics {
@@ -49,6 +51,15 @@ export interface PerformanceMetrics {
   contribution: Record<string, number>;
   /** Present when the strategy gave forecasts. */
   forecast?: ForecastMetrics;
+  /** 95% block-bootstrap interval of `sharpe` (statistics.ts); set by the backtest. */
+  sharpeInterval?: { low: number | null; high: number | null };
+  /** The strategy's Sharpe minus the best baseline's (highest Sharpe), paired-bootstrap 95% interval. */
+  sharpeVsBestBaseline?: {
+    baseline: string;
+    difference: number | null;
+    low: number | null;
+    high: number | null;
+  };
 }
 
 export interface ForecastMetrics {
@@ -63,6 +74,10 @@ export interface ForecastMetrics {
   informationCoefficient: number | null;
   /** Spearman rank correlation over all pairs pooled (time series and cross-section together). */
   pooledInformationCoefficient: number | null;
+  /** Pearson IC across assets per decision bar: mean, std, t-statistic, ICIR (statistics.ts). */
+  ic?: CorrelationSummary;
+  /** Spearman (rank) IC across assets per decision bar, summarised the same way. */
+  rankIc?: CorrelationSummary;
 }
 
 export interface PerformanceInput {

@@ -18,7 +18,13 @@ import type { PrepareRequest, Strategy } from './types';
 
 /** What the model domain offers trading (ModelService satisfies it). */
 export interface ModelPort {
-  registry: { info(id: string): ModelInfo; list(): ModelInfo[] };
+  registry: {
+    info(id: string): ModelInfo;
+    /** The user's own models (fold models of backtests left out). */
+    list(): ModelInfo[];
+    /** Deletes the fold models a backtest trained. */
+    deleteOfBacktest?(backtestId: string): number;
+  };
   predictAligned(
     id: string,
     aligned: AlignedCandles,
@@ -35,6 +41,8 @@ export interface ModelPort {
       seed: number;
       name?: string;
       jobId?: string;
+      /** The backtest whose fold this model is. */
+      backtestId?: string;
     },
     signal: AbortSignal,
   ): Promise<ModelInfo>;
@@ -162,6 +170,8 @@ export function modelWalkForwardFit(
   port: ModelPort,
   series: { feed: string; symbols: string[]; interval: Interval },
   settings: ModelBacktestSettings,
+  /** The run the fold models belong to. */
+  backtestId?: string,
 ): FitFunction {
   const parsed = settings.modelId ? null : ModelConfigSchema.safeParse(settings.config ?? {});
   if (parsed && !parsed.success) {
@@ -189,6 +199,7 @@ export function modelWalkForwardFit(
         config: parsed!.data,
         seed: (settings.seed ?? 1) + fold.index,
         name: `walk-forward fold ${fold.index + 1} ${series.symbols.join('+')} ${series.interval}`,
+        ...(backtestId === undefined ? {} : { backtestId }),
       },
       signal ?? new AbortController().signal,
     );
@@ -196,7 +207,10 @@ export function modelWalkForwardFit(
   };
 }
 
-/** Paper trading's model: the account's saved model, else the newest trained on these symbols and interval. */
+/**
+ * Paper trading's model: the account's saved model, else the newest the user trained on these symbols
+ * and interval (a backtest's fold models are never chosen: the registry's list leaves them out).
+ */
 export function modelPaperProvider(port: ModelPort): ModelStrategyProvider {
   return ({ symbols, interval, modelId }) => {
     const wanted = symbols.join(',');

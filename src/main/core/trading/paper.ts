@@ -11,6 +11,7 @@ import type { Clock } from '../clock';
 import type { CoreEvents } from '../events';
 import type { CandlesRepo } from '../store/candles.repo';
 import type { PaperAccountRow, PaperRepo } from '../store/paper.repo';
+import type { PaperResumeRepo } from '../store/paper-resume.repo';
 import type { CostModel } from './broker';
 import { TradingEngine, type EngineSnapshot } from './engine';
 import { instrumentSpecFor } from './instruments';
@@ -24,6 +25,8 @@ export interface PaperDeps {
   events: CoreEvents;
   clock: Clock;
   model?: ModelStrategyProvider;
+  /** Remembers which account runs, so that the next start of the app resumes it. */
+  resume?: PaperResumeRepo;
 }
 
 export interface PaperSettings {
@@ -62,6 +65,8 @@ export class PaperTrader {
   private failure: unknown = null;
   /** Open time of the last bar applied and committed, or null. */
   private lastApplied: number | null = null;
+  /** What happened to the account that the user did not ask for (see PaperAccount.notice). */
+  private notice: string | null = null;
 
   constructor(private readonly deps: PaperDeps) {}
 
@@ -79,7 +84,7 @@ export class PaperTrader {
   }
 
   /** Creates or resumes the account, applies every stored bar it has not applied, then follows the stream. */
-  async start(settings: PaperSettings, reset = false): Promise<PaperAccount> {
+  async start(settings: PaperSettings, reset = false, notice: string | null = null): Promise<PaperAccount> {
     await this.stop();
     const { paper } = this.deps;
     let row = paper.get(settings.accountId);
@@ -181,6 +186,7 @@ export class PaperTrader {
     this.account = account;
     this.failure = null;
     this.lastApplied = account.lastBarTime;
+    this.notice = notice;
 
     await this.catchUp();
     this.unsubscribe = this.deps.events.on('market.candle', (event) => {
@@ -189,15 +195,36 @@ export class PaperTrader {
       if (!a.symbols.includes(event.symbol)) return;
       void this.schedule();
     });
+    this.deps.resume?.set(account.id, true);
+    this.emitState();
     return this.accountView()!;
   }
 
-  /** Stops following the stream; the account stays in the store and resumes on the next start. */
-  async stop(): Promise<PaperAccount | null> {
+  /**
+   * Stops following the stream; the account stays in the store and resumes on the next start. With
+   * `notice`, says why (the user did not ask for it). `keepResume`: the app is closing, not the user
+   * stopping, so the app's next start resumes the account.
+   */
+  async stop(notice: string | null = null, keepResume = false): Promise<PaperAccount | null> {
+    const wasRunning = this.running;
     this.unsubscribe?.();
     this.unsubscribe = null;
     await this.chain;
+    if (wasRunning && this.account) {
+      if (!keepResume) this.deps.resume?.set(this.account.id, false);
+      this.notice = notice;
+      this.emitState();
+    }
     return this.accountView();
+  }
+
+  private emitState(): void {
+    if (!this.account) return;
+    this.deps.events.emit('paper.state', {
+      accountId: this.account.id,
+      running: this.running,
+      notice: this.notice,
+    });
   }
 
   /** Applies every stored bar not yet applied; serialised so that two triggers never interleave. */
@@ -210,6 +237,9 @@ export class PaperTrader {
         this.unsubscribe?.();
         this.unsubscribe = null;
         console.error('paper trading stopped:', err);
+        if (this.account) this.deps.resume?.set(this.account.id, false);
+        this.notice = `Stopped by an error: ${err instanceof Error ? err.message : String(err)}`;
+        this.emitState();
       });
     return this.chain;
   }
@@ -266,6 +296,7 @@ export class PaperTrader {
         decidedAt: o.decidedAt,
         reason: o.reason,
       })),
+      notice: this.notice,
     };
   }
 
@@ -299,6 +330,7 @@ export class PaperTrader {
       engine.warm(bar);
       return;
     }
+    const wasKilled = engine.currentState.killed;
     const step = engine.onBar(bar);
     const s = step.state;
     const fills = step.fills.map((f) => ({ ...f }));
@@ -353,6 +385,14 @@ export class PaperTrader {
       drawdown: s.drawdown,
       killed: s.killed,
     });
+    if (s.killed && !wasKilled) {
+      const limit = (account.params as StoredParams).risk.killDrawdown;
+      this.notice =
+        `Kill switch tripped at ${new Date(bar.time).toISOString().slice(0, 16).replace('T', ' ')} UTC: ` +
+        `drawdown ${(s.drawdown * 100).toFixed(1)}%${limit !== undefined ? ` reached the ${(limit * 100).toFixed(1)}% limit` : ''}; ` +
+        'the book is flattened and trades no more. Start afresh to trade again.';
+      this.emitState();
+    }
   }
 
   private load(feed: string, symbols: string[], interval: Interval, from: number, to: number): MarketData {

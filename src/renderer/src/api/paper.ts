@@ -61,6 +61,10 @@ export function usePaperAccount() {
   useEvent('paper.equity', (event) => {
     if (mine(event.accountId)) reload();
   });
+  // Started, stopped or stopped for a reason (settings change, kill switch, error), by whoever.
+  useEvent('paper.state', (event) => {
+    if (mine(event.accountId)) reload();
+  });
   return account;
 }
 

@@ -102,5 +102,5 @@ function describeClose(event: CloseEvent, wasOpen: boolean): string {
   if (event.reason) return `The core closed the connection: ${event.reason}.`;
   return wasOpen
     ? 'Lost the connection to the CrossDesk core.'
-    : 'Cannot reach the CrossDesk core: is `npm run serve` still running? If it restarted, open the new URL it printed.';
+    : 'Cannot reach the CrossDesk core: is `npm run serve` still running? This tab reconnects when it runs again on the same data directory and port.';
 }

@@ -1,11 +1,17 @@
 // The bottom status bar: feed, link and stream state, last-frame latency, TF.js backend, active model.
 import type { MarketStatus } from '../../../shared/domain';
+import { useChangedAt, useFreshness } from '../api/freshness';
 import { useLink } from '../api/hooks';
 import { formatInterval, formatLatency } from '../format';
 
 export function StatusBar({ status }: { status: MarketStatus | undefined }) {
   const link = useLink();
   const stream = link.state === 'connected' ? (status?.connection ?? '…') : 'unknown';
+  // The latency of the last frame is only news while frames arrive: its age says when that was.
+  const statusAt = useChangedAt(status);
+  const ageMs = status?.lastFrameAgeMs;
+  const frame = useFreshness(ageMs == null || statusAt === null ? null : statusAt - ageMs, FRAME_STALE_MS);
+  const latency = formatLatency(status?.lastFrameLatencyMs ?? null);
   return (
     <footer className="status-bar" data-testid="status-bar">
       <Item label="feed" value={status?.feed ?? '…'} testId="status-feed" />
@@ -19,7 +25,9 @@ export function StatusBar({ status }: { status: MarketStatus | undefined }) {
       <Item label="stream" value={stream} tone={streamTone(stream)} testId="status-stream" />
       <Item
         label="latency"
-        value={formatLatency(status?.lastFrameLatencyMs ?? null)}
+        value={ageMs == null ? latency : `${latency} · ${frame.text}`}
+        tone={frame.stale && ageMs != null ? 'warn' : undefined}
+        stale={frame.stale}
         testId="status-latency"
       />
       <Item label="reconnects" value={String(status?.reconnects ?? 0)} />
@@ -30,19 +38,28 @@ export function StatusBar({ status }: { status: MarketStatus | undefined }) {
   );
 }
 
+/** No frame for this long and the latency is old news (frames come every second or so while live). */
+const FRAME_STALE_MS = 10_000;
+
 function Item({
   label,
   value,
   tone,
+  stale,
   testId,
 }: {
   label: string;
   value: string;
   tone?: Tone;
+  stale?: boolean;
   testId?: string;
 }) {
   return (
-    <span className={`status-bar__item${tone ? ` is-${tone}` : ''}`} data-testid={testId}>
+    <span
+      className={`status-bar__item${tone ? ` is-${tone}` : ''}${stale ? ' is-stale' : ''}`}
+      data-testid={testId}
+      data-stale={stale === undefined ? undefined : String(stale)}
+    >
       <span className="status-bar__label">{label}</span>
       <span className="status-bar__value">{value}</span>
     </span>

@@ -7,6 +7,7 @@ import { BASELINE_NAMES, type BacktestStrategyName } from '../../../../shared/co
 import type { ModelInfo } from '../../../../shared/contract/model';
 import type { PaperAccount } from '../../../../shared/contract/paper';
 import type { CoreError } from '../../../../shared/errors';
+import { useLink } from '../../api/hooks';
 import type { PaperStart } from '../../api/paper';
 import { formatBarTime } from './figures';
 
@@ -63,7 +64,9 @@ export function PaperControls(props: Props) {
   const [strategy, setStrategy] = useState<BacktestStrategyName>(
     (account?.strategy as BacktestStrategyName | undefined) ?? 'model',
   );
-  const running = account?.running ?? false;
+  // With the core unreachable the account's last known state is not its state: say so, offer nothing.
+  const linkUp = useLink().state === 'connected';
+  const running = linkUp && (account?.running ?? false);
   const model = strategy === 'model' ? chosenModel(settings, models) : null;
   const reset = resetReason(account, strategy, model?.id ?? null, settings);
 
@@ -75,11 +78,20 @@ export function PaperControls(props: Props) {
     });
 
   return (
-    <section className="live-panel paper-controls" data-testid="paper-controls" data-running={running}>
+    <section
+      className="live-panel paper-controls"
+      data-testid="paper-controls"
+      data-running={running}
+      data-stale={!linkUp}
+    >
       <header className="live-panel__title">
         <span>Paper trading</span>
-        <span className={`paper-controls__state${running ? ' is-running' : ''}`} data-testid="paper-state">
-          {running ? 'running' : account ? 'stopped' : 'no account'}
+        <span
+          className={`paper-controls__state${running ? ' is-running' : ''}`}
+          data-testid="paper-state"
+          title={linkUp ? undefined : 'The core is unreachable: the account’s state is unknown until it answers again.'}
+        >
+          {!linkUp ? 'unknown' : running ? 'running' : account ? 'stopped' : 'no account'}
         </span>
         {account?.lastBarTime != null && (
           <span className="live-panel__meta">last bar {formatBarTime(account.lastBarTime)}</span>
@@ -115,7 +127,7 @@ export function PaperControls(props: Props) {
             type="button"
             className="paper-controls__button is-start"
             data-testid="paper-start"
-            disabled={busy !== null}
+            disabled={busy !== null || !linkUp}
             onClick={start}
           >
             {busy === 'start' ? 'Starting…' : reset ? 'Start afresh' : account ? 'Resume' : 'Start'}
@@ -132,6 +144,11 @@ export function PaperControls(props: Props) {
             : `${strategyLabel(strategy)} on the settings' symbols`}
         {!running && reset && <span className="paper-controls__reset"> · starts afresh: {reset}</span>}
       </div>
+      {account?.notice && (
+        <div className="paper-controls__notice" role="status" data-testid="paper-notice">
+          {account.notice}
+        </div>
+      )}
       {error && (
         <div className="paper-controls__error" role="alert" data-testid="paper-error">
           {error.message}

@@ -1,17 +1,35 @@
 // The account's positions: quantity, average entry, last close, value and P&L per symbol (their
 // weights are in the Weights panel).
 import type { PaperAccount } from '../../../../shared/contract/paper';
-import { formatMoney, formatPnl, formatPrice, formatQuantity, signClass } from './figures';
+import { useChangedAt, useFreshness } from '../../api/freshness';
+import { formatBarTime, formatMoney, formatPnl, formatPrice, formatQuantity, signClass } from './figures';
 import { LiveTablePanel } from './LiveTablePanel';
 
 export function PositionsTable({ account }: { account: PaperAccount | null }) {
   const positions = account?.positions ?? [];
+  // Prices are the last applied bar's closes: live only while the account runs and the core answers.
+  const fresh = useFreshness(useChangedAt(account ?? undefined), Number.POSITIVE_INFINITY);
+  const stale = account !== null && (fresh.stale || !account.running);
+  const asOf =
+    account?.lastBarTime != null
+      ? stale
+        ? `not live · ${formatBarTime(account.lastBarTime)} close`
+        : `${formatBarTime(account.lastBarTime)} close · ${fresh.text}`
+      : null;
   return (
     <LiveTablePanel
-      name="positions"
+      name={`positions${stale ? ' is-stale-figures' : ''}`}
       testId="positions"
       title="Positions"
-      meta={account && <span className="live-panel__meta">cash {formatMoney(account.cash)}</span>}
+      data={{ 'data-stale': String(stale) }}
+      meta={
+        account && (
+          <span className="live-panel__meta" data-testid="positions-age">
+            cash {formatMoney(account.cash)}
+            {asOf && ` · ${asOf}`}
+          </span>
+        )
+      }
       empty={positions.length === 0}
       emptyText="No account yet."
     >
