@@ -14,6 +14,7 @@ import { backfill } from './backfill';
 import { BybitRest, type BybitRestOptions } from './bybit-rest';
 import { parseOhlcvCsvInSlices, writeCandles } from './csv-import';
 import { UploadStore } from './uploads';
+import { SerialQueue } from '../serial-queue';
 import { resolveFeed, resolveRestUrl } from './feeds';
 import { gapRanges } from './gap-ranges';
 import { LiveIngest, type IngestStatus, type StreamTuning } from './ingest';
@@ -48,16 +49,14 @@ export class MarketService {
   private ingestStatus: IngestStatus | null = null;
   private lastEmitted = '';
   /** Start, stop and close run one at a time, so two quick starts never leave two ingests running. */
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private closed = false;
   private readonly uploads = new UploadStore();
 
   constructor(private readonly deps: MarketDeps) {}
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work, work);
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.queue.run(work);
   }
 
   status(): MarketStatus {
