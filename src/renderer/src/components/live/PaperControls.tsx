@@ -89,7 +89,11 @@ export function PaperControls(props: Props) {
         <span
           className={`paper-controls__state${running ? ' is-running' : ''}`}
           data-testid="paper-state"
-          title={linkUp ? undefined : 'The core is unreachable: the account’s state is unknown until it answers again.'}
+          title={
+            linkUp
+              ? undefined
+              : 'The core is unreachable: the account’s state is unknown until it answers again.'
+          }
         >
           {!linkUp ? 'unknown' : running ? 'running' : account ? 'stopped' : 'no account'}
         </span>
@@ -147,6 +151,14 @@ export function PaperControls(props: Props) {
       {account?.notice && (
         <div className="paper-controls__notice" role="status" data-testid="paper-notice">
           {account.notice}
+        </div>
+      )}
+      {account?.error && !running && (
+        <div className="paper-controls__error" role="alert" data-testid="paper-account-error">
+          <strong>Paper trading stopped on an error</strong>
+          {account.error.barTime !== null &&
+            ` at the bar of ${new Date(account.error.barTime).toISOString().slice(0, 16).replace('T', ' ')} UTC`}
+          : {account.error.message} <span className="paper-controls__action">{account.error.action}</span>
         </div>
       )}
       {error && (
