@@ -8,25 +8,35 @@ import { parseArgs } from 'node:util';
 import { resolveDataDir } from './core/config';
 import { createCore } from './core/core';
 import { loadOrCreateAccessToken } from './host/access-token';
+import { trainDemoModelOnFirstRun } from './host/demo-model';
 import { startFeed } from './host/feed-startup';
 import { startHttpHost } from './host/http-host';
 
 /** Chosen to sit beside Vite's 5173 without clashing with it. */
 const DEFAULT_PORT = 5180;
 
-const USAGE = `Usage: npm run serve -- [--port N] [--data-dir DIR] [--demo]
+const USAGE = `Usage: npm run serve -- [--port N] [--data-dir DIR] [--demo [--no-demo-model]]
   --port N        port on 127.0.0.1 (default ${DEFAULT_PORT}; 0 picks a free one)
   --data-dir DIR  where crossdesk.db lives (default: $CROSSDESK_DATA_DIR, else ~/.crossdesk)
-  --demo          stream from the embedded simulator instead of Bybit`;
+  --demo          stream from the embedded simulator instead of Bybit; on a first run, train a small
+                  demo model in the background
+  --no-demo-model with --demo: do not train the demo model`;
 
 async function main(): Promise<void> {
-  let values: { port?: string; 'data-dir'?: string; demo?: boolean; help?: boolean };
+  let values: {
+    port?: string;
+    'data-dir'?: string;
+    demo?: boolean;
+    'no-demo-model'?: boolean;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       options: {
         port: { type: 'string' },
         'data-dir': { type: 'string' },
         demo: { type: 'boolean' },
+        'no-demo-model': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -70,6 +80,7 @@ async function main(): Promise<void> {
   for (const line of await startFeed(core, { demo: values.demo === true })) process.stdout.write(`${line}\n`);
   const resumed = await core.paperResumed;
   if (resumed) process.stdout.write(`${resumed}\n`);
+  if (values.demo && !values['no-demo-model']) void trainDemoModelOnFirstRun(core, (line) => process.stdout.write(`${line}\n`));
 
   let stopping = false;
   const stop = (signal: string) => {
