@@ -1,5 +1,6 @@
 // Transport-independent RPC: envelopes, a typed client and a server loop. The same code runs over
-// Electron IPC (preload bridge) and over a WebSocket; a Transport only moves envelopes.
+// Electron IPC (the preload's envelope port) and over a WebSocket, and between a host's main thread and
+// the core's worker thread; a Transport only moves envelopes.
 import { z } from 'zod';
 import {
   calls,
