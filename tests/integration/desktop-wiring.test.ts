@@ -106,32 +106,132 @@ describe('one RPC path over IPC', () => {
     expect(envelopes('main').some((e) => e.t === 'evt' && e.topic === 'settings.changed')).toBe(true);
   });
 
-  it('cancels a call through its signal: a cancel envelope, and the core answers CANCELLED', async () => {
-    const controller = new AbortController();
-    const started = new Promise<void>((resolve) => {
-      const off = client.on('job.progress', (progress) => {
-        if (progress.jobId !== 'desktop-cancel') return;
-        off();
-        resolve();
+  it(
+    'cancels a call through its signal: a cancel envelope, and the core answers CANCELLED',
+    { timeout: 60_000 },
+    async () => {
+      const controller = new AbortController();
+      const started = new Promise<void>((resolve) => {
+        const off = client.on('job.progress', (progress) => {
+          if (progress.jobId !== 'desktop-cancel') return;
+          off();
+          resolve();
+        });
       });
+      const backfill = client.call(
+        'market.backfill',
+        {
+          feed: 'simulator',
+          symbols: ['BTCUSDT', 'ETHUSDT'],
+          interval: '1',
+          from: Date.UTC(2020, 0, 1),
+          to: Date.UTC(2024, 0, 1),
+          jobId: 'desktop-cancel',
+        },
+        { signal: controller.signal },
+      );
+      await started;
+      controller.abort();
+      await expect(backfill).rejects.toMatchObject({ code: 'CANCELLED' });
+      const request = envelopes('page').find((e) => e.t === 'req' && e.method === 'market.backfill');
+      expect(request).toBeDefined();
+      expect(envelopes('page')).toContainEqual({ t: 'cancel', id: request!.t === 'req' ? request!.id : -1 });
+    },
+  );
+});
+
+describe('the hardened shell', () => {
+  it('creates the window isolated, sandboxed, without Node and with web security, showing app://', () => {
+    const window = electronState.windows[0]!;
+    expect(window.options['webPreferences']).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
     });
-    const backfill = client.call(
-      'market.backfill',
-      {
-        feed: 'simulator',
-        symbols: ['BTCUSDT', 'ETHUSDT'],
-        interval: '1',
-        from: Date.UTC(2020, 0, 1),
-        to: Date.UTC(2024, 0, 1),
-        jobId: 'desktop-cancel',
-      },
-      { signal: controller.signal },
+    expect(electronState.loaded).toEqual(['app://crossdesk/index.html']);
+    expect(electronState.privilegedSchemes).toContainEqual(
+      expect.objectContaining({
+        scheme: 'app',
+        privileges: expect.objectContaining({ standard: true, secure: true }),
+      }),
     );
-    await started;
-    controller.abort();
-    await expect(backfill).rejects.toMatchObject({ code: 'CANCELLED' });
-    const request = envelopes('page').find((e) => e.t === 'req' && e.method === 'market.backfill');
-    expect(request).toBeDefined();
-    expect(envelopes('page')).toContainEqual({ t: 'cancel', id: request!.t === 'req' ? request!.id : -1 });
+  });
+
+  it('answers app:// with the page, its CSP and the security headers, and nothing outside the renderer', async () => {
+    const handler = electronState.protocolHandlers.get('app');
+    expect(handler).toBeDefined();
+    const page = await handler!(new Request('app://crossdesk/index.html'));
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const csp = (page.headers.get('content-security-policy') ?? '').split(/;\s*/);
+    expect(csp).toEqual(
+      expect.arrayContaining([
+        "default-src 'none'",
+        "script-src 'self'",
+        "connect-src 'none'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+      ]),
+    );
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await page.text()).toContain('<div id="root">');
+    for (const url of [
+      'app://crossdesk/%2e%2e/%2e%2e/package.json',
+      'app://crossdesk/..%2f..%2fpackage.json',
+      'app://elsewhere/index.html',
+    ]) {
+      const refused = await handler!(new Request(url));
+      expect(refused.status, url).toBe(404);
+      expect(refused.headers.get('content-security-policy'), url).toContain("default-src 'none'");
+    }
+  });
+
+  it('refuses navigation, frames, webviews, new windows and permissions, and opens only listed hosts', () => {
+    const contents = electronState.windows[0]!.webContents;
+    expect(contents.tryNavigate('will-navigate', 'https://evil.example/')).toBe(true);
+    expect(contents.tryNavigate('will-navigate', 'file:///etc/passwd')).toBe(true);
+    expect(contents.tryNavigate('will-navigate', 'app://crossdesk/index.html#backtests')).toBe(false);
+    expect(contents.tryNavigate('will-frame-navigate', 'app://crossdesk/index.html', false)).toBe(true);
+    expect(contents.tryNavigate('will-redirect', 'https://evil.example/')).toBe(true);
+    const webview = { defaultPrevented: false, preventDefault: () => (webview.defaultPrevented = true) };
+    contents.emit('will-attach-webview', webview, {}, {});
+    expect(webview.defaultPrevented).toBe(true);
+
+    const open = contents.windowOpenHandler!;
+    expect(open({ url: 'https://www.tradingview.com/' })).toEqual({ action: 'deny' });
+    expect(open({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+    expect(open({ url: 'http://www.tradingview.com/' })).toEqual({ action: 'deny' });
+    expect(open({ url: 'https://user@www.tradingview.com/' })).toEqual({ action: 'deny' });
+    expect(electronState.openedExternally).toEqual(['https://www.tradingview.com/']);
+
+    expect(electronState.permissionCheckHandler!(contents, 'clipboard-read', 'app://crossdesk', {})).toBe(
+      false,
+    );
+    let granted: boolean | undefined;
+    electronState.permissionRequestHandler!(contents, 'media', (answer: boolean) => (granted = answer), {});
+    expect(granted).toBe(false);
+  });
+
+  it('ignores frames from any sender but its own window', async () => {
+    const before = envelopes('main').length;
+    const stranger = {
+      send() {},
+      isDestroyed: () => false,
+      on() {},
+      mainFrame: { url: 'https://evil.example/' },
+    };
+    const { emitFromSender } = await import('../support/electron-stand-in');
+    emitFromSender(
+      stranger,
+      ENVELOPE_CHANNEL,
+      JSON.stringify({ t: 'req', id: 999, method: 'settings.get', params: {} }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(
+      envelopes('main')
+        .slice(before)
+        .some((e) => 'id' in e && e.id === 999),
+    ).toBe(false);
   });
 });

@@ -124,6 +124,15 @@ export const ipcRenderer = {
   },
 };
 
+/** A frame from some other sender (another window, a subframe): the app must ignore it. */
+export function emitFromSender(
+  sender: object & { mainFrame: { url: string } },
+  channel: string,
+  ...args: unknown[]
+) {
+  setImmediate(() => ipcMainEmitter.emit(channel, { sender, senderFrame: sender.mainFrame }, ...args));
+}
+
 export const contextBridge = {
   exposeInMainWorld(key: string, api: unknown): void {
     electronState.mainWorld[key] = api;
