@@ -9,7 +9,7 @@ import type {
   BacktestSummary,
   PerformanceMetricsDto,
 } from '../../../shared/contract/backtest';
-import { intervalMs } from '../../../shared/domain';
+import { intervalMs, intervalName } from '../../../shared/domain';
 import { CoreError } from '../../../shared/errors';
 import type { Clock } from '../clock';
 import type { JobRegistry } from '../jobs';
@@ -129,7 +129,7 @@ export class BacktestService {
       const id = `bt-${randomUUID().slice(0, 8)}`;
       const stored: StoredBacktest = {
         id,
-        name: params.name ?? `${strategyName} ${symbols.join(',')} ${params.interval}`,
+        name: params.name ?? `${strategyName} ${symbols.join(',')} ${intervalName(params.interval)}`,
         createdAt: this.deps.clock.now(),
         feed: params.feed,
         symbols,

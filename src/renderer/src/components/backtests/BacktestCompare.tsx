@@ -3,9 +3,8 @@
 import { useMemo, useState } from 'react';
 import type { BacktestDetail } from '../../../../shared/contract/backtest';
 import { useBacktestDetail } from '../../api/backtests';
-import { formatInterval } from '../../format';
-import type { LineSeries } from '../charts/LineChart';
-import { formatDate, formatPercent } from './format';
+import type { ChartSeries } from '../../chart/series-data';
+import { formatDate, formatInterval, formatPercent, formatRatio } from '../../format';
 import { MetricsTable, type MetricsColumn } from './MetricsTable';
 import { PercentChartPanel, RunFrame } from './RunFrame';
 import { equitySeries } from './series';
@@ -46,7 +45,7 @@ function CompareBody({
   const [withBaselines, setWithBaselines] = useState(false);
   const label = (run: BacktestDetail, i: number) => `${String.fromCharCode(65 + i)}: ${run.name}`;
 
-  const series = useMemo<LineSeries[]>(
+  const series = useMemo<ChartSeries[]>(
     () =>
       runs.flatMap((run, i) =>
         equitySeries(run, (s) =>
@@ -89,7 +88,7 @@ function CompareBody({
                 {formatDate(run.outOfSampleFrom)} → {formatDate(run.outOfSampleTo)}
               </span>
               <span className="bt-mono">
-                {formatPercent(m?.totalReturn)} · Sharpe {m?.sharpe?.toFixed(2) ?? '—'}
+                {formatPercent(m?.totalReturn)} · Sharpe {formatRatio(m?.sharpe)}
               </span>
             </button>
           );

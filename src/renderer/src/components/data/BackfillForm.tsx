@@ -7,16 +7,16 @@ import { issuesByField } from '../../api/settings';
 import { FormField, FormSection } from '../settings/FormField';
 import { feedProblem, readSymbolList } from './series-fields';
 import { FeedField, IntervalField } from './SeriesFields';
-import { parseUtcInput, toUtcInput } from './utc-time';
+import { formatCount, parseUtcInput, toUtcInput } from '../../format';
 
 const DAY_MS = 86_400_000;
 
 function progressText(progress: JobProgress | null): string {
   if (!progress) return 'Starting…';
   if (progress.total === 0) return 'Nothing to download: every bar of the range is already stored.';
-  const of = progress.total !== null ? ` / ${progress.total.toLocaleString('en-US')}` : '';
+  const of = progress.total !== null ? ` / ${formatCount(progress.total)}` : '';
   const state = progress.state === 'running' ? progress.message : progress.state;
-  return `${progress.done.toLocaleString('en-US')}${of} bars · ${state}`;
+  return `${formatCount(progress.done)}${of} bars · ${state}`;
 }
 
 export interface BackfillDefaults {
@@ -33,8 +33,8 @@ export function BackfillForm({ defaults, onWritten }: { defaults: BackfillDefaul
   const [from, setFrom] = useState(() => toUtcInput(Date.now() - DAY_MS));
   const [to, setTo] = useState(() => toUtcInput(Date.now()));
 
-  const fromMs = parseUtcInput(from);
-  const toMs = parseUtcInput(to);
+  const fromMs = parseUtcInput(from) ?? Number.NaN;
+  const toMs = parseUtcInput(to) ?? Number.NaN;
   const symbolList = readSymbolList(symbols);
   const errors: Record<string, string | undefined> = {
     ...(job.error ? issuesByField(job.error) : {}),
@@ -78,7 +78,9 @@ export function BackfillForm({ defaults, onWritten }: { defaults: BackfillDefaul
           {(control) => (
             <input
               {...control}
-              type="datetime-local"
+              type="text"
+              placeholder="YYYY-MM-DD HH:mm"
+              spellCheck={false}
               value={from}
               onChange={(event) => setFrom(event.target.value)}
             />
@@ -88,7 +90,9 @@ export function BackfillForm({ defaults, onWritten }: { defaults: BackfillDefaul
           {(control) => (
             <input
               {...control}
-              type="datetime-local"
+              type="text"
+              placeholder="YYYY-MM-DD HH:mm"
+              spellCheck={false}
               value={to}
               onChange={(event) => setTo(event.target.value)}
             />
@@ -131,7 +135,7 @@ export function BackfillForm({ defaults, onWritten }: { defaults: BackfillDefaul
           <div className="data-result form-field--wide" data-testid="backfill-result">
             Written:{' '}
             {Object.entries(job.result.written)
-              .map(([symbol, count]) => `${symbol} ${count.toLocaleString('en-US')}`)
+              .map(([symbol, count]) => `${symbol} ${formatCount(count)}`)
               .join(' · ')}{' '}
             candles
           </div>

@@ -10,7 +10,7 @@ import { issuesByField } from '../../api/settings';
 import { FormField, FormSection } from '../settings/FormField';
 import { feedProblem, symbolProblem } from './series-fields';
 import { FeedField, IntervalField } from './SeriesFields';
-import { formatUtc } from './utc-time';
+import { formatCount, formatDateTime } from '../../format';
 
 type Report =
   | { kind: 'imported'; file: string; result: CallResult<'market.importCsv'> }
@@ -132,8 +132,8 @@ function ImportReport({ report }: { report: Report }) {
     const { rows, first, last, timeFormat } = report.result;
     return (
       <div className="data-result is-good form-field--wide" data-testid="csv-report" data-outcome="imported">
-        Imported <strong data-testid="csv-imported-rows">{rows.toLocaleString('en-US')}</strong> candles from{' '}
-        {report.file}: {formatUtc(first)} → {formatUtc(last)} UTC (times read as {timeFormat}).
+        Imported <strong data-testid="csv-imported-rows">{formatCount(rows)}</strong> candles from{' '}
+        {report.file}: {formatDateTime(first)} → {formatDateTime(last)} (times read as {timeFormat}).
       </div>
     );
   }
