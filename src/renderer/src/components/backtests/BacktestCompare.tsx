@@ -94,6 +94,7 @@ function CompareBody({
           );
         })}
       </header>
+      <CompareWarning runs={runs} />
       <label className="bt-check bt-compare__toggle">
         <input type="checkbox" checked={withBaselines} onChange={(e) => setWithBaselines(e.target.checked)} />
         Show baselines
@@ -112,5 +113,34 @@ function CompareBody({
         </section>
       </div>
     </>
+  );
+}
+
+/**
+ * What makes two runs' figures incomparable: different out-of-sample ranges (a return over three
+ * weeks beside one over three months), intervals or symbols. Said above the charts, not hidden.
+ */
+export function compareProblems(a: BacktestDetail, b: BacktestDetail): string[] {
+  const problems: string[] = [];
+  if (a.outOfSampleFrom !== b.outOfSampleFrom || a.outOfSampleTo !== b.outOfSampleTo) {
+    problems.push(
+      `different out-of-sample ranges (A ${formatDate(a.outOfSampleFrom)} → ${formatDate(a.outOfSampleTo)}, ` +
+        `B ${formatDate(b.outOfSampleFrom)} → ${formatDate(b.outOfSampleTo)})`,
+    );
+  }
+  if (a.interval !== b.interval)
+    problems.push(`different intervals (A ${formatInterval(a.interval)}, B ${formatInterval(b.interval)})`);
+  if (a.symbols.join() !== b.symbols.join()) problems.push('different symbols');
+  return problems;
+}
+
+function CompareWarning({ runs }: { runs: [BacktestDetail, BacktestDetail] }) {
+  const problems = compareProblems(runs[0], runs[1]);
+  if (problems.length === 0) return null;
+  return (
+    <div className="bt-compare__warning" role="alert" data-testid="compare-range-warning">
+      These runs are not like for like: {problems.join('; ')}. Returns, Sharpe and drawdowns over different
+      periods do not compare directly.
+    </div>
   );
 }

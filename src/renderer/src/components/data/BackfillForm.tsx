@@ -8,6 +8,8 @@ import { FormField, FormSection } from '../settings/FormField';
 import { feedProblem, readSymbolList } from './series-fields';
 import { FeedField, IntervalField } from './SeriesFields';
 import { formatCount, parseUtcInput, toUtcInput } from '../../format';
+import { timingText } from '../progress/eta';
+import { useElapsed } from '../progress/use-elapsed';
 
 const DAY_MS = 86_400_000;
 
@@ -56,6 +58,7 @@ export function BackfillForm({ defaults, onWritten }: { defaults: BackfillDefaul
 
   const progress = job.progress;
   const fraction = progress?.total ? Math.min(1, progress.done / progress.total) : job.result ? 1 : 0;
+  const elapsed = useElapsed(job.running);
   const fieldErrorShown = job.error && Object.keys(issuesByField(job.error)).length > 0;
 
   return (
@@ -129,6 +132,11 @@ export function BackfillForm({ defaults, onWritten }: { defaults: BackfillDefaul
               <div className="data-progress__fill" style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
             </div>
             <span className="data-progress__text">{progressText(progress)}</span>
+            {job.running && (
+              <span className="data-progress__text" data-testid="backfill-eta">
+                {timingText(elapsed, fraction)}
+              </span>
+            )}
           </div>
         )}
         {job.result && (

@@ -147,7 +147,7 @@ function ImportReport({ report }: { report: Report }) {
     >
       <p className="data-result__headline">
         {report.error.code === 'INVALID_CSV'
-          ? `${report.file} was not imported: ${errorCount} invalid row${errorCount === 1 ? '' : 's'}, nothing was written.`
+          ? `${report.file} was not imported: ${invalidRowsText(errors, errorCount)}, nothing was written.`
           : `${report.file} was not imported: ${report.error.message}`}
       </p>
       {errors.length > 0 && (
@@ -167,4 +167,16 @@ function ImportReport({ report }: { report: Report }) {
       {errorCount > errors.length && <p>The first {errors.length} are listed.</p>}
     </div>
   );
+}
+
+/**
+ * The core counts problems, and one row can have several (a high below the low and a negative
+ * volume): count the rows themselves when every problem is listed, else say how many problems.
+ */
+export function invalidRowsText(errors: readonly { row: number }[], errorCount: number): string {
+  const plural = (n: number, word: string) => `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+  if (errorCount > errors.length) return `${plural(errorCount, 'problem')} in its rows`;
+  const rows = new Set(errors.map((e) => e.row)).size;
+  const problems = errorCount > rows ? ` (${plural(errorCount, 'problem')})` : '';
+  return `${plural(rows, 'invalid row')}${problems}`;
 }

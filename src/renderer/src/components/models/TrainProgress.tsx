@@ -12,6 +12,7 @@ import {
   formatSignificant,
 } from '../../format';
 import { TimeSeriesChart } from '../charts/TimeSeriesChart';
+import { useElapsed } from '../progress/use-elapsed';
 
 export function TrainProgress({
   session,
@@ -21,6 +22,7 @@ export function TrainProgress({
   onShowModel: (id: string) => void;
 }) {
   const { client } = useCoreConnection();
+  const elapsed = useElapsed(session?.state === 'running');
   if (!session) {
     return (
       <section className="train-progress-panel">
@@ -36,7 +38,7 @@ export function TrainProgress({
   const label = progress
     ? `Epoch ${progress.epoch}/${progress.epochs} · step ${progress.step}/${progress.steps}`
     : state === 'running'
-      ? 'Preparing the training windows…'
+      ? `Preparing the training windows… ${formatDuration(elapsed)} elapsed`
       : 'Did not start';
 
   return (
