@@ -6,7 +6,7 @@
 // them up by bar time. Walk-forward: one model trained per fold on the fold's training window only.
 import type { ModelConfig, ModelInfo } from '../../../shared/contract/model';
 import { ModelConfigSchema } from '../../../shared/contract/model';
-import type { Interval } from '../../../shared/domain';
+import { intervalName, type Interval } from '../../../shared/domain';
 import { CoreError } from '../../../shared/errors';
 import type { AlignedCandles } from '../features/align';
 import { firstDecisionBar } from '../features/windows';
@@ -207,7 +207,7 @@ export function modelWalkForwardFit(
         to: data.times[fold.trainTo]!,
         config: parsed!.data,
         seed: (settings.seed ?? 1) + fold.index,
-        name: `walk-forward fold ${fold.index + 1} ${series.symbols.join('+')} ${series.interval}`,
+        name: `walk-forward fold ${fold.index + 1} ${series.symbols.join('+')} ${intervalName(series.interval)}`,
         ...(backtestId === undefined ? {} : { backtestId }),
       },
       signal ?? new AbortController().signal,

@@ -9,7 +9,7 @@ import type { PaperAccount } from '../../../../shared/contract/paper';
 import type { CoreError } from '../../../../shared/errors';
 import { useLink } from '../../api/hooks';
 import type { PaperStart } from '../../api/paper';
-import { formatBarTime } from './figures';
+import { formatDateTime } from '../../format';
 
 const STRATEGIES: { value: BacktestStrategyName; label: string }[] = [
   { value: 'model', label: 'Attention model' },
@@ -107,7 +107,7 @@ export function PaperControls(props: Props) {
           {!linkUp ? 'unknown' : running ? 'running' : account ? 'stopped' : 'no account'}
         </span>
         {account?.lastBarTime != null && (
-          <span className="live-panel__meta">last bar {formatBarTime(account.lastBarTime)}</span>
+          <span className="live-panel__meta">last bar {formatDateTime(account.lastBarTime)}</span>
         )}
       </header>
       <div className="paper-controls__row">
