@@ -128,6 +128,13 @@ export const backtestCommand: Command = {
           outOfSampleTo: result.outOfSampleTo,
           bars: result.bars,
           folds: result.folds,
+          ...(result.marketRules
+            ? {
+                instrumentsSource: result.marketRules.instrumentsSource,
+                fundingModelled: result.marketRules.fundingModelled,
+                notes: result.marketRules.notes,
+              }
+            : {}),
           metrics: Object.fromEntries(
             result.metrics.map((m) => [m.strategy, { role: m.role, ...m.metrics }]),
           ),
@@ -146,6 +153,7 @@ export const backtestCommand: Command = {
         'win',
         'turnover',
         'fees',
+        'funding',
       ];
       const rows = result.metrics.map((m) => [
         m.role === 'strategy' ? `* ${m.strategy}` : `  ${m.strategy}`,
@@ -158,10 +166,12 @@ export const backtestCommand: Command = {
         percent(m.metrics.winRate),
         fixed(m.metrics.turnover, 1),
         fixed(m.metrics.feesPaid, 0),
+        fixed(m.metrics.fundingPaid ?? null, 0),
       ]);
       const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
       for (const row of [header, ...rows])
         stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}\n`);
+      for (const note of result.marketRules?.notes ?? []) stdout.write(`note: ${note}\n`);
     } finally {
       bar.finish();
       off();

@@ -6,7 +6,7 @@
 // them up by bar time. Walk-forward: one model trained per fold on the fold's training window only.
 import type { ModelConfig, ModelInfo } from '../../../shared/contract/model';
 import { ModelConfigSchema } from '../../../shared/contract/model';
-import type { Interval } from '../../../shared/domain';
+import { intervalName, type Interval } from '../../../shared/domain';
 import { CoreError } from '../../../shared/errors';
 import type { AlignedCandles } from '../features/align';
 import { firstDecisionBar } from '../features/windows';
@@ -19,7 +19,13 @@ import type { PrepareRequest, Strategy } from './types';
 
 /** What the model domain offers trading (ModelService satisfies it). */
 export interface ModelPort {
-  registry: { info(id: string): ModelInfo; list(): ModelInfo[] };
+  registry: {
+    info(id: string): ModelInfo;
+    /** The user's own models (fold models of backtests left out). */
+    list(): ModelInfo[];
+    /** Deletes the fold models a backtest trained. */
+    deleteOfBacktest?(backtestId: string): number;
+  };
   predictAligned(
     id: string,
     aligned: AlignedCandles,
@@ -36,6 +42,8 @@ export interface ModelPort {
       seed: number;
       name?: string;
       jobId?: string;
+      /** The backtest whose fold this model is. */
+      backtestId?: string;
     },
     signal: AbortSignal,
   ): Promise<ModelInfo>;
@@ -165,6 +173,8 @@ export function modelWalkForwardFit(
   port: ModelPort,
   series: { feed: string; symbols: string[]; interval: Interval },
   settings: ModelBacktestSettings,
+  /** The run the fold models belong to. */
+  backtestId?: string,
 ): FitFunction {
   if (settings.weightsFrom !== undefined && !MODEL_WEIGHTS_FROM.includes(settings.weightsFrom)) {
     throw new CoreError(
@@ -197,7 +207,8 @@ export function modelWalkForwardFit(
         to: data.times[fold.trainTo]!,
         config: parsed!.data,
         seed: (settings.seed ?? 1) + fold.index,
-        name: `walk-forward fold ${fold.index + 1} ${series.symbols.join('+')} ${series.interval}`,
+        name: `walk-forward fold ${fold.index + 1} ${series.symbols.join('+')} ${intervalName(series.interval)}`,
+        ...(backtestId === undefined ? {} : { backtestId }),
       },
       signal ?? new AbortController().signal,
     );
@@ -205,7 +216,10 @@ export function modelWalkForwardFit(
   };
 }
 
-/** Paper trading's model: the account's saved model, else the newest trained on these symbols and interval. */
+/**
+ * Paper trading's model: the account's saved model, else the newest the user trained on these symbols
+ * and interval (a backtest's fold models are never chosen: the registry's list leaves them out).
+ */
 export function modelPaperProvider(port: ModelPort): ModelStrategyProvider {
   return ({ symbols, interval, modelId }) => {
     const wanted = symbols.join(',');

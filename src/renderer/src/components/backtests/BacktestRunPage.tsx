@@ -3,11 +3,10 @@
 import { useMemo, useState } from 'react';
 import type { BacktestDetail } from '../../../../shared/contract/backtest';
 import { useBacktestDetail } from '../../api/backtests';
-import { formatInterval } from '../../format';
-import { StackedAreaChart } from '../charts/StackedAreaChart';
+import { formatDateTime, formatInterval, formatPercent, formatWithInterval } from '../../format';
+import { TimeSeriesChart } from '../charts/TimeSeriesChart';
 import { AttentionPanel } from './AttentionPanel';
 import { FillsTable } from './FillsTable';
-import { formatAxisTime, formatPercent, formatTime, formatWithInterval } from './format';
 import { MetricsTable, type MetricsColumn } from './MetricsTable';
 import { RunActions } from './RunActions';
 import { PercentChartPanel, RunFrame } from './RunFrame';
@@ -71,14 +70,14 @@ function RunBody({ run }: { run: BacktestDetail }) {
           )}
         </span>
         <span className="bt-run__meta bt-mono">
-          out of sample {formatTime(run.outOfSampleFrom)} → {formatTime(run.outOfSampleTo)} · {run.bars} bars
-          · {run.folds} folds
+          out of sample {formatDateTime(run.outOfSampleFrom)} → {formatDateTime(run.outOfSampleTo)} ·{' '}
+          {run.bars} bars · {run.folds} folds
         </span>
         {headline && (
           <span className="bt-run__headline bt-mono" data-testid="backtest-headline">
             return {formatPercent(headline.totalReturn)} · Sharpe{' '}
             {formatWithInterval(headline.sharpe, headline.sharpeInterval)} · max DD{' '}
-            {formatPercent(headline.maxDrawdown, 2, false)}
+            {formatPercent(headline.maxDrawdown, false)}
           </span>
         )}
       </header>
@@ -90,13 +89,7 @@ function RunBody({ run }: { run: BacktestDetail }) {
           testId="backtest-equity"
           wide
         />
-        <PercentChartPanel
-          title="Drawdown"
-          series={drawdown}
-          height={170}
-          testId="backtest-drawdown"
-          legend={false}
-        />
+        <PercentChartPanel title="Drawdown" series={drawdown} height={170} testId="backtest-drawdown" />
         <section className="bt-panel">
           <div className="panel-title bt-panel__title-row">
             <span>Weights over time</span>
@@ -113,12 +106,12 @@ function RunBody({ run }: { run: BacktestDetail }) {
               ))}
             </select>
           </div>
-          <StackedAreaChart
-            x={run.times}
+          <TimeSeriesChart
             series={weights}
             height={170}
             testId="backtest-weights"
-            formatX={formatAxisTime}
+            formatValue={(y) => formatPercent(y)}
+            includeZero
           />
         </section>
         <section className="bt-panel bt-panel--wide">
@@ -163,10 +156,10 @@ function FoldsTable({ run }: { run: BacktestDetail }) {
             <tr key={f.index}>
               <td className="is-numeric">{f.index + 1}</td>
               <td className="bt-mono">
-                {formatTime(f.trainFrom)} → {formatTime(f.trainTo)}
+                {formatDateTime(f.trainFrom)} → {formatDateTime(f.trainTo)}
               </td>
               <td className="bt-mono">
-                {formatTime(f.testFrom)} → {formatTime(f.testTo)}
+                {formatDateTime(f.testFrom)} → {formatDateTime(f.testTo)}
               </td>
               <td className="bt-mono">{f.modelId ?? '—'}</td>
             </tr>

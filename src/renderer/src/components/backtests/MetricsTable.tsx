@@ -3,13 +3,14 @@
 // trading/statistics.ts (intervals, IC). CAGR and Calmar are left out for runs shorter than a year.
 import type { PerformanceMetricsDto } from '../../../../shared/contract/backtest';
 import {
+  formatCount,
   formatDuration,
   formatMoney,
   formatPercent,
   formatRatio,
   formatWithInterval,
   signClass,
-} from './format';
+} from '../../format';
 
 export interface MetricsColumn {
   key: string;
@@ -47,7 +48,7 @@ const ROWS: Row[] = [
     signed: (m) => m.cagr,
     yearOrLonger: true,
   },
-  { key: 'volatility', label: 'Volatility (ann.)', show: (m) => formatPercent(m.volatility, 2, false) },
+  { key: 'volatility', label: 'Volatility (ann.)', show: (m) => formatPercent(m.volatility, false) },
   {
     key: 'sharpe',
     label: 'Sharpe [95% CI]',
@@ -66,19 +67,19 @@ const ROWS: Row[] = [
   },
   { key: 'sortino', label: 'Sortino', show: (m) => formatRatio(m.sortino), signed: (m) => m.sortino },
   { key: 'calmar', label: 'Calmar', show: (m) => formatRatio(m.calmar), yearOrLonger: true },
-  { key: 'maxDrawdown', label: 'Max drawdown', show: (m) => formatPercent(m.maxDrawdown, 2, false) },
+  { key: 'maxDrawdown', label: 'Max drawdown', show: (m) => formatPercent(m.maxDrawdown, false) },
   { key: 'maxDrawdownMs', label: 'Longest drawdown', show: (m) => formatDuration(m.maxDrawdownMs) },
-  { key: 'winRate', label: 'Win rate (bars)', show: (m) => formatPercent(m.winRate, 1, false) },
+  { key: 'winRate', label: 'Win rate (bars)', show: (m) => formatPercent(m.winRate, false) },
   { key: 'turnover', label: 'Turnover', show: (m) => formatRatio(m.turnover, 1) },
   { key: 'annualTurnover', label: 'Turnover (ann.)', show: (m) => formatRatio(m.annualTurnover, 1) },
   { key: 'feesPaid', label: 'Fees paid', show: (m) => formatMoney(m.feesPaid) },
-  { key: 'feesFraction', label: 'Fees / capital', show: (m) => formatPercent(m.feesFraction, 2, false) },
+  { key: 'feesFraction', label: 'Fees / capital', show: (m) => formatPercent(m.feesFraction, false) },
   { key: 'exposure', label: 'Mean gross exposure', show: (m) => formatRatio(m.exposure) },
-  { key: 'timeInMarket', label: 'Time in market', show: (m) => formatPercent(m.timeInMarket, 1, false) },
+  { key: 'timeInMarket', label: 'Time in market', show: (m) => formatPercent(m.timeInMarket, false) },
   {
     key: 'hitRate',
     label: 'Forecast hit rate',
-    show: (m) => formatPercent(m.forecast?.hitRate, 1, false),
+    show: (m) => formatPercent(m.forecast?.hitRate, false),
     optional: hasForecast,
   },
   {
@@ -105,13 +106,14 @@ const ROWS: Row[] = [
     show: (m) => formatRatio(m.forecast?.rankIc?.icir, 3),
     optional: hasForecast,
   },
-  { key: 'bars', label: 'Bars', show: (m) => m.bars.toLocaleString('en-US') },
+  { key: 'bars', label: 'Bars', show: (m) => formatCount(m.bars) },
 ];
 
 export function MetricsTable({ columns, testId }: { columns: readonly MetricsColumn[]; testId?: string }) {
   const anyYear = columns.some((c) => c.metrics.years >= 1);
   const rows = ROWS.filter(
-    (r) => (!r.optional || columns.some((c) => r.optional!(c.metrics))) && (!r.yearOrLonger || anyYear),
+    (r) =>
+      (!r.optional || columns.some((c) => r.optional!(c.metrics))) && (!r.yearOrLonger || anyYear),
   );
   return (
     <div className="bt-table-wrap">
