@@ -126,13 +126,12 @@ describe('real hourly data', () => {
     const run = runs.get('btc-only')!;
     const btc = run.metrics.find((m) => m.strategy === 'btc-only')!.metrics;
     const rows = readFixture('BTCUSDT');
-    // Decided at the close of the first out-of-sample bar for a weight of 1, which the rebalancer buys
-    // up to its band's near edge (1 - 20 round trips of 0.0015 = 0.97 of equity at that close); filled at
-    // the next open plus 2 bps of slippage, with the 0.055% taker fee; held to the last close.
+    // Decided at the close of the first out-of-sample bar for a weight of 1 (a quantity of equity / that
+    // close); filled at the next open plus 2 bps of slippage, with the 0.055% taker fee; held to the end.
     const first = rows.findIndex((r) => r.time === run.outOfSampleFrom);
     const decisionClose = rows[first]!.close;
     const fill = rows[first + 1]!.open * (1 + 2 / 10_000);
-    const quantityPerEquity = 0.97 / decisionClose;
+    const quantityPerEquity = 1 / decisionClose;
     const held = quantityPerEquity * (rows.at(-1)!.close - fill) - quantityPerEquity * fill * 0.00055;
     expect(Math.abs(btc.totalReturn - held)).toBeLessThan(0.0005);
     // The same baseline on the same bars gives the same figures in every run.
