@@ -24,7 +24,7 @@ describe('cost-aware rebalancer', () => {
 
   it('trades a change beyond the band to its target, and none inside it', () => {
     expect(rebalanceTo(0.5, 0.52, 0.03)).toBeNull();
-    expect(rebalanceTo(0.5, 0.47, 0.03)).toBeNull();
+    expect(rebalanceTo(0.5, 0.48, 0.03)).toBeNull();
     expect(rebalanceTo(0.5, 0.6, 0.03)).toBe(0.6);
     expect(rebalanceTo(0.5, 0, 0.03)).toBe(0);
     expect(rebalanceTo(0.2, -0.5, 0.03)).toBe(-0.5);
