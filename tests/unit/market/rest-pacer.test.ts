@@ -42,7 +42,7 @@ describe('RestPacer', () => {
   });
 
   it('reserves tokens for concurrent callers so that they never share one', async () => {
-    let now = 0;
+    const now = 0;
     const wakes: number[] = [];
     const pacer = new RestPacer('http://exchange', {
       burst: 2,
