@@ -162,7 +162,11 @@ export class MarketService {
         instruments: this.deps.instruments,
         funding: this.deps.funding,
       });
-      return { jobId: job.id, written: result.written, funding: result.funding };
+      return {
+        jobId: job.id,
+        written: result.written,
+        ...(this.deps.funding ? { funding: result.funding } : {}),
+      };
     });
   }
 
