@@ -11,7 +11,7 @@ import type {
   RunMarketRules,
 } from '../../../shared/contract/backtest';
 import { RunMarketRulesSchema } from '../../../shared/contract/backtest';
-import { intervalMs } from '../../../shared/domain';
+import { intervalMs, intervalName } from '../../../shared/domain';
 import { CoreError } from '../../../shared/errors';
 import type { Clock } from '../clock';
 import type { JobRegistry } from '../jobs';
@@ -31,6 +31,7 @@ import { backtestCsv, type CsvTable } from './backtest-csv';
 import { fundingForRun, instrumentsForRun, marketRulesReport } from './instruments';
 import { linearLeadLagFit } from './linear-lead-lag';
 import {
+  DEFAULT_MODEL_WEIGHTS_FROM,
   modelHorizon,
   modelWalkForwardFit,
   type ModelBacktestSettings,
@@ -155,7 +156,7 @@ export class BacktestService {
       job.throwIfCancelled();
       const stored: StoredBacktest = {
         id,
-        name: params.name ?? `${strategyName} ${symbols.join(',')} ${params.interval}`,
+        name: params.name ?? `${strategyName} ${symbols.join(',')} ${intervalName(params.interval)}`,
         createdAt: this.deps.clock.now(),
         feed: params.feed,
         symbols,
@@ -163,7 +164,15 @@ export class BacktestService {
         from: params.from,
         to: params.to,
         strategy: strategyName,
-        params: { strategy: strategyName, ...settings, model: params.model ?? null, marketRules },
+        params: {
+          strategy: strategyName,
+          ...settings,
+          model:
+            strategyName === 'model'
+              ? { weightsFrom: DEFAULT_MODEL_WEIGHTS_FROM, ...(params.model ?? {}) }
+              : (params.model ?? null),
+          marketRules,
+        },
         bars: Math.max(0, result.times.length - 1),
         times: result.times,
         folds: result.folds.map((f) => ({

@@ -15,7 +15,7 @@
 import { fillOrders, LotRules, type CostModel, DEFAULT_COSTS } from './broker';
 import type { FundingFeed, FundingPayment } from './funding';
 import { RollingVolatility, SeriesBuffer } from './history';
-import { noTradeHalfWidth, outsideBand } from './rebalancer';
+import { noTradeHalfWidth, rebalanceTo } from './rebalancer';
 import { Portfolio, type PortfolioSnapshot } from './portfolio';
 import {
   applyWeightLimits,
@@ -458,13 +458,17 @@ export class TradingEngine {
     const risk = this.risk;
     const band = reason === 'kill' ? 0 : noTradeHalfWidth(this.costs, risk);
     for (let i = 0; i < n; i++) {
-      const targetWeight = this.target[i]!;
       const held = q[i]!;
       const price = this.closes[i]!;
       if (!(price > 0)) continue;
+      const wanted =
+        reason === 'kill'
+          ? this.target[i]!
+          : rebalanceTo(this.state.weights[i]!, this.target[i]!, band, risk.rebalanceThreshold);
+      if (wanted === null) continue;
+      const targetWeight = wanted;
       const closing = targetWeight === 0 || equity <= 0;
       if (closing && held === 0) continue;
-      if (reason !== 'kill' && !outsideBand(this.state.weights[i]!, targetWeight, band)) continue;
       const lot = this.lots[i]!;
       const targetQuantity = closing ? 0 : lot.roundDown((targetWeight * equity) / price);
       const quantity = lot.snap(targetQuantity - held);
