@@ -13,6 +13,11 @@ export default defineConfig({
       // worker threads load them by file name next to the main bundle (host/core-thread.ts,
       // model/worker-client.ts, model/data-parallel.ts).
       rollupOptions: {
+        // The native TensorFlow binding (model/backend.ts) is resolved at run time from node_modules,
+        // never bundled: it is an N-API addon with libtensorflow beside it, built by `npm run
+        // setup:native` or its own install. Packaging must keep it unpacked (asarUnpack). tfjs itself is
+        // external too (dependencies are), so the binding registers on the same engine.
+        external: ['@tensorflow/tfjs-node'],
         input: {
           index: resolve('src/main/index.ts'),
           'core-worker': resolve('src/main/host/core-worker.ts'),

@@ -87,6 +87,7 @@ async function start(): Promise<void> {
     dataDir: resolveDataDir(dataDirFlag(process.argv)),
     // Set by scripts/start.mjs: better-sqlite3 compiled for Electron's ABI, kept apart from Node's.
     sqliteBinding: process.env['CROSSDESK_SQLITE_BINDING'] || undefined,
+    resumePaper: true,
   });
   core.onStopped((reason) => console.error(`CrossDesk: ${reason}; every call now fails. Restart the app.`));
   relayIpc(ipcMain, core, trustedSender);

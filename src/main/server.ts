@@ -8,25 +8,35 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { resolveDataDir } from './core/config';
+import { loadOrCreateAccessToken } from './host/access-token';
 import { startCoreThread } from './host/core-thread';
 import { startHttpHost } from './host/http-host';
 
 /** Chosen to sit beside Vite's 5173 without clashing with it. */
 const DEFAULT_PORT = 5180;
 
-const USAGE = `Usage: npm run serve -- [--port N] [--data-dir DIR] [--demo]
+const USAGE = `Usage: npm run serve -- [--port N] [--data-dir DIR] [--demo [--no-demo-model]]
   --port N        port on 127.0.0.1 (default ${DEFAULT_PORT}; 0 picks a free one)
   --data-dir DIR  where crossdesk.db lives (default: $CROSSDESK_DATA_DIR, else ~/.crossdesk)
-  --demo          stream from the embedded simulator instead of Bybit`;
+  --demo          stream from the embedded simulator instead of Bybit; on a first run, train a small
+                  demo model in the background
+  --no-demo-model with --demo: do not train the demo model`;
 
 async function main(): Promise<void> {
-  let values: { port?: string; 'data-dir'?: string; demo?: boolean; help?: boolean };
+  let values: {
+    port?: string;
+    'data-dir'?: string;
+    demo?: boolean;
+    'no-demo-model'?: boolean;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       options: {
         port: { type: 'string' },
         'data-dir': { type: 'string' },
         demo: { type: 'boolean' },
+        'no-demo-model': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -47,8 +57,15 @@ async function main(): Promise<void> {
 
   const dataDir = resolveDataDir(values['data-dir']);
   const rendererDir = fileURLToPath(new URL('../../out/renderer', import.meta.url));
-  const core = await startCoreThread({ dataDir, demo: values.demo === true });
-  const host = await startHttpHost({ connect: core.connect, rendererDir, port }).catch(
+  const core = await startCoreThread({
+    dataDir,
+    demo: values.demo === true,
+    demoModel: values.demo === true && !values['no-demo-model'],
+    resumePaper: true,
+  });
+  // Kept in the data directory: an open tab reconnects to the next run on the same directory.
+  const token = loadOrCreateAccessToken(dataDir);
+  const host = await startHttpHost({ connect: core.connect, rendererDir, port, token }).catch(
     async (err: unknown) => {
       await core.close();
       const code = (err as { code?: string }).code;
@@ -70,6 +87,7 @@ async function main(): Promise<void> {
   core.onStopped((reason) => {
     process.stderr.write(`crossdesk serve: ${reason}; every call now fails. Restart the host.\n`);
   });
+  core.onNotice((line) => process.stdout.write(`${line}\n`));
   for (const line of await core.feed) process.stdout.write(`${line}\n`);
 
   let stopping = false;

@@ -13,6 +13,10 @@ export interface CoreThreadConfig {
   /** Where the start-up check for Bybit goes; tests point it at an unreachable address. */
   probeUrl?: string;
   probeTimeoutMs?: number;
+  /** Resume the paper accounts that were running when the last run stopped. */
+  resumePaper?: boolean;
+  /** With `demo`: train the small demo model on the first run (see demo-model.ts). */
+  demoModel?: boolean;
 }
 
 export type ToCoreThread =
@@ -26,5 +30,7 @@ export type FromCoreThread =
   | { type: 'ready' }
   /** The start-up feed choice is made (see feed-startup.ts): lines to tell the user. */
   | { type: 'feed'; lines: string[] }
+  /** A line for the user after start-up (a resumed account, the demo model's progress). */
+  | { type: 'notice'; line: string }
   | { type: 'failed'; message: string }
   | { type: 'closed' };

@@ -17,6 +17,8 @@ export interface CoreThread {
   feed: Promise<string[]>;
   /** Serves one client over `transport` until the returned function is called (which aborts its calls). */
   connect(transport: Transport): () => void;
+  /** Lines for the user after start-up (a resumed paper account, the demo model's progress). */
+  onNotice(listener: (line: string) => void): void;
   /** Called once if the thread stops on its own (a crash), with the reason. */
   onStopped(listener: (reason: string) => void): void;
   /** Closes the core cleanly (jobs cancelled, stream stopped, database closed) and ends the thread. */
@@ -45,6 +47,7 @@ export async function startCoreThread(config: CoreThreadConfig): Promise<CoreThr
   let stopped: string | null = null;
   let closingDone: (() => void) | null = null;
   const stopListeners = new Set<(reason: string) => void>();
+  const noticeListeners = new Set<(line: string) => void>();
   const connections = new Set<{ fail(error: CoreErrorShape): void }>();
 
   let feedReady: (lines: string[]) => void = () => {};
@@ -55,6 +58,7 @@ export async function startCoreThread(config: CoreThreadConfig): Promise<CoreThr
       if (message.type === 'ready') resolve();
       else if (message.type === 'failed') reject(new Error(message.message));
       else if (message.type === 'feed') feedReady(message.lines);
+      else if (message.type === 'notice') for (const listener of noticeListeners) listener(message.line);
       else if (message.type === 'closed') closingDone?.();
     });
     worker.on('error', (err) => {
@@ -101,7 +105,7 @@ export async function startCoreThread(config: CoreThreadConfig): Promise<CoreThr
         core.send(message);
       });
       const offCore = core.onMessage((message) => {
-        if (message.t === 'res' || message.t === 'err') open.delete(message.id);
+        if ((message.t === 'res' || message.t === 'err') && message.id !== null) open.delete(message.id);
         client.send(message);
       });
       tell({ type: 'connect', port: channel.port2 }, [channel.port2]);
@@ -111,6 +115,9 @@ export async function startCoreThread(config: CoreThreadConfig): Promise<CoreThr
         offCore();
         core.close();
       };
+    },
+    onNotice(listener) {
+      noticeListeners.add(listener);
     },
     onStopped(listener) {
       stopListeners.add(listener);

@@ -6,6 +6,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { serve } from '../../shared/rpc';
 import { createCore, type Core } from '../core/core';
 import type { CoreThreadConfig, FromCoreThread, ToCoreThread } from './core-thread-protocol';
+import { trainDemoModelOnFirstRun } from './demo-model';
 import { startFeed } from './feed-startup';
 import { portTransport } from './port-transport';
 
@@ -24,7 +25,11 @@ function serveConnection(core: Core, port: MessagePort): void {
 async function main(): Promise<void> {
   let core: Core;
   try {
-    core = await createCore({ dataDir: config.dataDir, sqliteBinding: config.sqliteBinding });
+    core = await createCore({
+      dataDir: config.dataDir,
+      sqliteBinding: config.sqliteBinding,
+      resumePaper: config.resumePaper === true,
+    });
   } catch (err) {
     tell({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
     return;
@@ -46,6 +51,11 @@ async function main(): Promise<void> {
     probeTimeoutMs: config.probeTimeoutMs,
   });
   tell({ type: 'feed', lines });
+  const resumed = await core.paperResumed;
+  if (resumed) tell({ type: 'notice', line: resumed });
+  if (config.demo && config.demoModel) {
+    void trainDemoModelOnFirstRun(core, (line) => tell({ type: 'notice', line }));
+  }
 }
 
 void main();
