@@ -3,6 +3,7 @@
 // (mean over layers and heads) for the heatmap. Inference is asynchronous and batched, so predictions
 // are computed in `prepare` (per fold in backtests, per decision in paper trading) and `decide` looks
 // them up by bar time. Walk-forward: one model trained per fold on the fold's training window only.
+import type { BacktestModelSettings } from '../../../shared/contract/backtest';
 import type { ModelConfig, ModelInfo } from '../../../shared/contract/model';
 import { ModelConfigSchema } from '../../../shared/contract/model';
 import type { Interval } from '../../../shared/domain';
@@ -147,14 +148,8 @@ export function modelStrategy(
   };
 }
 
-export interface ModelBacktestSettings {
-  /** Use this trained model for every fold instead of training one per fold. */
-  modelId?: string;
-  config?: unknown;
-  seed?: number;
-  /** Default 'forecast' (see ModelWeighting). */
-  weighting?: ModelWeighting;
-}
+/** Validated by the contract (BacktestModelSettingsSchema); weighting defaults to 'forecast'. */
+export type ModelBacktestSettings = BacktestModelSettings;
 
 /** The label horizon of a backtest's model settings (the purge gap), without training anything. */
 export function modelHorizon(settings: ModelBacktestSettings, port: ModelPort): number {
