@@ -32,7 +32,7 @@ describe.skipIf(skipReason !== null)('backtest journey in the browser', () => {
   let before: { row: string[]; metrics: string; points: string | null } | undefined;
 
   beforeAll(async () => {
-    host = await startAppHost(['--demo'], { keepDataDir: true });
+    host = await startAppHost(['--demo', '--no-demo-model'], { keepDataDir: true });
     dataDir = host.dataDir;
     // The first test waits for the demo store before it opens the page.
     app = await openApp(host, {
@@ -274,6 +274,34 @@ describe.skipIf(skipReason !== null)('backtest journey in the browser', () => {
     await attention.scrollIntoViewIfNeeded();
     await page.waitForTimeout(200);
     await app!.screenshot('backtest-model-attention');
+  });
+
+  it('keeps the fold models with their backtest: none in the Models list, none chosen for paper trading', async () => {
+    // Issue 11 item 1. The run trained one model per fold; they belong to it, not to the Models list.
+    const core = await connectToHost(host!.url);
+    try {
+      const run = (await core.client.call('backtest.list', {})).find((r) => r.name === 'e2e model')!;
+      const folds = await core.client.call('model.list', { backtestId: run.id });
+      expect(folds.length).toBeGreaterThan(0);
+      expect(folds.every((m) => m.backtestId === run.id)).toBe(true);
+      expect((await core.client.call('model.list', {})).map((m) => m.id)).toEqual([]);
+      await page.getByRole('button', { name: 'Models', exact: true }).click();
+      const list = page.locator('[data-testid="model-list"]');
+      await list.waitFor({ timeout: 15_000 });
+      expect(await list.getAttribute('data-count')).toBe('0');
+      for (const fold of folds) expect(await list.innerText()).not.toContain(fold.id);
+      expect(await list.innerText()).not.toMatch(/walk-forward fold/);
+      // Nor does paper trading pick one: the status bar names no model, and a start is refused.
+      expect(await page.locator('[data-testid="status-model"]').innerText()).toContain('none');
+      const refused = await core.client.call('paper.start', { strategy: 'model', accountId: 'folds' }).then(
+        () => null,
+        (err: { message: string }) => err.message,
+      );
+      expect(refused).toMatch(/no trained attention model/i);
+    } finally {
+      core.close();
+    }
+    await openBacktests();
   });
 
   it('raised no page errors, console errors or CSP violations on the first host', () => {

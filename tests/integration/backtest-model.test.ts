@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BacktestDetail, BacktestSummary } from '../../src/shared/contract/backtest';
 import type { ModelInfo } from '../../src/shared/contract/model';
-import type { Handlers } from '../../src/shared/rpc';
-import { createDispatch } from '../../src/shared/rpc';
+import { domainDispatch } from '../support/domain-dispatch';
 import { CoreEvents } from '../../src/main/core/events';
 import { JobRegistry } from '../../src/main/core/jobs';
 import {
@@ -24,6 +23,7 @@ import { CandlesRepo } from '../../src/main/core/store/candles.repo';
 import { openDatabase, type Db } from '../../src/main/core/store/db';
 import { ModelsRepo } from '../../src/main/core/store/models.repo';
 import { createBacktestHandlers } from '../../src/main/core/trading/handlers';
+import { TEST_BACKEND } from '../support/model-backend';
 
 const HOUR = 3_600_000;
 const START = Date.UTC(2025, 0, 1);
@@ -68,7 +68,7 @@ beforeAll(() => {
   const candles = new CandlesRepo(db);
   let now = 1;
   const clock = { now: () => now++ };
-  model = createModelHandlers({ models: new ModelsRepo(db), candles, events, jobs, clock, backend: 'wasm' });
+  model = createModelHandlers({ models: new ModelsRepo(db), candles, events, jobs, clock, backend: TEST_BACKEND });
   const backtest = createBacktestHandlers({
     candles,
     backtests: new BacktestsRepo(db),
@@ -77,7 +77,7 @@ beforeAll(() => {
     model: model.service,
     pause: () => new Promise((resolve) => setImmediate(resolve)),
   });
-  const dispatch = createDispatch({ ...model.handlers, ...backtest.handlers } as Partial<Handlers>);
+  const dispatch = domainDispatch({ ...model.handlers, ...backtest.handlers });
   call = <T>(method: string, params: unknown) =>
     dispatch(method, params, { signal: new AbortController().signal }) as Promise<T>;
 });

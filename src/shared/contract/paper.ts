@@ -47,6 +47,19 @@ export const PendingOrderSchema = z.object({
   reason: z.enum(['rebalance', 'kill']),
 });
 
+/** Why paper trading stopped on a bar it could not apply (the account stays as of the bar before). */
+export const PaperErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  /** Open time of the bar that failed, or null when it failed before a bar (e.g. loading history). */
+  barTime: z.number().nullable(),
+  /** When it failed (the exchange's clock). */
+  at: z.number(),
+  /** What the user can do, e.g. "Start the account again to retry from that bar." */
+  action: z.string(),
+});
+export type PaperError = z.infer<typeof PaperErrorSchema>;
+
 export const PaperAccountSchema = z.object({
   id: z.string(),
   running: z.boolean(),
@@ -71,6 +84,13 @@ export const PaperAccountSchema = z.object({
   positions: z.array(PositionSchema),
   /** Decided at the close of lastBarTime, filling at the next bar's open. */
   pendingOrders: z.array(PendingOrderSchema),
+  /**
+   * What happened to the account that the user did not ask for, in words: resumed after a restart,
+   * stopped because the app's interval changed, the kill switch tripped. Null when nothing did.
+   */
+  notice: z.string().nullable().optional(),
+  /** The failure that stopped the account, with what to do about it; null while none did. */
+  error: PaperErrorSchema.nullable().optional(),
 });
 export type PaperAccount = z.infer<typeof PaperAccountSchema>;
 
@@ -137,6 +157,8 @@ export const paperEvents = {
     heads: z.array(z.array(z.array(z.array(z.number())))).optional(),
   }),
   'paper.fill': z.object({ accountId: z.string(), fill: FillSchema }),
+  /** The account started, stopped (by the user, an error, a settings change) or its kill switch tripped. */
+  'paper.state': z.object({ accountId: z.string(), running: z.boolean(), notice: z.string().nullable() }),
   'paper.equity': z.object({
     accountId: z.string(),
     time: z.number(),

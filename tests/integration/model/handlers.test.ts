@@ -12,7 +12,9 @@ import { CandlesRepo } from '../../../src/main/core/store/candles.repo';
 import { openDatabase, type Db } from '../../../src/main/core/store/db';
 import { ModelsRepo } from '../../../src/main/core/store/models.repo';
 import type { ModelInfo, ModelProgress, Prediction } from '../../../src/shared/contract/model';
-import { createDispatch, type Handlers } from '../../../src/shared/rpc';
+import type { Dispatch } from '../../../src/shared/rpc';
+import { domainDispatch } from '../../support/domain-dispatch';
+import { TEST_BACKEND } from '../../support/model-backend';
 
 const START = Date.UTC(2025, 0, 1);
 const HOUR = 3_600_000;
@@ -23,7 +25,7 @@ let candles: CandlesRepo;
 const events = new CoreEvents();
 const jobs = new JobRegistry(events);
 let model: ReturnType<typeof createModelHandlers>;
-let dispatch: ReturnType<typeof createDispatch>;
+let dispatch: Dispatch;
 const context = () => ({ signal: new AbortController().signal });
 
 beforeAll(() => {
@@ -57,9 +59,9 @@ beforeAll(() => {
     events,
     jobs,
     clock: { now: () => 42 },
-    backend: 'wasm',
+    backend: TEST_BACKEND,
   });
-  dispatch = createDispatch(model.handlers as Partial<Handlers>);
+  dispatch = domainDispatch(model.handlers);
 });
 
 afterAll(() => {
@@ -103,7 +105,7 @@ describe('model handlers', () => {
     expect(info.trainFrom).toBe(START);
     expect(info.trainTo).toBe(START + (BARS - 1) * HOUR);
     expect(info.dataHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(info.backend).toBe('wasm');
+    expect(info.backend).toBe(TEST_BACKEND);
     expect(info.createdAt).toBe(42);
     expect(info.config.dModel).toBe(16);
     expect(info.metrics.meanAttention).toHaveLength(5);

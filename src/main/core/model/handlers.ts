@@ -7,6 +7,7 @@ export type ModelHandlerName =
 
 export type { ModelDeps } from './service';
 export { currentBackend, initBackend } from './backend';
+export { backendChoice, chooseBackends } from './backend-choice';
 
 export function createModelHandlers(deps: ModelDeps): {
   handlers: Pick<Handlers, ModelHandlerName>;
@@ -19,7 +20,7 @@ export function createModelHandlers(deps: ModelDeps): {
     handlers: {
       'model.train': (params, context) => service.train(params, context.signal),
       'model.cancel': ({ jobId }) => ({ cancelled: deps.jobs.cancel(jobId) }),
-      'model.list': () => service.registry.list(),
+      'model.list': (params) => service.registry.list(params),
       'model.get': ({ id }) => service.registry.info(id),
       'model.delete': ({ id }) => ({ deleted: service.delete(id) }),
       'model.predict': (params) => service.predict(params),

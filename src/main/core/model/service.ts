@@ -13,7 +13,7 @@ import { WARMUP_BARS } from '../features/indicators';
 import { buildFeatureMatrix, createWindowSource, firstDecisionBar, gatherWindows } from '../features/windows';
 import type { CandlesRepo } from '../store/candles.repo';
 import type { ModelsRepo } from '../store/models.repo';
-import { currentBackend, initBackend } from './backend';
+import { chooseBackends } from './backend-choice';
 import { featureSpecOf } from './dataset';
 import { predictWindows, type SamplePrediction } from './infer';
 import { ModelRegistry } from './registry';
@@ -29,7 +29,7 @@ export interface ModelDeps {
   clock: Clock;
   /** How training runs; default a worker thread. Tests may pass the in-process runner. */
   train?: (input: TrainingInput, options: WorkerTrainingOptions) => Promise<TrainingOutcome>;
-  /** Backend for training workers and predictions; default the best available. */
+  /** Backend for training workers and predictions; default chosen per job by measurement at start. */
   backend?: BackendName;
 }
 
@@ -58,7 +58,11 @@ export class ModelService {
     return alignCandles(series, interval);
   }
 
-  async train(params: HandlerParams<'model.train'>, signal: AbortSignal): Promise<ModelInfo> {
+  /** `backtestId`: a backtest's fold model, listed and deleted with that run. */
+  async train(
+    params: HandlerParams<'model.train'> & { backtestId?: string },
+    signal: AbortSignal,
+  ): Promise<ModelInfo> {
     const { events, jobs, clock } = this.deps;
     const config = params.config ?? ModelConfigSchema.parse({});
     return jobs.run('model.train', params.jobId, signal, async (job) => {
@@ -74,9 +78,10 @@ export class ModelService {
         );
       };
       const train = this.deps.train ?? trainInWorker;
+      const { training } = await chooseBackends({ pinned: this.deps.backend });
       const outcome = await train(
         { aligned, config, seed: params.seed },
-        { signal: job.signal, onProgress, backend: this.deps.backend },
+        { signal: job.signal, onProgress, backend: training },
       );
       job.throwIfCancelled();
       const id = `model-${randomUUID().slice(0, 8)}`;
@@ -92,6 +97,7 @@ export class ModelService {
         stats: outcome.stats,
         metrics: outcome.metrics,
         weights: outcome.weights,
+        ...(params.backtestId === undefined ? {} : { backtestId: params.backtestId }),
       });
     });
   }
@@ -146,8 +152,9 @@ export class ModelService {
     return this.registry.delete(id);
   }
 
+  /** Predictions run on this thread, on the backend chosen for decisions. */
   private async ensureBackend(): Promise<void> {
-    if (currentBackend() === 'none') await initBackend(this.deps.backend);
+    await chooseBackends({ pinned: this.deps.backend });
   }
 
   close(): void {

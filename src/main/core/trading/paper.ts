@@ -4,13 +4,14 @@
 // stored while the app was closed is traded exactly once. Each bar is one transaction (fills, equity
 // mark, engine snapshot; see paper.repo.ts); events go out after the commit.
 import type { BacktestStrategyName } from '../../../shared/contract/backtest';
-import type { PaperAccount } from '../../../shared/contract/paper';
+import type { PaperAccount, PaperError } from '../../../shared/contract/paper';
 import { intervalMs, type Interval } from '../../../shared/domain';
-import { CoreError } from '../../../shared/errors';
+import { CoreError, toErrorShape } from '../../../shared/errors';
 import type { Clock } from '../clock';
 import type { CoreEvents } from '../events';
 import type { CandlesRepo } from '../store/candles.repo';
 import type { PaperAccountRow, PaperRepo } from '../store/paper.repo';
+import type { PaperResumeRepo } from '../store/paper-resume.repo';
 import type { CostModel } from './broker';
 import { TradingEngine, type EngineSnapshot } from './engine';
 import { instrumentSpecFor } from './instruments';
@@ -24,6 +25,8 @@ export interface PaperDeps {
   events: CoreEvents;
   clock: Clock;
   model?: ModelStrategyProvider;
+  /** Remembers which account runs, so that the next start of the app resumes it. */
+  resume?: PaperResumeRepo;
 }
 
 export interface PaperSettings {
@@ -60,8 +63,12 @@ export class PaperTrader {
   private unsubscribe: (() => void) | null = null;
   private chain: Promise<void> = Promise.resolve();
   private failure: unknown = null;
+  /** The failure as the contract shows it (PaperAccount.error); cleared by the next start. */
+  private error: PaperError | null = null;
   /** Open time of the last bar applied and committed, or null. */
   private lastApplied: number | null = null;
+  /** What happened to the account that the user did not ask for (see PaperAccount.notice). */
+  private notice: string | null = null;
 
   constructor(private readonly deps: PaperDeps) {}
 
@@ -79,7 +86,7 @@ export class PaperTrader {
   }
 
   /** Creates or resumes the account, applies every stored bar it has not applied, then follows the stream. */
-  async start(settings: PaperSettings, reset = false): Promise<PaperAccount> {
+  async start(settings: PaperSettings, reset = false, notice: string | null = null): Promise<PaperAccount> {
     await this.stop();
     const { paper } = this.deps;
     let row = paper.get(settings.accountId);
@@ -180,7 +187,9 @@ export class PaperTrader {
     this.engine = engine;
     this.account = account;
     this.failure = null;
+    this.error = null;
     this.lastApplied = account.lastBarTime;
+    this.notice = notice;
 
     await this.catchUp();
     this.unsubscribe = this.deps.events.on('market.candle', (event) => {
@@ -189,15 +198,36 @@ export class PaperTrader {
       if (!a.symbols.includes(event.symbol)) return;
       void this.schedule();
     });
+    this.deps.resume?.set(account.id, true);
+    this.emitState();
     return this.accountView()!;
   }
 
-  /** Stops following the stream; the account stays in the store and resumes on the next start. */
-  async stop(): Promise<PaperAccount | null> {
+  /**
+   * Stops following the stream; the account stays in the store and resumes on the next start. With
+   * `notice`, says why (the user did not ask for it). `keepResume`: the app is closing, not the user
+   * stopping, so the app's next start resumes the account.
+   */
+  async stop(notice: string | null = null, keepResume = false): Promise<PaperAccount | null> {
+    const wasRunning = this.running;
     this.unsubscribe?.();
     this.unsubscribe = null;
     await this.chain;
+    if (wasRunning && this.account) {
+      if (!keepResume) this.deps.resume?.set(this.account.id, false);
+      this.notice = notice;
+      this.emitState();
+    }
     return this.accountView();
+  }
+
+  private emitState(): void {
+    if (!this.account) return;
+    this.deps.events.emit('paper.state', {
+      accountId: this.account.id,
+      running: this.running,
+      notice: this.notice,
+    });
   }
 
   /** Applies every stored bar not yet applied; serialised so that two triggers never interleave. */
@@ -210,8 +240,19 @@ export class PaperTrader {
         this.unsubscribe?.();
         this.unsubscribe = null;
         console.error('paper trading stopped:', err);
+        if (this.account) this.deps.resume?.set(this.account.id, false);
+        this.notice = `Stopped by an error: ${err instanceof Error ? err.message : String(err)}`;
+        this.error = paperError(err, this.nextBarTime(), this.deps.clock.now());
+        this.emitState();
       });
     return this.chain;
+  }
+
+  /** Open time of the bar the account applies next, or null when no account is loaded. */
+  private nextBarTime(): number | null {
+    const account = this.account;
+    if (!account) return null;
+    return this.lastApplied === null ? account.startTime : this.lastApplied + intervalMs(account.interval);
   }
 
   /** The error that stopped the trader, if any. */
@@ -266,6 +307,8 @@ export class PaperTrader {
         decidedAt: o.decidedAt,
         reason: o.reason,
       })),
+      notice: this.notice,
+      error: this.error,
     };
   }
 
@@ -299,6 +342,7 @@ export class PaperTrader {
       engine.warm(bar);
       return;
     }
+    const wasKilled = engine.currentState.killed;
     const step = engine.onBar(bar);
     const s = step.state;
     const fills = step.fills.map((f) => ({ ...f }));
@@ -353,6 +397,14 @@ export class PaperTrader {
       drawdown: s.drawdown,
       killed: s.killed,
     });
+    if (s.killed && !wasKilled) {
+      const limit = (account.params as StoredParams).risk.killDrawdown;
+      this.notice =
+        `Kill switch tripped at ${new Date(bar.time).toISOString().slice(0, 16).replace('T', ' ')} UTC: ` +
+        `drawdown ${(s.drawdown * 100).toFixed(1)}%${limit !== undefined ? ` reached the ${(limit * 100).toFixed(1)}% limit` : ''}; ` +
+        'the book is flattened and trades no more. Start afresh to trade again.';
+      this.emitState();
+    }
   }
 
   private load(feed: string, symbols: string[], interval: Interval, from: number, to: number): MarketData {
@@ -419,4 +471,18 @@ function sameSeries(row: PaperAccountRow, s: PaperSettings): boolean {
     row.symbols.length === s.symbols.length &&
     row.symbols.every((x, i) => x === s.symbols[i])
   );
+}
+
+/** The contract's view of a failure on a bar: its code, a message, the bar, and what to do. */
+function paperError(err: unknown, barTime: number | null, now: number): PaperError {
+  const shape = toErrorShape(err);
+  return {
+    code: shape.code,
+    message: shape.message,
+    barTime,
+    at: now,
+    action:
+      'The account is kept as of the last bar it applied. Fix the cause (e.g. free disk space, or train ' +
+      'the model again), then press Start to resume from that bar; nothing is skipped.',
+  };
 }

@@ -20,13 +20,15 @@ import { addBars } from './bar-time';
 import { SimClock } from './clock';
 import { FaultInjector, type FaultConfig, type FaultKind } from './faults';
 import { klinePushFrame, klineTopic } from './frames';
-import { instrumentRules, type InstrumentRules } from './instruments';
+import { instrumentRules, type SimInstrumentRules } from './instruments';
 import { MarketTape, type CandleSource, type TapeEvent } from './market-tape';
+import { fundingSchedule, type FundingSchedule } from './funding';
 import { createRestHandler } from './rest';
 import { createMarketGenerator, DEFAULT_MARKET_SPEC, specForSymbols, type MarketSpec } from './synthetic';
 import { WsHub, type Connection } from './ws';
 
 export type { FaultConfig, FaultKind } from './faults';
+export type { FundingSchedule } from './funding';
 export { FAULT_KINDS } from './faults';
 export type { MarketSpec, FollowerSpec, GenerateOptions } from './synthetic';
 export {
@@ -91,6 +93,10 @@ export interface Simulator {
   truth(symbol: string): Candle[];
   /** Closed bars produced since start. */
   liveBars(): number;
+  /** instruments-info `launchTime`: the open of the first bar; nothing exists before it. */
+  readonly launchTime: number;
+  /** The synthetic funding (rates, funding times) that /v5/market/funding/history serves. */
+  readonly funding: FundingSchedule;
   waitForLiveBars(n: number, timeoutMs?: number): Promise<void>;
   setFaults(faults: Partial<FaultConfig>): void;
   /** Faults actually injected so far. */
@@ -113,7 +119,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 interface MarketSetup {
   symbols: string[];
   source: CandleSource;
-  rules: Record<string, InstrumentRules>;
+  rules: Record<string, SimInstrumentRules>;
   firstOpenTime: number;
   historyBars: number;
   startTime: number;
@@ -196,6 +202,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     maxLiveBars: options.maxBars,
   });
   const faults = new FaultInjector(options.faults, options.faultSeed ?? seed);
+  const funding = fundingSchedule(seed);
   const stats = { restRequests: 0, restRejected: 0, wsConnections: 0, wsRefused: 0, framesSent: 0 };
   const wallNow = (): number => performance.now();
   const topics = new Set(symbols.map((s) => klineTopic(interval, s)));
@@ -301,6 +308,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     interval,
     symbols,
     rules,
+    funding,
     faults,
     now: () => {
       // Answer from a tape that has caught up with the clock, so REST and the stream agree.
@@ -344,6 +352,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return tape.closed(symbol);
     },
     liveBars: () => tape.liveBars,
+    launchTime: tape.openTime(0),
+    funding,
     waitForLiveBars: (n, timeoutMs = 60_000) =>
       new Promise<void>((resolve, reject) => {
         if (tape.liveBars >= n) return resolve();

@@ -1,5 +1,5 @@
-// CSV import: a file chosen in the browser is read here (File.text()) and its text sent to the core,
-// which validates every row before writing anything. The report lists the numbered row errors (and
+// CSV import: a file chosen with the file picker (in the browser and in the desktop app alike) is
+// uploaded to the core in chunks, which validates every row before writing anything. The report lists the numbered row errors (and
 // nothing was written), or how many candles were imported.
 import { useState, type FormEvent } from 'react';
 import type { CallResult } from '../../../../shared/contract';
@@ -23,7 +23,7 @@ export function CsvImportForm({
   defaultInterval: Interval;
   onImported: () => void;
 }) {
-  const importCsv = useCsvImport();
+  const { run: importCsv, progress, cancel } = useCsvImport();
   const [file, setFile] = useState<File | null>(null);
   const [feed, setFeed] = useState('csv');
   const [symbol, setSymbol] = useState('');
@@ -49,8 +49,7 @@ export function CsvImportForm({
     if (!ready || !file) return;
     setBusy(true);
     try {
-      const content = await file.text();
-      const result = await importCsv({ feed: feed.trim(), symbol: cleanSymbol, interval }, content);
+      const result = await importCsv({ feed: feed.trim(), symbol: cleanSymbol, interval }, file);
       setReport({ kind: 'imported', file: file.name, result });
       onImported();
     } catch (error) {
@@ -120,6 +119,17 @@ export function CsvImportForm({
           >
             {busy ? 'Importing…' : 'Import'}
           </button>
+          {busy && (
+            <button type="button" className="form-button" onClick={cancel} data-testid="csv-cancel">
+              Cancel
+            </button>
+          )}
+          {progress && (
+            <span className="data-form__progress" data-testid="csv-progress">
+              {progress.stage === 'uploading' ? 'Uploading' : 'Checking rows'}:{' '}
+              {progress.total > 0 ? Math.round((100 * progress.done) / progress.total) : 0}%
+            </span>
+          )}
         </div>
         {report && <ImportReport report={report} />}
       </FormSection>

@@ -3,22 +3,41 @@
 import type { PaperAccount } from '../../../../shared/contract/paper';
 import {
   formatAmount,
+  formatDateTime,
   formatMoney,
   formatPrice,
   formatQuantity,
   formatSignedAmount,
   signClass,
 } from '../../format';
+import { useChangedAt, useFreshness } from '../../api/freshness';
 import { LiveTablePanel } from './LiveTablePanel';
 
 export function PositionsTable({ account }: { account: PaperAccount | null }) {
+  // Prices are the last applied bar's closes: live only while the account runs and the core answers.
+  const fresh = useFreshness(useChangedAt(account ?? undefined), Number.POSITIVE_INFINITY);
+  const stale = account !== null && (fresh.stale || !account.running);
+  const asOf =
+    account?.lastBarTime != null
+      ? stale
+        ? `not live · ${formatDateTime(account.lastBarTime)} close`
+        : `${formatDateTime(account.lastBarTime)} close · ${fresh.text}`
+      : null;
   const positions = account?.positions ?? [];
   return (
     <LiveTablePanel
-      name="positions"
+      name={`positions${stale ? ' is-stale-figures' : ''}`}
       testId="positions"
       title="Positions"
-      meta={account && <span className="live-panel__meta">cash {formatMoney(account.cash)}</span>}
+      data={{ 'data-stale': String(stale) }}
+      meta={
+        account && (
+          <span className="live-panel__meta" data-testid="positions-age">
+            cash {formatMoney(account.cash)}
+            {asOf && ` · ${asOf}`}
+          </span>
+        )
+      }
       empty={positions.length === 0}
       emptyText="No account yet."
     >

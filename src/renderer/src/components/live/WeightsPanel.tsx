@@ -93,6 +93,10 @@ export function WeightsPanel({ symbols, actual, weights }: Props) {
           </tfoot>
         </table>
       )}
+      <p className="weights__rule" data-testid="weights-fill-rule">
+        Orders decided at a bar’s close fill at the next bar’s open (paper fills, no real orders): held
+        weights reach the target one bar later, then drift with prices until the next rebalance.
+      </p>
     </section>
   );
 }
