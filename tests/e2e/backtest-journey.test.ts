@@ -6,6 +6,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumUnavailable, openApp, startAppHost, type AppPage } from './support/app-page';
+import { hoverChart, legendState } from './support/chart-legend';
 import { connectToHost } from './support/core-client';
 import type { RunningHost } from './support/headless-host';
 
@@ -97,12 +98,16 @@ describe.skipIf(skipReason !== null)('backtest journey in the browser', () => {
 
     // Wrong values are named at their field, and nothing is run.
     await page.locator('input[name="trainBars"]').fill('many');
-    await page.locator('input[name="feeRate"]').fill('0.9');
+    // The fee is typed in percent of notional, as in Settings.
+    expect(await page.locator('input[name="feeRate"]').inputValue()).toBe('0.055');
+    await page.locator('input[name="feeRate"]').fill('9');
     await page.getByRole('button', { name: 'Run backtest' }).click();
     expect(await page.locator('[data-testid="field-error-trainBars"]').innerText()).toBe('Enter a number');
-    expect(await page.locator('[data-testid="field-error-feeRate"]').innerText()).toMatch(/0\.05/);
+    expect(await page.locator('[data-testid="field-error-feeRate"]').innerText()).toMatch(
+      /between 0 and 5 %/,
+    );
     await page.locator('input[name="trainBars"]').fill('100000');
-    await page.locator('input[name="feeRate"]').fill('0.00055');
+    await page.locator('input[name="feeRate"]').fill('0.055');
     await page.getByRole('button', { name: 'Run backtest' }).click();
     expect(await page.locator('[data-testid="field-error-trainBars"]').innerText()).toMatch(
       /range holds about/,
@@ -173,9 +178,12 @@ describe.skipIf(skipReason !== null)('backtest journey in the browser', () => {
     const equity = page.locator('[data-testid="backtest-equity"]');
     await equity.waitFor({ timeout: 15_000 });
     expect(Number(await equity.getAttribute('data-points'))).toBeGreaterThan(5 * 100);
-    expect(await equity.locator('svg path').count()).toBe(1 + BASELINES.length);
-    const legend = await equity.locator('.line-chart__legend').innerText();
-    for (const name of ['linear-lead-lag', ...BASELINES]) expect(legend).toContain(name);
+    const legend = await legendState(page, 'backtest-equity');
+    expect(legend.entries.map((e) => e.name)).toEqual(['linear-lead-lag', ...BASELINES]);
+    // Under the cursor: a time inside the run and every series' value there, in percent.
+    const hovered = await hoverChart(page, 'backtest-equity', 0.5);
+    expect(hovered.entries.every((e) => e.value !== null && /%$/.test(e.text))).toBe(true);
+    expect(hovered.timeText).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
 
     const metrics = page.locator('[data-testid="backtest-metrics"]');
     for (const name of ['linear-lead-lag', ...BASELINES]) {
@@ -253,7 +261,9 @@ describe.skipIf(skipReason !== null)('backtest journey in the browser', () => {
     await row('e2e model').locator('[data-testid="backtest-open"]').click();
     const attention = page.locator('[data-testid="backtest-attention"]');
     await attention.waitFor({ timeout: 15_000 });
-    expect(Number(await attention.locator('.line-chart').getAttribute('data-points'))).toBeGreaterThan(100);
+    expect(
+      Number(await page.locator('[data-testid="backtest-attention-chart"]').getAttribute('data-points')),
+    ).toBeGreaterThan(100);
     const cells = await attention.locator('[data-testid="backtest-attention-heatmap"] td').allInnerTexts();
     expect(cells).toHaveLength(25);
     // Each query's attention over the keys is a distribution: its row sums to one.

@@ -23,6 +23,7 @@ import { CandlesRepo } from '../../src/main/core/store/candles.repo';
 import { openDatabase, type Db } from '../../src/main/core/store/db';
 import { ModelsRepo } from '../../src/main/core/store/models.repo';
 import { createBacktestHandlers } from '../../src/main/core/trading/handlers';
+import { TEST_BACKEND } from '../support/model-backend';
 
 const HOUR = 3_600_000;
 const START = Date.UTC(2025, 0, 1);
@@ -67,7 +68,7 @@ beforeAll(() => {
   const candles = new CandlesRepo(db);
   let now = 1;
   const clock = { now: () => now++ };
-  model = createModelHandlers({ models: new ModelsRepo(db), candles, events, jobs, clock, backend: 'wasm' });
+  model = createModelHandlers({ models: new ModelsRepo(db), candles, events, jobs, clock, backend: TEST_BACKEND });
   const backtest = createBacktestHandlers({
     candles,
     backtests: new BacktestsRepo(db),

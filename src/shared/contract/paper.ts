@@ -47,6 +47,19 @@ export const PendingOrderSchema = z.object({
   reason: z.enum(['rebalance', 'kill']),
 });
 
+/** Why paper trading stopped on a bar it could not apply (the account stays as of the bar before). */
+export const PaperErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  /** Open time of the bar that failed, or null when it failed before a bar (e.g. loading history). */
+  barTime: z.number().nullable(),
+  /** When it failed (the exchange's clock). */
+  at: z.number(),
+  /** What the user can do, e.g. "Start the account again to retry from that bar." */
+  action: z.string(),
+});
+export type PaperError = z.infer<typeof PaperErrorSchema>;
+
 export const PaperAccountSchema = z.object({
   id: z.string(),
   running: z.boolean(),
@@ -76,6 +89,8 @@ export const PaperAccountSchema = z.object({
    * stopped because the app's interval changed, the kill switch tripped. Null when nothing did.
    */
   notice: z.string().nullable().optional(),
+  /** The failure that stopped the account, with what to do about it; null while none did. */
+  error: PaperErrorSchema.nullable().optional(),
 });
 export type PaperAccount = z.infer<typeof PaperAccountSchema>;
 

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { FeedSchema, IntervalSchema, SymbolSchema } from '../domain';
 import { CostsSchema, DEFAULT_COSTS, DEFAULT_RISK, RiskSchema } from './backtest';
+import { HttpUrlSchema, WsUrlSchema } from './market';
 
 export const SettingsSchema = z.object({
   /** 'bybit' (mainnet), 'bybit-testnet', 'simulator' (embedded), or a custom feed with URLs. */
@@ -9,8 +10,8 @@ export const SettingsSchema = z.object({
   symbols: z.array(SymbolSchema).min(1).max(20),
   interval: IntervalSchema,
   /** For a custom feed: where its REST and websocket endpoints are. */
-  restUrl: z.string().url().nullable(),
-  wsUrl: z.string().url().nullable(),
+  restUrl: HttpUrlSchema.nullable(),
+  wsUrl: WsUrlSchema.nullable(),
   /** Stream on start-up. */
   autoStream: z.boolean(),
   theme: z.enum(['dark', 'light']),

@@ -20,6 +20,7 @@ import {
   type ModelConfigInput,
 } from '../../../src/shared/contract/model';
 import { smallConfig } from '../../unit/model/helpers';
+import { TEST_BACKEND } from '../../support/model-backend';
 
 let clock = 0;
 const now = () => (clock += 5);
@@ -74,7 +75,7 @@ function wholeBatchGradient(model: CrossAssetModel, data: Dataset, bars: number[
 }
 
 beforeAll(async () => {
-  expect(await initBackend('wasm')).toBe('wasm');
+  expect(await initBackend(TEST_BACKEND)).toBe(TEST_BACKEND);
 });
 
 describe('data-parallel training on two worker threads', () => {
@@ -210,13 +211,13 @@ describe('data-parallel training on two worker threads', () => {
         seed: 5,
       });
       // A first run warms up whatever threads the runtime keeps (libuv's pool, the compiler's).
-      await trainInWorker(input(1), { backend: 'wasm' });
+      await trainInWorker(input(1), { backend: TEST_BACKEND });
       await settle();
       const baseline = threads();
       const controller = new AbortController();
       let peak = 0;
       const run = trainInWorker(input(200), {
-        backend: 'wasm',
+        backend: TEST_BACKEND,
         signal: controller.signal,
         onProgress: () => {
           peak = Math.max(peak, threads());

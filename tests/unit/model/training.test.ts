@@ -13,6 +13,7 @@ import { seededRandom } from '../../../src/main/core/model/params';
 import type { ModelConfig } from '../../../src/shared/contract/model';
 import { CoreError } from '../../../src/shared/errors';
 import { smallConfig } from './helpers';
+import { TEST_BACKEND } from '../../support/model-backend';
 
 let clock = 0;
 const now = () => (clock += 5);
@@ -32,10 +33,10 @@ function dataset(config: ModelConfig, bars = 400, seed = 5): Dataset {
 }
 
 beforeAll(async () => {
-  expect(await initBackend('wasm')).toBe('wasm');
+  expect(await initBackend(TEST_BACKEND)).toBe(TEST_BACKEND);
 });
 
-describe('training on wasm', () => {
+describe(`training on ${TEST_BACKEND}`, () => {
   it('overfits a tiny dataset to near-zero loss (the model can learn)', () => {
     const config = smallConfig({ dropout: 0, dModel: 32, loss: { mse: 1, crossEntropy: 1, sharpe: 0 } });
     const data = dataset(config, 200);

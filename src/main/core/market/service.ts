@@ -1,7 +1,6 @@
 // The market service: one live ingest at a time (feed, symbols and interval from the call or the
 // settings), backfills as jobs, stored-candle reads, CSV import. It turns the ingest's status into
 // the MarketStatus the status bar shows and emits market.status on every change of state.
-import { readFile } from 'node:fs/promises';
 import type { CallResult, HandlerParams, Settings } from '../../../shared/contract';
 import type { BackendName, Interval, MarketStatus } from '../../../shared/domain';
 import { CoreError } from '../../../shared/errors';
@@ -13,7 +12,9 @@ import type { FundingRepo } from '../store/funding.repo';
 import type { InstrumentsRepo } from '../store/instruments.repo';
 import { backfill } from './backfill';
 import { BybitRest, type BybitRestOptions } from './bybit-rest';
-import { importCsv } from './csv-import';
+import { parseOhlcvCsvInSlices, writeCandles } from './csv-import';
+import { UploadStore } from './uploads';
+import { SerialQueue } from '../serial-queue';
 import { resolveFeed, resolveRestUrl } from './feeds';
 import { gapRanges } from './gap-ranges';
 import { LiveIngest, type IngestStatus, type StreamTuning } from './ingest';
@@ -29,6 +30,8 @@ export interface MarketDeps {
   jobs: JobRegistry;
   clock: Clock;
   backend: () => BackendName;
+  /** Which backend serves which model job (model/backend-choice.ts); null while measuring. */
+  backendJobs?: () => MarketStatus['backendJobs'];
   activeModelId?: () => string | null;
   /** Test and bench knobs: retry policy, websocket timings. */
   tuning?: { rest?: Partial<Omit<BybitRestOptions, 'baseUrl'>>; stream?: StreamTuning; fillRetryMs?: number };
@@ -48,15 +51,14 @@ export class MarketService {
   private ingestStatus: IngestStatus | null = null;
   private lastEmitted = '';
   /** Start, stop and close run one at a time, so two quick starts never leave two ingests running. */
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private closed = false;
+  private readonly uploads = new UploadStore();
 
   constructor(private readonly deps: MarketDeps) {}
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work, work);
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.queue.run(work);
   }
 
   status(): MarketStatus {
@@ -80,6 +82,7 @@ export class MarketService {
           : Math.max(0, (this.deps.clock.now() - s.lastFrameAt) / (this.deps.clock.speed?.() ?? 1)),
       reconnects: s?.reconnects ?? 0,
       backend: this.deps.backend(),
+      backendJobs: this.deps.backendJobs?.() ?? null,
       activeModelId: this.deps.activeModelId?.() ?? null,
     };
   }
@@ -178,24 +181,31 @@ export class MarketService {
     return this.deps.candles.range({ feed, symbol, interval }, { includeUnconfirmed: true, ...query });
   }
 
-  async importCsv(params: HandlerParams<'market.importCsv'>): Promise<CallResult<'market.importCsv'>> {
-    let text: string;
-    if (params.content !== undefined) text = params.content;
-    else {
-      try {
-        text = await readFile(params.path!, 'utf8');
-      } catch (err) {
-        const code = (err as { code?: string }).code;
-        throw new CoreError(
-          code === 'ENOENT' ? 'NOT_FOUND' : 'INVALID_PARAMS',
-          code === 'ENOENT'
-            ? `There is no file at ${params.path}: check the path.`
-            : `Cannot read ${params.path}: ${(err as Error).message}`,
-        );
-      }
-    }
+  uploadChunk(params: HandlerParams<'market.upload.chunk'>): CallResult<'market.upload.chunk'> {
+    return this.uploads.append(params.uploadId, params.seq, params.content);
+  }
+
+  /** Parses in slices (the event loop stays free), then writes every candle in one transaction. */
+  async importCsv(
+    params: HandlerParams<'market.importCsv'>,
+    signal: AbortSignal | undefined,
+  ): Promise<CallResult<'market.importCsv'>> {
     const { feed, symbol, interval } = params;
-    return importCsv(this.deps.candles, { feed, symbol, interval }, text);
+    const text = this.importText(params);
+    return this.deps.jobs.run('import', params.jobId, signal, async (job) => {
+      const parsed = await parseOhlcvCsvInSlices(text, interval, {
+        pause: () => new Promise((resolve) => setImmediate(resolve)),
+        progress: (done, total) => job.progress(done, total, `reading ${feed}/${symbol}: characters parsed`),
+        throwIfCancelled: () => job.throwIfCancelled(),
+      });
+      job.throwIfCancelled();
+      return writeCandles(this.deps.candles, { feed, symbol, interval }, parsed);
+    });
+  }
+
+  /** The text of an import: inline content, or an upload (taken once). */
+  importText(params: { content?: string; uploadId?: string }): string {
+    return params.content ?? this.uploads.take(params.uploadId as string);
   }
 
   close(): Promise<void> {

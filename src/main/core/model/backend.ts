@@ -31,7 +31,10 @@ function wasmDirectory(): string {
 
 async function tryNative(): Promise<boolean> {
   try {
-    // A variable specifier: the package is optional, absent here, and must not be bundled.
+    // TensorFlow's C++ start-up notes (oneDNN, CPU features) are not the user's concern.
+    process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+    // A variable specifier: the package is optional (`npm run setup:native` builds it where its own
+    // install cannot download libtensorflow) and must not be bundled.
     const name = '@tensorflow/tfjs-node';
     await import(/* @vite-ignore */ name);
     return await tf.setBackend('tensorflow');

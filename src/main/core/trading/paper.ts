@@ -4,9 +4,9 @@
 // stored while the app was closed is traded exactly once. Each bar is one transaction (fills, equity
 // mark, engine snapshot; see paper.repo.ts); events go out after the commit.
 import type { BacktestStrategyName } from '../../../shared/contract/backtest';
-import type { PaperAccount } from '../../../shared/contract/paper';
+import type { PaperAccount, PaperError } from '../../../shared/contract/paper';
 import { intervalMs, type Interval } from '../../../shared/domain';
-import { CoreError } from '../../../shared/errors';
+import { CoreError, toErrorShape } from '../../../shared/errors';
 import type { Clock } from '../clock';
 import type { CoreEvents } from '../events';
 import type { CandlesRepo } from '../store/candles.repo';
@@ -63,6 +63,8 @@ export class PaperTrader {
   private unsubscribe: (() => void) | null = null;
   private chain: Promise<void> = Promise.resolve();
   private failure: unknown = null;
+  /** The failure as the contract shows it (PaperAccount.error); cleared by the next start. */
+  private error: PaperError | null = null;
   /** Open time of the last bar applied and committed, or null. */
   private lastApplied: number | null = null;
   /** What happened to the account that the user did not ask for (see PaperAccount.notice). */
@@ -185,6 +187,7 @@ export class PaperTrader {
     this.engine = engine;
     this.account = account;
     this.failure = null;
+    this.error = null;
     this.lastApplied = account.lastBarTime;
     this.notice = notice;
 
@@ -239,9 +242,17 @@ export class PaperTrader {
         console.error('paper trading stopped:', err);
         if (this.account) this.deps.resume?.set(this.account.id, false);
         this.notice = `Stopped by an error: ${err instanceof Error ? err.message : String(err)}`;
+        this.error = paperError(err, this.nextBarTime(), this.deps.clock.now());
         this.emitState();
       });
     return this.chain;
+  }
+
+  /** Open time of the bar the account applies next, or null when no account is loaded. */
+  private nextBarTime(): number | null {
+    const account = this.account;
+    if (!account) return null;
+    return this.lastApplied === null ? account.startTime : this.lastApplied + intervalMs(account.interval);
   }
 
   /** The error that stopped the trader, if any. */
@@ -297,6 +308,7 @@ export class PaperTrader {
         reason: o.reason,
       })),
       notice: this.notice,
+      error: this.error,
     };
   }
 
@@ -459,4 +471,18 @@ function sameSeries(row: PaperAccountRow, s: PaperSettings): boolean {
     row.symbols.length === s.symbols.length &&
     row.symbols.every((x, i) => x === s.symbols[i])
   );
+}
+
+/** The contract's view of a failure on a bar: its code, a message, the bar, and what to do. */
+function paperError(err: unknown, barTime: number | null, now: number): PaperError {
+  const shape = toErrorShape(err);
+  return {
+    code: shape.code,
+    message: shape.message,
+    barTime,
+    at: now,
+    action:
+      'The account is kept as of the last bar it applied. Fix the cause (e.g. free disk space, or train ' +
+      'the model again), then press Start to resume from that bar; nothing is skipped.',
+  };
 }

@@ -43,7 +43,7 @@ export function StatusBar({ status }: { status: MarketStatus | undefined }) {
           testId="status-training"
         />
       )}
-      <Item label="tf.js" value={status?.backend ?? '…'} testId="status-backend" />
+      <Item label="tf.js" value={backendText(status)} testId="status-backend" />
       <Item label="model" value={status?.activeModelId ?? 'none'} testId="status-model" />
     </footer>
   );
@@ -91,6 +91,15 @@ function Item({
       <span className="status-bar__value">{value}</span>
     </span>
   );
+}
+
+/** "decide wasm · train tensorflow": the backend of each model job, once chosen at core start. */
+function backendText(status: MarketStatus | undefined): string {
+  if (!status) return '…';
+  const jobs = status.backendJobs;
+  if (!jobs) return `${status.backend} (measuring)`;
+  if (jobs.training === jobs.decisions) return jobs.decisions;
+  return `decide ${jobs.decisions} · train ${jobs.training}`;
 }
 
 type Tone = 'good' | 'warn' | 'bad';

@@ -3,11 +3,10 @@
 import { useMemo, useState } from 'react';
 import type { BacktestDetail } from '../../../../shared/contract/backtest';
 import { useBacktestDetail } from '../../api/backtests';
-import { formatInterval } from '../../format';
-import { StackedAreaChart } from '../charts/StackedAreaChart';
+import { formatDateTime, formatInterval, formatPercent, formatRatio } from '../../format';
+import { TimeSeriesChart } from '../charts/TimeSeriesChart';
 import { AttentionPanel } from './AttentionPanel';
 import { FillsTable } from './FillsTable';
-import { formatAxisTime, formatPercent, formatTime } from './format';
 import { MetricsTable, type MetricsColumn } from './MetricsTable';
 import { RunActions } from './RunActions';
 import { PercentChartPanel, RunFrame } from './RunFrame';
@@ -59,13 +58,13 @@ function RunBody({ run }: { run: BacktestDetail }) {
           {run.strategy} · {run.symbols.join(', ')} · {formatInterval(run.interval)} · {run.feed}
         </span>
         <span className="bt-run__meta bt-mono">
-          out of sample {formatTime(run.outOfSampleFrom)} → {formatTime(run.outOfSampleTo)} · {run.bars} bars
-          · {run.folds} folds
+          out of sample {formatDateTime(run.outOfSampleFrom)} → {formatDateTime(run.outOfSampleTo)} ·{' '}
+          {run.bars} bars · {run.folds} folds
         </span>
         {headline && (
           <span className="bt-run__headline bt-mono" data-testid="backtest-headline">
-            return {formatPercent(headline.totalReturn)} · Sharpe {headline.sharpe?.toFixed(2) ?? '—'} · max
-            DD {formatPercent(headline.maxDrawdown, 2, false)}
+            return {formatPercent(headline.totalReturn)} · Sharpe {formatRatio(headline.sharpe)} · max DD{' '}
+            {formatPercent(headline.maxDrawdown, false)}
           </span>
         )}
       </header>
@@ -77,13 +76,7 @@ function RunBody({ run }: { run: BacktestDetail }) {
           testId="backtest-equity"
           wide
         />
-        <PercentChartPanel
-          title="Drawdown"
-          series={drawdown}
-          height={170}
-          testId="backtest-drawdown"
-          legend={false}
-        />
+        <PercentChartPanel title="Drawdown" series={drawdown} height={170} testId="backtest-drawdown" />
         <section className="bt-panel">
           <div className="panel-title bt-panel__title-row">
             <span>Weights over time</span>
@@ -100,12 +93,12 @@ function RunBody({ run }: { run: BacktestDetail }) {
               ))}
             </select>
           </div>
-          <StackedAreaChart
-            x={run.times}
+          <TimeSeriesChart
             series={weights}
             height={170}
             testId="backtest-weights"
-            formatX={formatAxisTime}
+            formatValue={(y) => formatPercent(y)}
+            includeZero
           />
         </section>
         <section className="bt-panel bt-panel--wide">
@@ -150,10 +143,10 @@ function FoldsTable({ run }: { run: BacktestDetail }) {
             <tr key={f.index}>
               <td className="is-numeric">{f.index + 1}</td>
               <td className="bt-mono">
-                {formatTime(f.trainFrom)} → {formatTime(f.trainTo)}
+                {formatDateTime(f.trainFrom)} → {formatDateTime(f.trainTo)}
               </td>
               <td className="bt-mono">
-                {formatTime(f.testFrom)} → {formatTime(f.testTo)}
+                {formatDateTime(f.testFrom)} → {formatDateTime(f.testTo)}
               </td>
               <td className="bt-mono">{f.modelId ?? '—'}</td>
             </tr>

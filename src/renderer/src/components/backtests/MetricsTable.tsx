@@ -1,7 +1,14 @@
 // Performance metrics side by side: one column per strategy (the run's strategy and its baselines,
 // or the strategies of two compared runs), one row per figure. Definitions: trading/metrics.ts.
 import type { PerformanceMetricsDto } from '../../../../shared/contract/backtest';
-import { formatDuration, formatMoney, formatPercent, formatRatio, signClass } from './format';
+import {
+  formatCount,
+  formatDuration,
+  formatMoney,
+  formatPercent,
+  formatRatio,
+  signClass,
+} from '../../format';
 
 export interface MetricsColumn {
   key: string;
@@ -27,22 +34,22 @@ const ROWS: Row[] = [
     signed: (m) => m.totalReturn,
   },
   { key: 'cagr', label: 'CAGR', show: (m) => formatPercent(m.cagr), signed: (m) => m.cagr },
-  { key: 'volatility', label: 'Volatility (ann.)', show: (m) => formatPercent(m.volatility, 2, false) },
+  { key: 'volatility', label: 'Volatility (ann.)', show: (m) => formatPercent(m.volatility, false) },
   { key: 'sharpe', label: 'Sharpe', show: (m) => formatRatio(m.sharpe), signed: (m) => m.sharpe },
   { key: 'sortino', label: 'Sortino', show: (m) => formatRatio(m.sortino), signed: (m) => m.sortino },
   { key: 'calmar', label: 'Calmar', show: (m) => formatRatio(m.calmar) },
-  { key: 'maxDrawdown', label: 'Max drawdown', show: (m) => formatPercent(m.maxDrawdown, 2, false) },
+  { key: 'maxDrawdown', label: 'Max drawdown', show: (m) => formatPercent(m.maxDrawdown, false) },
   { key: 'maxDrawdownMs', label: 'Longest drawdown', show: (m) => formatDuration(m.maxDrawdownMs) },
-  { key: 'winRate', label: 'Win rate (bars)', show: (m) => formatPercent(m.winRate, 1, false) },
+  { key: 'winRate', label: 'Win rate (bars)', show: (m) => formatPercent(m.winRate, false) },
   { key: 'turnover', label: 'Turnover', show: (m) => formatRatio(m.turnover, 1) },
   { key: 'annualTurnover', label: 'Turnover (ann.)', show: (m) => formatRatio(m.annualTurnover, 1) },
   { key: 'feesPaid', label: 'Fees paid', show: (m) => formatMoney(m.feesPaid) },
-  { key: 'feesFraction', label: 'Fees / capital', show: (m) => formatPercent(m.feesFraction, 2, false) },
+  { key: 'feesFraction', label: 'Fees / capital', show: (m) => formatPercent(m.feesFraction, false) },
   { key: 'exposure', label: 'Mean gross exposure', show: (m) => formatRatio(m.exposure) },
-  { key: 'timeInMarket', label: 'Time in market', show: (m) => formatPercent(m.timeInMarket, 1, false) },
-  { key: 'hitRate', label: 'Forecast hit rate', show: (m) => formatPercent(m.forecast?.hitRate, 1, false) },
+  { key: 'timeInMarket', label: 'Time in market', show: (m) => formatPercent(m.timeInMarket, false) },
+  { key: 'hitRate', label: 'Forecast hit rate', show: (m) => formatPercent(m.forecast?.hitRate, false) },
   { key: 'ic', label: 'Forecast IC', show: (m) => formatRatio(m.forecast?.informationCoefficient, 3) },
-  { key: 'bars', label: 'Bars', show: (m) => m.bars.toLocaleString('en-US') },
+  { key: 'bars', label: 'Bars', show: (m) => formatCount(m.bars) },
 ];
 
 export function MetricsTable({ columns, testId }: { columns: readonly MetricsColumn[]; testId?: string }) {

@@ -9,7 +9,7 @@ import type { PaperAccount } from '../../../../shared/contract/paper';
 import type { CoreError } from '../../../../shared/errors';
 import { useLink } from '../../api/hooks';
 import type { PaperStart } from '../../api/paper';
-import { formatBarTime } from './figures';
+import { formatDateTime } from '../../format';
 
 const STRATEGIES: { value: BacktestStrategyName; label: string }[] = [
   { value: 'model', label: 'Attention model' },
@@ -98,12 +98,16 @@ export function PaperControls(props: Props) {
         <span
           className={`paper-controls__state${running ? ' is-running' : ''}`}
           data-testid="paper-state"
-          title={linkUp ? undefined : 'The core is unreachable: the account’s state is unknown until it answers again.'}
+          title={
+            linkUp
+              ? undefined
+              : 'The core is unreachable: the account’s state is unknown until it answers again.'
+          }
         >
           {!linkUp ? 'unknown' : running ? 'running' : account ? 'stopped' : 'no account'}
         </span>
         {account?.lastBarTime != null && (
-          <span className="live-panel__meta">last bar {formatBarTime(account.lastBarTime)}</span>
+          <span className="live-panel__meta">last bar {formatDateTime(account.lastBarTime)}</span>
         )}
       </header>
       <div className="paper-controls__row">
@@ -186,6 +190,14 @@ export function PaperControls(props: Props) {
           data-testid="paper-notice"
         >
           {account.notice}
+        </div>
+      )}
+      {account?.error && !running && (
+        <div className="paper-controls__error" role="alert" data-testid="paper-account-error">
+          <strong>Paper trading stopped on an error</strong>
+          {account.error.barTime !== null &&
+            ` at the bar of ${new Date(account.error.barTime).toISOString().slice(0, 16).replace('T', ' ')} UTC`}
+          : {account.error.message} <span className="paper-controls__action">{account.error.action}</span>
         </div>
       )}
       {error && (
