@@ -196,7 +196,7 @@ export function PaperControls(props: Props) {
         <div className="paper-controls__error" role="alert" data-testid="paper-account-error">
           <strong>Paper trading stopped on an error</strong>
           {account.error.barTime !== null &&
-            ` at the bar of ${new Date(account.error.barTime).toISOString().slice(0, 16).replace('T', ' ')} UTC`}
+            ` at the bar of ${formatDateTime(account.error.barTime)}`}
           : {account.error.message} <span className="paper-controls__action">{account.error.action}</span>
         </div>
       )}
