@@ -10,7 +10,6 @@ import { useEffect, useMemo, useRef } from 'react';
 import {
   AreaSeries,
   BaselineSeries,
-  ColorType,
   CrosshairMode,
   LineSeries,
   LineStyle,
@@ -35,7 +34,8 @@ import {
   type ChartAxis,
   type ChartSeries,
 } from '../../chart/series-data';
-import { chartColors, resolveColor } from '../../chart/theme';
+import { baseChartOptions } from '../../chart/chart-options';
+import { resolveColor } from '../../chart/theme';
 import { useThemeName } from '../../chart/use-theme';
 
 export type { ChartPoint, ChartSeries } from '../../chart/series-data';
@@ -179,22 +179,8 @@ function chartOptions(
   formatX: (x: number) => string,
 ): DeepPartial<TimeChartOptions> {
   return {
-    autoSize: true,
-    // The library's logo injects a <style> element, which the CSP forbids; the candle chart credits it.
-    layout: {
-      background: { type: ColorType.Solid, color: 'transparent' },
-      textColor: chartColors.text,
-      fontSize: 11,
-      attributionLogo: false,
-    },
-    grid: { vertLines: { color: chartColors.grid }, horzLines: { color: chartColors.grid } },
-    crosshair: {
-      mode: CrosshairMode.Magnet,
-      vertLine: { color: chartColors.crosshair },
-      horzLine: { color: chartColors.crosshair },
-    },
-    rightPriceScale: { borderColor: chartColors.border },
-    timeScale: { borderColor: chartColors.border, timeVisible: true, secondsVisible: false },
+    // On the panel's own background; the crosshair snaps to the points the legend reads.
+    ...baseChartOptions('transparent', CrosshairMode.Magnet),
     localization: {
       priceFormatter: formatValue,
       // The crosshair's label on the x axis: the app's UTC style, or the caller's for a number axis.
