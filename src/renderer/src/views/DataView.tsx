@@ -32,8 +32,7 @@ export function DataView() {
         <div className="panel-title data-view__title">
           <span>Stored series</span>
           <span className="data-view__totals" data-testid="coverage-totals">
-            {totals.series} series · {formatCount(totals.bars)} bars ·{' '}
-            {formatCount(totals.gaps)} missing
+            {totals.series} series · {formatCount(totals.bars)} bars · {formatCount(totals.gaps)} missing
           </span>
           {coverage.error && (
             <span className="data-view__error">Cannot read coverage: {coverage.error.message}</span>

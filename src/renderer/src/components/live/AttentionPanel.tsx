@@ -89,7 +89,8 @@ function Heatmap({ symbols, matrix }: { symbols: readonly string[]; matrix: numb
   const short = (symbol: string) => symbol.replace(/USDT$|USDC$|USD$/, '');
   // Many assets leave narrow cells: smaller type and values without the leading zero ('.25').
   const dense = symbols.length > DENSE_FROM;
-  const print = (value: number) => (dense ? formatNumber(value, 2).replace(/^0\./, '.') : formatNumber(value, 2));
+  const print = (value: number) =>
+    dense ? formatNumber(value, 2).replace(/^0\./, '.') : formatNumber(value, 2);
   return (
     <table className={`heatmap${dense ? ' heatmap--dense' : ''}`}>
       <thead>
