@@ -159,9 +159,11 @@ describe.skipIf(skipReason !== null)('a window every figure of which reads and a
 
     await openView('Settings');
     const settingsFee = await page.locator('#field-costs-feeRate').inputValue();
+    const settingsKill = await page.locator('#field-risk-killDrawdown').inputValue();
     expect(await page.locator('[data-testid="settings-fee-unit"]').inputValue()).toBe('pct');
     await openView('Backtests');
     expect(await page.locator('input[name="feeRate"]').inputValue()).toBe(settingsFee);
+    expect(await page.locator('input[name="killDrawdown"]').inputValue()).toBe(settingsKill);
     expect(
       await page
         .locator('label:has(input[name="feeRate"]), .bt-field:has(input[name="feeRate"])')
