@@ -10,6 +10,8 @@ export type MarketHandlerName =
   | 'market.stream.stop'
   | 'market.status'
   | 'market.upload.chunk'
+  | 'market.instruments'
+  | 'market.setInstruments'
   | 'market.importCsv';
 
 export type { MarketDeps } from './service';
@@ -30,6 +32,8 @@ export function createMarketHandlers(deps: MarketDeps): {
       'market.stream.stop': () => service.stopStream(),
       'market.status': () => service.status(),
       'market.upload.chunk': (params) => service.uploadChunk(params),
+      'market.instruments': (params) => service.instruments(params.feed),
+      'market.setInstruments': (params) => service.setInstruments(params.feed, params.rules),
       'market.importCsv': (params, context) => service.importCsv(params, context.signal),
     },
     close: () => service.close(),

@@ -2,7 +2,13 @@
 // settings), backfills as jobs, stored-candle reads, CSV import. It turns the ingest's status into
 // the MarketStatus the status bar shows and emits market.status on every change of state.
 import type { CallResult, HandlerParams, Settings } from '../../../shared/contract';
-import type { BackendName, Interval, MarketStatus } from '../../../shared/domain';
+import type {
+  BackendName,
+  InstrumentRules,
+  Interval,
+  MarketStatus,
+  UserInstrumentRules,
+} from '../../../shared/domain';
 import { CoreError } from '../../../shared/errors';
 import type { Clock } from '../clock';
 import type { CoreEvents } from '../events';
@@ -18,6 +24,7 @@ import { SerialQueue } from '../serial-queue';
 import { resolveFeed, resolveRestUrl } from './feeds';
 import { gapRanges } from './gap-ranges';
 import { FundingUpkeep } from './funding-upkeep';
+import { userRules } from './user-instruments';
 import { LiveIngest, type IngestStatus, type StreamTuning } from './ingest';
 import { SIMULATOR_FEED } from './feeds';
 
@@ -171,6 +178,18 @@ export class MarketService {
         ...(this.deps.funding ? { funding: result.funding } : {}),
       };
     });
+  }
+
+  instruments(feed: string): InstrumentRules[] {
+    return this.deps.instruments?.list(feed) ?? [];
+  }
+
+  /** Stores the user's rules for an imported feed (the contract refuses the exchanges' feeds). */
+  setInstruments(feed: string, rules: readonly UserInstrumentRules[]): InstrumentRules[] {
+    const repo = this.deps.instruments;
+    if (!repo) throw new CoreError('INTERNAL', 'Instrument rules are not stored in this host.');
+    repo.upsert(feed, rules.map(userRules));
+    return repo.list(feed);
   }
 
   symbols(params: HandlerParams<'market.symbols'>): CallResult<'market.symbols'> {
