@@ -12,6 +12,7 @@ import {
   usePaperControls,
   usePaperEquity,
   usePaperFills,
+  usePaperFunding,
   usePaperWeights,
 } from '../api/paper';
 import { CandleChart } from '../components/CandleChart';
@@ -101,7 +102,7 @@ export function LiveView({ status }: { status: MarketStatus | undefined }) {
       <div className="live-desk__account">
         <EquityPanel account={account} marks={paper.equity} height="fill" />
         <PositionsTable account={account} />
-        <FillsTable fills={paper.fills} />
+        <FillsTable fills={paper.fills} funding={paper.funding} />
       </div>
       <aside className="live-desk__side">
         <PaperControls
@@ -136,6 +137,7 @@ function usePaperTrading() {
   const generation = accountCall.data === undefined ? null : (account?.createdAt ?? 0);
   const equity = usePaperEquity(generation);
   const fills = usePaperFills(generation);
+  const funding = usePaperFunding(account);
   const weights = usePaperWeights();
   const attention = usePaperAttention();
 
@@ -155,6 +157,7 @@ function usePaperTrading() {
     accountError: accountCall.data === undefined ? accountCall.error : null,
     equity,
     fills,
+    funding,
     weights,
     attention,
     settings,
