@@ -274,6 +274,8 @@ export class MarketService {
       funding,
       instruments,
       now: () => this.deps.clock.now(),
+      historyFrom: (symbol) =>
+        this.deps.candles.coverage({ feed: config.feed, symbol, interval: config.interval }).first,
       retryMs: this.deps.tuning?.fillRetryMs,
       onError: (err) => console.error('funding upkeep:', err instanceof Error ? err.message : err),
     });
