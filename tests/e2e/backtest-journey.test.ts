@@ -200,6 +200,12 @@ describe.skipIf(skipReason !== null)('backtest journey in the browser', () => {
       'synthetic market, accelerated clock: figures say nothing about real markets',
     );
     expect(await metrics.innerText()).not.toMatch(/\de[+-]\d/);
+    // Funding and lot rules: a row per strategy, where the rules came from, and the funding ledger.
+    expect(await metrics.locator('tr[data-metric="fundingPaid"] td').count()).toBe(1 + BASELINES.length);
+    expect(await page.locator('[data-testid="backtest-market-rules"]').innerText()).toMatch(
+      /Lot rules: .*the simulator's table/,
+    );
+    await page.locator('[data-testid="backtest-funding"]').waitFor({ timeout: 15_000 });
     expect(
       Number(await page.locator('[data-testid="backtest-weights"]').getAttribute('data-points')),
     ).toBeGreaterThan(10);

@@ -119,8 +119,7 @@ const ROWS: Row[] = [
 export function MetricsTable({ columns, testId }: { columns: readonly MetricsColumn[]; testId?: string }) {
   const anyYear = columns.some((c) => c.metrics.years >= 1);
   const rows = ROWS.filter(
-    (r) =>
-      (!r.optional || columns.some((c) => r.optional!(c.metrics))) && (!r.yearOrLonger || anyYear),
+    (r) => (!r.optional || columns.some((c) => r.optional!(c.metrics))) && (!r.yearOrLonger || anyYear),
   );
   return (
     <div className="bt-table-wrap">
