@@ -136,6 +136,34 @@ describe.skipIf(skipReason !== null)('Data and Settings views in the browser', (
     expect(stored.map((candle) => candle.openTime)).toEqual([0, 1, 2, 4].map((m) => T0 + m * MINUTE));
   });
 
+  it("stores an imported feed's lot rules from the form, refusing an exchange's feed", async () => {
+    const form = page.locator('[data-testid="instrument-rules-form"]');
+    await form.locator('[data-testid="rules-feed"]').fill('simulator');
+    await form.locator('[data-testid="rules-symbol"]').fill('btcusdt');
+    await form.locator('[data-testid="rules-tickSize"]').fill('0.5');
+    await form.locator('[data-testid="rules-qtyStep"]').fill('0.007');
+    await form.locator('[data-testid="rules-minOrderQty"]').fill('0.007');
+    await form.locator('[data-testid="rules-save"]').click();
+    await expect
+      .poll(() => form.innerText(), { timeout: 10_000 })
+      .toMatch(/exchange's feed|imports never go into/);
+    expect(await core!.client.call('market.instruments', { feed: 'simulator' })).not.toContainEqual(
+      expect.objectContaining({ source: 'user' }),
+    );
+    await form.locator('[data-testid="rules-feed"]').fill(IMPORT_FEED);
+    await form.locator('[data-testid="rules-save"]').click();
+    await form.locator('[data-testid="rules-saved"]').waitFor({ timeout: 10_000 });
+    expect(await core!.client.call('market.instruments', { feed: IMPORT_FEED })).toEqual([
+      expect.objectContaining({
+        symbol: 'BTCUSDT',
+        qtyStep: 0.007,
+        minOrderQty: 0.007,
+        tickSize: 0.5,
+        source: 'user',
+      }),
+    ]);
+  });
+
   it('backfills a coarser interval from the simulator: progress, candles written, a new series in the table', async () => {
     const form = page.locator('[data-testid="backfill-form"]');
     const fourHours = page.locator(
