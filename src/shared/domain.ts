@@ -41,6 +41,18 @@ export function intervalMs(interval: Interval): number {
   }
 }
 
+/**
+ * An interval as traders and the window name it: '1' → 1m, '60' → 1h, 'D' → 1D, 'W' → 1W, 'M' → 1Mo.
+ * The core names runs and models with it too, so a name never says '60' where the window says '1h'.
+ */
+export function intervalName(interval: Interval | string): string {
+  if (/^\d+$/.test(interval)) {
+    const minutes = Number(interval);
+    return minutes % 60 === 0 ? `${minutes / 60}h` : `${minutes}m`;
+  }
+  return ({ D: '1D', W: '1W', M: '1Mo' } as Record<string, string>)[interval] ?? interval;
+}
+
 /** Open time of the bar that contains `time` (minute and day intervals; weeks start on Monday UTC). */
 export function barOpenTime(time: number, interval: Interval): number {
   if (interval === 'W') {
@@ -98,6 +110,41 @@ export const InstrumentSchema = z.object({
 });
 export type Instrument = z.infer<typeof InstrumentSchema>;
 
+/** Where a feed's lot and funding rules came from. */
+export const INSTRUMENT_SOURCES = ['exchange', 'simulator', 'user', 'derived'] as const;
+export type InstrumentSource = (typeof INSTRUMENT_SOURCES)[number];
+
+/**
+ * The trading rules of one symbol on one feed, as the exchange's instruments-info gives them (or the
+ * simulator's table, the user's entry for an imported feed, or rules derived from the price).
+ * Sizes are in base coin, notional in quote coin, times epoch ms.
+ */
+export interface InstrumentRules {
+  symbol: string;
+  /** Bybit's status: PreLaunch, Trading, Delivering, Closed. */
+  status: string;
+  /** No candle or funding record exists before it. */
+  launchTimeMs: number;
+  tickSize: number;
+  qtyStep: number;
+  minOrderQty: number;
+  maxMarketOrderQty: number;
+  minNotionalValue: number;
+  maxLeverage: number;
+  /** Minutes between funding times (480 = every 8 h at 00:00, 08:00, 16:00 UTC). */
+  fundingIntervalMinutes: number;
+  source: InstrumentSource;
+  /** When the rules were fetched from the exchange; null for rules not fetched (user, derived). */
+  fetchedAtMs: number | null;
+}
+
+/** One settled funding rate: at `fundingTimeMs` every open position pays value × rate (longs pay > 0). */
+export interface FundingRate {
+  symbol: string;
+  fundingTimeMs: number;
+  rate: number;
+}
+
 export const ConnectionStateSchema = z.enum(['idle', 'connecting', 'live', 'reconnecting', 'offline']);
 export type ConnectionState = z.infer<typeof ConnectionStateSchema>;
 
@@ -116,6 +163,8 @@ export const MarketStatusSchema = z.object({
   lastFrameAt: z.number().nullable(),
   /** Exchange timestamp → receive time of the last kline frame, in ms, or null. */
   lastFrameLatencyMs: z.number().nullable(),
+  /** Wall-clock ms since the last websocket frame when the status was made, or null (no frame yet). */
+  lastFrameAgeMs: z.number().nullable().optional(),
   reconnects: z.number().int(),
   /** The backend of the core's thread (decisions, backtest predictions). */
   backend: BackendNameSchema,

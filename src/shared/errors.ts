@@ -5,6 +5,8 @@ import { z } from 'zod';
 export const ERROR_CODES = [
   'INVALID_PARAMS',
   'UNKNOWN_METHOD',
+  /** A frame that is not a usable request envelope (no id, not JSON, an id in flight). */
+  'INVALID_REQUEST',
   'UNAUTHORIZED',
   'NOT_FOUND',
   'UNKNOWN_SYMBOL',
@@ -64,4 +66,13 @@ export function isCancelled(err: unknown): boolean {
     (err instanceof CoreError && err.code === 'CANCELLED') ||
     (err instanceof Error && err.name === 'AbortError')
   );
+}
+
+/**
+ * At most `max` characters of user input for a message: errors never echo whole inputs (a 5 MB cell,
+ * a file's first line).
+ */
+export function excerpt(text: string, max = 40): string {
+  const oneLine = text.replace(/[\r\n\t]+/g, ' ');
+  return oneLine.length > max ? `${oneLine.slice(0, max)}… (${text.length} characters)` : oneLine;
 }

@@ -114,29 +114,44 @@ describe('backfill', () => {
     expect(result.pages).toBeLessThanOrEqual(3);
   });
 
-  it('backs off on HTTP 403 with growing, bounded waits and then gives up with the 10-minute ban in the message', async () => {
+  it('stops the feed for 10 minutes on HTTP 403 without retrying, and says until when', async () => {
     const { simulator, store } = await setup();
     simulator.setFaults({ rest403: 100 });
-    const waits: number[] = [];
+    const retries: number[] = [];
     const rest = new BybitRest({
       baseUrl: simulator.restUrl,
       retry: { attempts: 5, baseMs: 20, maxMs: 1000 },
-      random: () => 0.9,
-      onRetry: (info) => waits.push(info.waitMs),
+      onRetry: (info) => retries.push(info.waitMs),
     });
-    const before = simulator.stats().restRequests;
-    const error = await backfill(store.repo, rest, {
+    const request = {
       feed: 'simulator',
       symbols: ['BTCUSDT'],
-      interval: '1',
+      interval: '1' as const,
       from: SIM_START - 100 * MINUTE,
       to: SIM_START,
-    }).catch((e: unknown) => e);
+    };
+    const before = simulator.stats().restRequests;
+    const startedAt = Date.now();
+    const error = await backfill(store.repo, rest, request).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CoreError);
     expect((error as CoreError).code).toBe('RATE_LIMITED');
-    expect((error as CoreError).message).toMatch(/10 minutes/);
-    expect(simulator.stats().restRequests - before).toBe(5);
-    expect(waits).toEqual([18, 36, 72, 144]);
+    const message = (error as CoreError).message;
+    expect(message).toMatch(/HTTP 403/);
+    expect(message).toMatch(/for 10 minutes, until \d\d:\d\d:\d\d UTC \((9|10) min \d+ s from now\)/);
+    const until = (error as CoreError).details as { stoppedUntil: number };
+    expect(until.stoppedUntil - startedAt).toBeGreaterThanOrEqual(10 * 60_000 - 50);
+    expect(until.stoppedUntil - Date.now()).toBeLessThanOrEqual(10 * 60_000);
+    // One request, never retried: retrying a ban only extends it.
+    expect(simulator.stats().restRequests - before).toBe(1);
+    expect(retries).toEqual([]);
+    // Any later call to that feed, from any client of this process, sends nothing and says so.
+    simulator.setFaults({ rest403: 0 });
+    const again = await backfill(store.repo, new BybitRest({ baseUrl: simulator.restUrl }), request).catch(
+      (e: unknown) => e,
+    );
+    expect((again as CoreError).code).toBe('RATE_LIMITED');
+    expect((again as CoreError).message).toMatch(/refused a request with HTTP 403 at .* UTC.*until/);
+    expect(simulator.stats().restRequests - before).toBe(1);
     expect(store.repo.listSeries()).toEqual([]);
   });
 

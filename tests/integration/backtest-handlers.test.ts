@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BacktestDetail, BacktestSummary } from '../../src/shared/contract/backtest';
 import type { EventPayload } from '../../src/shared/contract';
 import type { CoreError } from '../../src/shared/errors';
-import { createDispatch } from '../../src/shared/rpc';
+import { domainDispatch } from '../support/domain-dispatch';
 import { CoreEvents } from '../../src/main/core/events';
 import { JobRegistry } from '../../src/main/core/jobs';
 import { DEFAULT_MARKET_SPEC, generateMarket } from '../../src/main/core/market/simulator/synthetic';
@@ -57,7 +57,7 @@ function setup() {
     clock: { now: () => now++ },
     pause: () => new Promise((resolve) => setImmediate(resolve)),
   });
-  const dispatch = createDispatch({
+  const dispatch = domainDispatch({
     ...handlers,
     'job.cancel': ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
   });

@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BacktestDetail, BacktestSummary } from '../../src/shared/contract/backtest';
 import type { ModelInfo } from '../../src/shared/contract/model';
-import type { Handlers } from '../../src/shared/rpc';
-import { createDispatch } from '../../src/shared/rpc';
+import { domainDispatch } from '../support/domain-dispatch';
 import { CoreEvents } from '../../src/main/core/events';
 import { JobRegistry } from '../../src/main/core/jobs';
 import {
@@ -78,7 +77,7 @@ beforeAll(() => {
     model: model.service,
     pause: () => new Promise((resolve) => setImmediate(resolve)),
   });
-  const dispatch = createDispatch({ ...model.handlers, ...backtest.handlers } as Partial<Handlers>);
+  const dispatch = domainDispatch({ ...model.handlers, ...backtest.handlers });
   call = <T>(method: string, params: unknown) =>
     dispatch(method, params, { signal: new AbortController().signal }) as Promise<T>;
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type EventPayload, type Settings } from '../../src/shared/contract';
 import type { CoreError } from '../../src/shared/errors';
-import { createDispatch } from '../../src/shared/rpc';
+import { domainDispatch } from '../support/domain-dispatch';
 import { systemClock } from '../../src/main/core/clock';
 import { CoreEvents } from '../../src/main/core/events';
 import { JobRegistry } from '../../src/main/core/jobs';
@@ -42,7 +42,7 @@ function setup(settings: Partial<Settings> = {}) {
     },
   });
   close = market.close;
-  const dispatch = createDispatch(market.handlers);
+  const dispatch = domainDispatch(market.handlers);
   const call = (method: string, params: unknown) =>
     dispatch(method, params, { signal: new AbortController().signal });
   return { store, events, call };
@@ -229,7 +229,7 @@ describe('market handlers', () => {
     expect(err.message).toContain('--rest-url');
   });
 
-  it('imports CSV from content and from a path; a missing file is NOT_FOUND', async () => {
+  it('imports CSV from content; a call naming a path is refused without touching the file system', async () => {
     const { store, call } = setup();
     const csv =
       'time,open,high,low,close,volume\n' +
@@ -243,15 +243,28 @@ describe('market handlers', () => {
     expect(fromContent).toMatchObject({ rows: 3, first: SIM_START, timeFormat: 'ms' });
     const file = join(store.dir, 'eth.csv');
     writeFileSync(file, csv);
-    expect(
-      await call('market.importCsv', { feed: 'csv', symbol: 'ETHUSDT', interval: '1', path: file }),
-    ).toMatchObject({ rows: 3 });
     const err = (await call('market.importCsv', {
       feed: 'csv',
       symbol: 'ETHUSDT',
       interval: '1',
-      path: join(store.dir, 'nope.csv'),
+      path: file,
     }).catch((e: unknown) => e)) as CoreError;
-    expect(err.code).toBe('NOT_FOUND');
+    expect(err.code).toBe('INVALID_PARAMS');
+    expect(store.repo.coverage({ feed: 'csv', symbol: 'ETHUSDT', interval: '1' }).count).toBe(0);
   });
+
+  it.each(['constructor', 'tostring'])(
+    'treats the feed %s as a custom feed, never a prototype member',
+    async (feed) => {
+      const { call } = setup();
+      for (const [method, params] of [
+        ['market.stream.start', { feed }],
+        ['market.backfill', { feed, symbols: ['BTCUSDT'], interval: '1', from: 0, to: 60_000 }],
+      ] as const) {
+        const err = (await call(method, params).catch((e: unknown) => e)) as CoreError;
+        expect(err.code, method).toBe('INVALID_PARAMS');
+        expect(err.message).toContain(`'${feed}' is not built in`);
+      }
+    },
+  );
 });

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../src/shared/contract';
 import type { PaperAccount } from '../../src/shared/contract/paper';
 import type { CoreError } from '../../src/shared/errors';
-import { createDispatch, type Handlers } from '../../src/shared/rpc';
+import { domainDispatch } from '../support/domain-dispatch';
 import { CoreEvents } from '../../src/main/core/events';
 import { DEFAULT_MARKET_SPEC, generateMarket } from '../../src/main/core/market/simulator/synthetic';
 import { CandlesRepo } from '../../src/main/core/store/candles.repo';
@@ -54,7 +54,7 @@ beforeEach(() => {
     clock: { now: () => START },
     settings: () => ({ ...DEFAULT_SETTINGS, feed: 'simulator', symbols: SYMBOLS, interval: '60' }),
   });
-  const dispatch = createDispatch(paper.handlers as Partial<Handlers>);
+  const dispatch = domainDispatch(paper.handlers);
   call = <T>(method: string, params: unknown) =>
     dispatch(method, params, { signal: new AbortController().signal }) as Promise<T>;
 });

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/shared/contract';
 import type { PaperAccount } from '../../src/shared/contract/paper';
-import { createDispatch, type Handlers } from '../../src/shared/rpc';
+import { domainDispatch } from '../support/domain-dispatch';
 import { CoreEvents } from '../../src/main/core/events';
 import { JobRegistry } from '../../src/main/core/jobs';
 import { createMarketHandlers } from '../../src/main/core/market/handlers';
@@ -97,7 +97,7 @@ describe('paper trading on the live stream', () => {
       await paper.close();
       await market.close();
     };
-    const dispatch = createDispatch({ ...market.handlers, ...paper.handlers } as Partial<Handlers>);
+    const dispatch = domainDispatch({ ...market.handlers, ...paper.handlers });
     const call = (method: string, params: unknown) =>
       dispatch(method, params, { signal: new AbortController().signal });
 

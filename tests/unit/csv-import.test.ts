@@ -191,3 +191,37 @@ describe('importCsv', () => {
     expect(repo.listSeries()).toEqual([]);
   });
 });
+
+describe('edge cases (issue: hardening)', () => {
+  it('refuses a volume whose derived turnover overflows, with its row and INVALID_CSV', () => {
+    const { errors } = csvError(
+      `time,open,high,low,close,volume\n${T0},1,2,0.5,1.5,10\n${T0 + HOUR},100,200,50,150,1e308\n`,
+    );
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ row: 3, column: 'volume' });
+    expect(errors[0]!.message).toMatch(/too large/);
+  });
+
+  it('refuses open times in the year 5138 (seconds), and ms or ISO times after 2999', () => {
+    const seconds = csvError(`time,open,high,low,close,volume\n99999997200,1,2,0.5,1.5,10\n`);
+    expect(seconds.errors[0]).toMatchObject({ row: 2, column: 'time' });
+    expect(seconds.errors[0]!.message).toMatch(/after the year 2999/);
+    const ms = csvError(`${Date.UTC(3000, 0, 1)},1,2,0.5,1.5,10\n`);
+    expect(ms.errors[0]!.message).toMatch(/after the year 2999/);
+    const isoTime = csvError(`time,open,high,low,close,volume\n5138-01-01,1,2,0.5,1.5,10\n`, 'D');
+    expect(isoTime.errors[0]!.message).toMatch(/after the year 2999/);
+  });
+
+  it('quotes a huge cell as a short excerpt', () => {
+    const huge = '9'.repeat(100_000) + 'x';
+    const { message, errors } = csvError(`time,open,high,low,close,volume\n${T0},${huge},2,0.5,1.5,10\n`);
+    expect(message.length).toBeLessThan(400);
+    expect(errors[0]!.message.length).toBeLessThan(200);
+    expect(errors[0]!.message).toContain('100001 characters');
+  });
+
+  it('does not take a header named after an Object.prototype member for a column', () => {
+    const { message } = csvError(`constructor,open,high,low,close,volume\n${T0},1,2,0.5,1.5,10\n`);
+    expect(message).toMatch(/missing column: time/);
+  });
+});

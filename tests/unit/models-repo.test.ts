@@ -28,6 +28,7 @@ function record(id: string, createdAt: number): ModelRecord {
     trainTo: 3_600_000,
     dataHash: 'ab'.repeat(32),
     seed: 7,
+    backtestId: null,
     backend: 'wasm',
     config: { dModel: 64, hierarchy: null },
     featureSpec: { lookback: 168, horizon: 1 },
@@ -47,6 +48,7 @@ describe('0002 models', () => {
     migrate(db, 2);
     expect(schemaVersion(db)).toBeGreaterThanOrEqual(2);
     expect(db.prepare('SELECT COUNT(*) FROM candles').pluck().get()).toBe(1);
+    migrate(db); // the repository speaks the latest schema
     const repo = new ModelsRepo(db);
     repo.insert(record('m1', 1));
     expect(() => repo.insert(record('m1', 2))).toThrow(/UNIQUE|PRIMARY KEY/);

@@ -1,4 +1,5 @@
 // `candles`: the stored confirmed candles of one series, ascending, as CSV or JSON on stdout.
+import { MAX_CANDLES_PAGE } from '../../shared/contract/market';
 import type { Candle } from '../../shared/domain';
 import { optionalString, parseTime, requireString, UsageError, type Command } from './command';
 
@@ -31,7 +32,18 @@ export const candlesCommand: Command = {
       includeUnconfirmed: false,
     };
     const { dispatch } = await core();
-    const candles = (await dispatch('market.candles', params, { signal })) as Candle[];
+    // market.candles answers in pages of the newest MAX_CANDLES_PAGE; older pages end before the first.
+    const pages: Candle[][] = [];
+    let before = params.to;
+    for (;;) {
+      const query = { ...params, limit: MAX_CANDLES_PAGE, ...(before === undefined ? {} : { to: before }) };
+      const page = (await dispatch('market.candles', query, { signal })) as Candle[];
+      pages.unshift(page);
+      if (page.length < MAX_CANDLES_PAGE) break;
+      before = (page[0] as Candle).openTime - 1;
+      if (params.from !== undefined && before < params.from) break;
+    }
+    const candles = pages.flat();
     if (format === 'json') {
       await write(stdout, `${JSON.stringify(candles)}\n`);
       return;

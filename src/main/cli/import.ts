@@ -1,6 +1,9 @@
-// `import`: one OHLCV CSV file into a named feed. A bad file is rejected whole, with numbered rows.
-import { resolve } from 'node:path';
-import { requireString, writeJson, type Command } from './command';
+// `import`: one OHLCV CSV file into a feed of the user's. The CLI reads the file and sends its text
+// (in chunks when large); the core never opens a path a call names. A bad file is rejected whole,
+// with numbered rows.
+import { readFile } from 'node:fs/promises';
+import { importSource } from '../../shared/upload';
+import { requireString, UsageError, writeJson, type Command } from './command';
 
 export const importCommand: Command = {
   name: 'import',
@@ -17,10 +20,22 @@ export const importCommand: Command = {
       feed: requireString(values, 'feed'),
       symbol: requireString(values, 'symbol').toUpperCase(),
       interval: requireString(values, 'interval'),
-      path: resolve(positionals[0] ?? ''),
     };
+    const file = positionals[0] ?? '';
+    const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      throw new UsageError(
+        err.code === 'ENOENT'
+          ? `There is no file ${file}: check the path.`
+          : `Cannot read ${file}: ${err.message}`,
+      );
+    });
     const { dispatch } = await core();
-    const result = (await dispatch('market.importCsv', params, { signal })) as {
+    const source = await importSource(
+      text,
+      (chunk) =>
+        dispatch('market.upload.chunk', chunk, { signal }) as Promise<{ uploadId: string; chars: number }>,
+    );
+    const result = (await dispatch('market.importCsv', { ...params, ...source }, { signal })) as {
       rows: number;
       first: number | null;
       last: number | null;

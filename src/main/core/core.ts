@@ -13,11 +13,14 @@ import { createMarketHandlers } from './market/handlers';
 import { SettingsService, STREAM_KEYS } from './settings';
 import { openDatabase } from './store/db';
 import { CandlesRepo } from './store/candles.repo';
+import { FundingRepo } from './store/funding.repo';
+import { InstrumentsRepo } from './store/instruments.repo';
 import { SettingsRepo } from './store/settings.repo';
 import { ModelsRepo } from './store/models.repo';
 import { backendChoice, chooseBackends, createModelHandlers, currentBackend } from './model/handlers';
 import { BacktestsRepo } from './store/backtests.repo';
 import { PaperRepo } from './store/paper.repo';
+import { PaperResumeRepo } from './store/paper-resume.repo';
 import { createBacktestHandlers, createPaperHandlers } from './trading/handlers';
 import { modelPaperProvider } from './trading/model-strategy';
 
@@ -29,6 +32,11 @@ export interface CoreConfig {
   settingsOverrides?: Partial<Settings>;
   /** better-sqlite3 addon built for another ABI (the Electron host); default: the Node build. */
   sqliteBinding?: string;
+  /**
+   * Resume the paper account that was running when the app last stopped (the app's hosts; not the
+   * CLI, whose commands must not start trading behind the user's back). Default false.
+   */
+  resumePaper?: boolean;
 }
 
 export interface Core {
@@ -42,6 +50,8 @@ export interface Core {
    * shows while no other reason applies; restarts the stream if it is running.
    */
   overrideSettings(patch: Partial<Settings>, notice?: string): Promise<Settings>;
+  /** With `resumePaper`: settles once the paper account that was running has resumed (or could not). */
+  paperResumed: Promise<string | null>;
   close(): Promise<void>;
 }
 
@@ -57,15 +67,21 @@ class CoreEventsWithNotice extends CoreEvents {
 export async function createCore(config: CoreConfig): Promise<Core> {
   const db = openDatabase(databaseFile(config.dataDir), { nativeBinding: config.sqliteBinding });
   const candles = new CandlesRepo(db);
+  const instruments = new InstrumentsRepo(db);
+  const funding = new FundingRepo(db);
   const settings = new SettingsService(new SettingsRepo(db), config.settingsOverrides);
   const events = new CoreEventsWithNotice();
   const jobs = new JobRegistry(events);
   const embeddedFeed = new EmbeddedFeed((interval, symbols) => {
-    const times = symbols.map(
-      (symbol) => candles.lastConfirmed({ feed: SIMULATOR_FEED, symbol, interval })?.openTime ?? null,
-    );
-    const known = times.filter((t): t is number => t !== null);
-    return known.length ? Math.max(...known) : null;
+    const lasts = symbols.flatMap((symbol) => {
+      const last = candles.lastConfirmed({ feed: SIMULATOR_FEED, symbol, interval });
+      return last ? [{ symbol, last }] : [];
+    });
+    if (lasts.length === 0) return null;
+    return {
+      openTime: Math.max(...lasts.map((l) => l.last.openTime)),
+      closes: Object.fromEntries(lasts.map((l) => [l.symbol, l.last.close])),
+    };
   });
   // The exchange's time: the embedded simulator runs an accelerated clock of its own.
   const clock: Clock = config.clock ?? {
@@ -83,6 +99,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
 
   const market = createMarketHandlers({
     candles,
+    instruments,
+    funding,
     settings: () => embeddedFeed.resolve(settings.current()),
     events,
     jobs,
@@ -112,6 +130,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
 
   const backtest = createBacktestHandlers({
     candles,
+    instruments,
+    funding,
     backtests: new BacktestsRepo(db),
     jobs,
     clock: recordClock,
@@ -121,11 +141,14 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   });
   const paper = createPaperHandlers({
     candles,
+    instruments,
+    funding,
     paper: new PaperRepo(db),
     events,
     clock,
     model: modelPaperProvider(model.service),
     settings: () => embeddedFeed.resolve(settings.current()),
+    resume: new PaperResumeRepo(db),
   });
 
   const withNotice = <M extends 'market.status' | 'market.stream.start' | 'market.stream.stop'>(
@@ -148,7 +171,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     await dispatch('market.stream.start', {}, context);
   };
 
-  const handlers: Partial<Handlers> = {
+  const handlers: Handlers = {
     ...market.handlers,
     ...model.handlers,
     ...backtest.handlers,
@@ -161,6 +184,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       const { settings: next, changed } = settings.update(patch);
       if (changed(['feed', 'restUrl', 'wsUrl'])) events.notice = null;
       if (changed(STREAM_KEYS)) {
+        await paperResumed;
+        await paper.followSettings(next);
         await embeddedFeed.sync(next);
         await restartStreamIfRunning();
       }
@@ -170,6 +195,12 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     'job.cancel': ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
   };
   const dispatch = createDispatch(handlers);
+  const paperResumed: Promise<string | null> = config.resumePaper
+    ? paper.resumeSaved().catch((err: unknown) => {
+        console.error('resuming paper trading:', err);
+        return null;
+      })
+    : Promise.resolve(null);
 
   let closing: Promise<void> | null = null;
   return {
@@ -177,12 +208,15 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     events,
     jobs,
     settings,
+    paperResumed,
     async overrideSettings(patch, notice) {
       const before = settings.current();
       const next = settings.override(patch);
       events.notice = notice ?? null;
       const changed = STREAM_KEYS.some((key) => JSON.stringify(before[key]) !== JSON.stringify(next[key]));
       if (changed) {
+        await paperResumed;
+        await paper.followSettings(next);
         await embeddedFeed.sync(next);
         await restartStreamIfRunning();
       }
@@ -192,6 +226,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     close() {
       closing ??= (async () => {
         jobs.cancelAll();
+        await paperResumed;
         await paper.close().catch((err: unknown) => console.error('closing paper trading:', err));
         await market.close().catch((err: unknown) => console.error('closing market:', err));
         model.close();

@@ -3,7 +3,7 @@
 // This is the offline default and what `npm run demo` streams from.
 import type { Settings } from '../../shared/contract';
 import { intervalMs, type Interval } from '../../shared/domain';
-import { startSimulator, type Simulator } from './market/simulator';
+import { DEFAULT_MARKET_SPEC, startSimulator, type Simulator } from './market/simulator';
 
 export const SIMULATOR_FEED = 'simulator';
 
@@ -12,8 +12,39 @@ const EMBEDDED_BAR_MS = 1_000;
 const EMBEDDED_HISTORY_BARS = 1_000;
 const EMBEDDED_SEED = 7;
 
-/** The newest stored open time of the simulator feed for these series, or null. */
-export type LastStored = (interval: Interval, symbols: readonly string[]) => number | null;
+/** The newest stored bar of the simulator feed for these series: its open time and each symbol's last close. */
+export interface StoredEnd {
+  openTime: number;
+  closes: Record<string, number>;
+}
+export type LastStored = (interval: Interval, symbols: readonly string[]) => StoredEnd | null;
+
+/**
+ * Where a run of the simulator starts so that the stored series goes on as one path: its first bar
+ * opens right after the last stored one (or, when the wall clock is further on, at most
+ * EMBEDDED_HISTORY_BARS before now, leaving a gap in time but no jump in price), from the stored closes.
+ * Each run draws fresh returns (the seed mixes in the bar it starts at), so a restart does not replay the
+ * previous run's path either.
+ */
+export function continuation(
+  interval: Interval,
+  end: StoredEnd | null,
+  now: number,
+): { startTime: number; historyBars: number; seed: number; startPrices: Record<string, number> } {
+  const barMs = intervalMs(interval);
+  if (end === null) {
+    return { startTime: now, historyBars: EMBEDDED_HISTORY_BARS, seed: EMBEDDED_SEED, startPrices: {} };
+  }
+  const next = end.openTime + barMs;
+  const barsToNow = Math.floor((now - next) / barMs);
+  const historyBars = Math.max(0, Math.min(EMBEDDED_HISTORY_BARS, barsToNow));
+  return {
+    startTime: historyBars === 0 ? Math.max(next, now) : now,
+    historyBars,
+    seed: (EMBEDDED_SEED * 1_000_003 + Math.floor(next / barMs)) % 2_147_483_647,
+    startPrices: end.closes,
+  };
+}
 
 export class EmbeddedFeed {
   private simulator: Simulator | null = null;
@@ -65,23 +96,26 @@ export class EmbeddedFeed {
     const key = `${settings.interval}|${settings.symbols.join(',')}`;
     if (this.simulator && this.runningFor === key) return;
     await this.stop();
+    const start = continuation(
+      settings.interval,
+      this.lastStored(settings.interval, settings.symbols),
+      Date.now(),
+    );
     this.simulator = await startSimulator({
       host: '127.0.0.1',
       port: 0,
-      seed: EMBEDDED_SEED,
+      seed: start.seed,
       interval: settings.interval,
       symbols: settings.symbols,
+      market: {
+        ...DEFAULT_MARKET_SPEC,
+        startPrices: { ...DEFAULT_MARKET_SPEC.startPrices, ...start.startPrices },
+      },
       barMs: EMBEDDED_BAR_MS,
-      historyBars: EMBEDDED_HISTORY_BARS,
-      startTime: this.startTime(settings),
+      historyBars: start.historyBars,
+      startTime: start.startTime,
     });
     this.runningFor = key;
-  }
-
-  private startTime(settings: Settings): number {
-    const now = Date.now();
-    const last = this.lastStored(settings.interval, settings.symbols);
-    return last === null ? now : Math.max(now, last + 2 * intervalMs(settings.interval));
   }
 
   private async stop(): Promise<void> {

@@ -3,28 +3,27 @@ import { createReadStream, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-  '.map': 'application/json; charset=utf-8',
-};
+const CONTENT_TYPES = new Map<string, string>(
+  Object.entries({
+    '.html': 'text/html; charset=utf-8',
+    '.js': 'text/javascript; charset=utf-8',
+    '.mjs': 'text/javascript; charset=utf-8',
+    '.css': 'text/css; charset=utf-8',
+    '.json': 'application/json; charset=utf-8',
+    '.svg': 'image/svg+xml',
+    '.png': 'image/png',
+    '.ico': 'image/x-icon',
+    '.woff2': 'font/woff2',
+    '.wasm': 'application/wasm',
+    '.map': 'application/json; charset=utf-8',
+  }),
+);
 
-/** The file under `root` a URL path names, or null if it escapes the root or does not exist. */
-export function resolveStatic(root: string, urlPath: string): string | null {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    return null;
-  }
+/**
+ * The file under `root` an already decoded path names (see normalisedPath), or null if it escapes
+ * the root or does not exist. It is never decoded twice: `%2569` stays a literal `%69`.
+ */
+export function resolveStatic(root: string, decoded: string): string | null {
   if (decoded.includes('\0')) return null;
   const relative = normalize(decoded).replace(/^([/\\])+/, '');
   const file = join(root, relative);
@@ -38,7 +37,7 @@ export function resolveStatic(root: string, urlPath: string): string | null {
 
 export function sendFile(response: ServerResponse, file: string, headers: Record<string, string> = {}): void {
   response.writeHead(200, {
-    'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    'content-type': CONTENT_TYPES.get(extname(file)) ?? 'application/octet-stream',
     'x-content-type-options': 'nosniff',
     'cache-control': 'no-cache',
     ...headers,

@@ -4,6 +4,7 @@ import { useMarketStatus } from './api/market';
 import { useAppliedTheme } from './api/theme';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { NavBar, type ViewName } from './components/NavBar';
+import { PaperMark } from './components/PaperMark';
 import { StatusBar } from './components/StatusBar';
 import { BacktestsView } from './views/BacktestsView';
 import { DataView } from './views/DataView';
@@ -18,7 +19,7 @@ export function App() {
   const theme = useAppliedTheme();
   return (
     <div className="app">
-      <NavBar view={view} onChange={setView} />
+      <NavBar view={view} onChange={setView} aside={<PaperMark onOpen={() => setView('Live')} />} />
       <ConnectionBanner status={status} />
       <main className="app__view" key={theme}>
         {view === 'Live' && <LiveView status={status} />}

@@ -48,12 +48,20 @@ export const RiskSchema = z
     killDrawdown: z.number().positive().max(1),
     minTradeNotional: z.number().min(0),
     rebalanceThreshold: z.number().min(0).max(10),
+    /**
+     * Half-width of the no-trade band around the current weights, in round-trip costs
+     * (2 x (feeRate + slippage)): a weight change is traded only beyond it. 0 trades every change.
+     */
+    noTradeBand: z.number().min(0).max(1000).default(20),
     cadenceBars: z.number().int().min(1).max(100_000),
   })
   .strict();
 export type Risk = z.infer<typeof RiskSchema>;
 
-/** Long-short at gross 1, at most 2x leverage, no kill switch, rebalanced every bar past 1% drift. */
+/**
+ * Long-short at gross 1, at most 2x leverage, no kill switch, asked every bar; a weight change is traded
+ * only beyond 20 round-trip costs (0.03 of equity at the default costs; see trading/rebalancer.ts).
+ */
 export const DEFAULT_RISK: Risk = {
   maxWeight: 1,
   maxGross: 1,
@@ -62,6 +70,7 @@ export const DEFAULT_RISK: Risk = {
   killDrawdown: 1,
   minTradeNotional: 10,
   rebalanceThreshold: 0.01,
+  noTradeBand: 20,
   cadenceBars: 1,
 };
 
@@ -91,11 +100,35 @@ export const BacktestParamsSchema = z
   .refine((p) => p.from <= p.to, { message: '`from` must not be after `to`', path: ['from'] });
 export type BacktestParams = z.input<typeof BacktestParamsSchema>;
 
+/** A per-bar correlation series summarised as Qlib reports IC (trading/statistics.ts). */
+export const CorrelationSummarySchema = z.object({
+  count: z.number().int(),
+  mean: Ratio,
+  std: Ratio,
+  tStat: Ratio,
+  icir: Ratio,
+});
+
 export const ForecastMetricsSchema = z.object({
   count: z.number().int(),
   hitRate: Ratio,
   informationCoefficient: Ratio,
   pooledInformationCoefficient: Ratio,
+  /** Pearson IC across assets per decision bar; absent on runs stored before it existed. */
+  ic: CorrelationSummarySchema.optional(),
+  /** Spearman (rank) IC across assets per decision bar. */
+  rankIc: CorrelationSummarySchema.optional(),
+});
+
+/** A 95% stationary-block-bootstrap interval (1,000 resamples, mean block one day of bars, seeded). */
+export const IntervalSchema95 = z.object({ low: Ratio, high: Ratio });
+
+/** The strategy's Sharpe minus the best baseline's, with its paired-bootstrap 95% interval. */
+export const SharpeDifferenceSchema = z.object({
+  baseline: z.string(),
+  difference: Ratio,
+  low: Ratio,
+  high: Ratio,
 });
 
 /** See src/main/core/trading/metrics.ts for every definition. */
@@ -116,10 +149,18 @@ export const PerformanceMetricsSchema = z.object({
   annualTurnover: Ratio,
   feesPaid: z.number(),
   feesFraction: z.number(),
+  /** Funding paid net of funding received, quote coin (absent in runs stored before funding). */
+  fundingPaid: z.number().optional(),
+  /** fundingPaid / initial capital. */
+  fundingFraction: z.number().optional(),
   exposure: z.number(),
   timeInMarket: z.number(),
   contribution: z.record(z.string(), z.number()),
   forecast: ForecastMetricsSchema.optional(),
+  /** 95% interval of the annualised Sharpe; absent on runs stored before it existed. */
+  sharpeInterval: IntervalSchema95.optional(),
+  /** On the strategy under test only. */
+  sharpeVsBestBaseline: SharpeDifferenceSchema.optional(),
 });
 export type PerformanceMetricsDto = z.infer<typeof PerformanceMetricsSchema>;
 
@@ -148,6 +189,34 @@ export const FillSchema = z.object({
 });
 export type FillDto = z.infer<typeof FillSchema>;
 
+/** A funding payment: a ledger entry of its own next to the fills. */
+export const FundingPaymentSchema = z.object({
+  /** The funding time. */
+  time: z.number(),
+  symbol: z.string(),
+  /** Signed position held at the funding time, base coin. */
+  quantity: z.number(),
+  /** Mark price used, quote coin. */
+  price: z.number(),
+  /** quantity × price, quote coin. */
+  positionValue: z.number(),
+  rate: z.number(),
+  /** positionValue × rate, quote coin: > 0 paid, < 0 received. */
+  payment: z.number(),
+});
+export type FundingPaymentDto = z.infer<typeof FundingPaymentSchema>;
+
+/** Where each symbol's lot rules came from, and whether funding was modelled, as the run report says. */
+export const RunMarketRulesSchema = z.object({
+  /** Per symbol: 'exchange' | 'simulator' | 'user' | 'derived'. */
+  instrumentsSource: z.record(z.string(), z.string()),
+  /** Per symbol: whether funding history covered the run. */
+  fundingModelled: z.record(z.string(), z.boolean()),
+  /** Plain sentences, e.g. "funding not modelled: no funding history for BTCUSDT on feed 'my-csv'". */
+  notes: z.array(z.string()),
+});
+export type RunMarketRules = z.infer<typeof RunMarketRulesSchema>;
+
 export const BacktestSummarySchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -164,6 +233,8 @@ export const BacktestSummarySchema = z.object({
   bars: z.number().int(),
   folds: z.number().int(),
   metrics: z.array(StrategyMetricsSchema),
+  /** Lot rules and funding the run used (absent in runs stored before they were recorded). */
+  marketRules: RunMarketRulesSchema.optional(),
 });
 export type BacktestSummary = z.infer<typeof BacktestSummarySchema>;
 
@@ -205,10 +276,19 @@ export const BacktestDetailSchema = BacktestSummarySchema.extend({
   fillCounts: z.record(z.string(), z.number().int()),
   /** Present when asked for with `fills: true`. */
   fills: z.array(FillSchema.extend({ strategy: z.string() })).optional(),
+  /** Funding payments per strategy, present with `fills: true` (or `fillsOf`). */
+  funding: z.array(FundingPaymentSchema.extend({ strategy: z.string() })).optional(),
 });
 export type BacktestDetail = z.infer<typeof BacktestDetailSchema>;
 
-export const BacktestExportTableSchema = z.enum(['metrics', 'equity', 'weights', 'fills', 'folds']);
+export const BacktestExportTableSchema = z.enum([
+  'metrics',
+  'equity',
+  'weights',
+  'fills',
+  'funding',
+  'folds',
+]);
 
 const Id = z.string().min(1).max(80);
 

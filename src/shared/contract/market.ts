@@ -10,7 +10,46 @@ import {
 } from '../domain';
 
 const Time = z.number().int().nonnegative().describe('epoch ms');
-const Url = z.string().url();
+/** REST endpoints are http(s) only; a websocket endpoint ws(s) only. */
+export const HttpUrlSchema = schemeUrl(['http:', 'https:']);
+export const WsUrlSchema = schemeUrl(['ws:', 'wss:']);
+
+function schemeUrl(schemes: string[]) {
+  return z
+    .string()
+    .max(2048)
+    .url()
+    .refine((value) => schemes.includes(new URL(value).protocol), {
+      message: `the URL must start with ${schemes.map((s) => `${s}//`).join(' or ')}`,
+    });
+}
+
+/** The most candles one market.candles call returns; page older ones with `to`. */
+export const MAX_CANDLES_PAGE = 10_000;
+/** The largest `content` one call may carry (characters); larger files go up in chunks. */
+export const MAX_UPLOAD_CHUNK_CHARS = 512 * 1024;
+
+/**
+ * Feeds whose candles come from an exchange (or the embedded simulator). Imports never write into
+ * them: an import would replace the exchange's bars for good.
+ */
+export const EXCHANGE_FEEDS: readonly string[] = ['bybit', 'bybit-testnet', 'simulator'];
+
+const ImportFeedSchema = FeedSchema.refine((feed) => !EXCHANGE_FEEDS.includes(feed), {
+  message:
+    "imports never go into an exchange's feed (bybit, bybit-testnet, simulator): name a feed of your own, e.g. 'csv' or 'my-data'",
+});
+
+/** Where an import's text is: inline (small files) or an upload sent with market.upload.chunk. */
+const ImportSourceFields = {
+  content: z.string().max(MAX_UPLOAD_CHUNK_CHARS).optional(),
+  uploadId: z.string().min(1).max(80).optional(),
+  /** Client-chosen id so that job.progress events and job.cancel can name the import. */
+  jobId: z.string().min(1).max(80).optional(),
+};
+const oneSource = (p: { content?: string; uploadId?: string }) =>
+  (p.content === undefined) !== (p.uploadId === undefined);
+const ONE_SOURCE = { message: 'give exactly one of `content` and `uploadId`' };
 
 export const SeriesCoverageSchema = z.object({
   feed: z.string(),
@@ -59,8 +98,11 @@ export const marketCalls = {
         interval: IntervalSchema,
         from: Time.optional(),
         to: Time.optional(),
-        /** The newest `limit` candles of the range (ascending order kept). */
-        limit: z.number().int().positive().max(1_000_000).optional(),
+        /**
+         * The newest `limit` candles of the range (ascending order kept); at most MAX_CANDLES_PAGE,
+         * also the default. Older pages: call again with `to` just before the first candle returned.
+         */
+        limit: z.number().int().positive().max(MAX_CANDLES_PAGE).default(MAX_CANDLES_PAGE),
         /** Include the bar still forming (the default for charts). */
         includeUnconfirmed: z.boolean().optional(),
       })
@@ -71,11 +113,11 @@ export const marketCalls = {
     params: z
       .object({
         feed: FeedSchema,
-        symbols: z.array(SymbolSchema).min(1),
+        symbols: z.array(SymbolSchema).min(1).max(100),
         interval: IntervalSchema,
         from: Time,
         to: Time,
-        restUrl: Url.optional(),
+        restUrl: HttpUrlSchema.optional(),
         /** Client-chosen id so that job.progress events and job.cancel can name this job. */
         jobId: z.string().min(1).max(80).optional(),
       })
@@ -85,6 +127,8 @@ export const marketCalls = {
       jobId: z.string(),
       /** Candles written per symbol (confirmed and the forming one). */
       written: z.record(z.string(), z.number().int()),
+      /** Funding rates written per symbol (the funding history of the same range). */
+      funding: z.record(z.string(), z.number().int()).optional(),
     }),
   },
   'market.stream.start': {
@@ -93,8 +137,8 @@ export const marketCalls = {
         feed: FeedSchema.optional(),
         symbols: z.array(SymbolSchema).min(1).optional(),
         interval: IntervalSchema.optional(),
-        restUrl: Url.optional(),
-        wsUrl: Url.optional(),
+        restUrl: HttpUrlSchema.optional(),
+        wsUrl: WsUrlSchema.optional(),
       })
       .strict(),
     result: MarketStatusSchema,
@@ -107,20 +151,35 @@ export const marketCalls = {
     params: z.object({}).strict(),
     result: MarketStatusSchema,
   },
-  'market.importCsv': {
+  'market.upload.chunk': {
+    /**
+     * One piece of a large import's text, in order (`seq` 0, 1, …); the first creates the upload
+     * and returns its id. An upload is kept until imported, or dropped after 10 idle minutes.
+     */
     params: z
       .object({
-        feed: FeedSchema,
-        symbol: SymbolSchema,
-        interval: IntervalSchema,
-        /** A file on the core's machine, or the file's text (from a browser's file picker). */
-        path: z.string().min(1).optional(),
-        content: z.string().optional(),
+        uploadId: z.string().min(1).max(80).optional(),
+        seq: z.number().int().nonnegative(),
+        content: z.string().max(MAX_UPLOAD_CHUNK_CHARS),
       })
       .strict()
-      .refine((p) => (p.path === undefined) !== (p.content === undefined), {
-        message: 'give exactly one of `path` and `content`',
+      .refine((p) => (p.seq === 0) === (p.uploadId === undefined), {
+        message: 'the first chunk (seq 0) has no uploadId; later ones name it',
+        path: ['uploadId'],
       }),
+    result: z.object({ uploadId: z.string(), chars: z.number().int() }),
+  },
+  'market.importCsv': {
+    /** OHLCV candles into a feed of the user's (never an exchange's); all rows or none, as a job. */
+    params: z
+      .object({
+        feed: ImportFeedSchema,
+        symbol: SymbolSchema,
+        interval: IntervalSchema,
+        ...ImportSourceFields,
+      })
+      .strict()
+      .refine(oneSource, ONE_SOURCE),
     result: z.object({
       rows: z.number().int(),
       first: z.number().nullable(),

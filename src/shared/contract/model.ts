@@ -123,6 +123,8 @@ export const ModelInfoSchema = z.object({
   backend: BackendNameSchema,
   config: ModelConfigSchema,
   metrics: ModelMetricsSchema,
+  /** The backtest that trained it for one of its walk-forward folds; null for a model the user trained. */
+  backtestId: z.string().nullable(),
 });
 export type ModelInfo = z.infer<typeof ModelInfoSchema>;
 
@@ -183,7 +185,14 @@ export const modelCalls = {
     result: z.object({ cancelled: z.boolean() }),
   },
   'model.list': {
-    params: z.object({}).strict(),
+    params: z
+      .object({
+        /** Also list the models backtests trained for their folds (default: only the user's own). */
+        includeFolds: z.boolean().optional(),
+        /** Only the fold models of this backtest. */
+        backtestId: z.string().min(1).max(80).optional(),
+      })
+      .strict(),
     result: z.array(ModelInfoSchema),
   },
   'model.get': {

@@ -2,7 +2,13 @@
 // stream through the same engine as backtests, persisted bar by bar so that a restart resumes it.
 import { z } from 'zod';
 import { FeedSchema, IntervalSchema, SymbolSchema } from '../domain';
-import { BacktestStrategyNameSchema, CostsSchema, FillSchema, RiskSchema } from './backtest';
+import {
+  BacktestStrategyNameSchema,
+  CostsSchema,
+  FillSchema,
+  FundingPaymentSchema,
+  RiskSchema,
+} from './backtest';
 
 const AccountId = z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/, 'account ids are letters, digits, - and _');
 
@@ -38,6 +44,8 @@ export const PositionSchema = z.object({
   unrealisedPnl: z.number(),
   realisedPnl: z.number(),
   fees: z.number(),
+  /** Funding paid on this position net of funding received, quote coin. */
+  funding: z.number().optional(),
 });
 
 export const PendingOrderSchema = z.object({
@@ -46,6 +54,19 @@ export const PendingOrderSchema = z.object({
   decidedAt: z.number(),
   reason: z.enum(['rebalance', 'kill']),
 });
+
+/** Why paper trading stopped on a bar it could not apply (the account stays as of the bar before). */
+export const PaperErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  /** Open time of the bar that failed, or null when it failed before a bar (e.g. loading history). */
+  barTime: z.number().nullable(),
+  /** When it failed (the exchange's clock). */
+  at: z.number(),
+  /** What the user can do, e.g. "Start the account again to retry from that bar." */
+  action: z.string(),
+});
+export type PaperError = z.infer<typeof PaperErrorSchema>;
 
 export const PaperAccountSchema = z.object({
   id: z.string(),
@@ -68,9 +89,18 @@ export const PaperAccountSchema = z.object({
   drawdown: z.number(),
   killed: z.boolean(),
   totalFees: z.number(),
+  /** Funding paid net of funding received, quote coin. */
+  totalFunding: z.number().optional(),
   positions: z.array(PositionSchema),
   /** Decided at the close of lastBarTime, filling at the next bar's open. */
   pendingOrders: z.array(PendingOrderSchema),
+  /**
+   * What happened to the account that the user did not ask for, in words: resumed after a restart,
+   * stopped because the app's interval changed, the kill switch tripped. Null when nothing did.
+   */
+  notice: z.string().nullable().optional(),
+  /** The failure that stopped the account, with what to do about it; null while none did. */
+  error: PaperErrorSchema.nullable().optional(),
 });
 export type PaperAccount = z.infer<typeof PaperAccountSchema>;
 
@@ -99,6 +129,16 @@ export const paperCalls = {
       .strict(),
     /** Newest first. */
     result: z.array(FillSchema.extend({ seq: z.number().int() })),
+  },
+  'paper.funding': {
+    params: z
+      .object({
+        accountId: AccountId.optional(),
+        limit: z.number().int().positive().max(10_000).optional(),
+      })
+      .strict(),
+    /** Funding payments, newest first: a ledger of their own next to the fills. */
+    result: z.array(FundingPaymentSchema.extend({ seq: z.number().int() })),
   },
   'paper.equity': {
     params: z
@@ -137,6 +177,8 @@ export const paperEvents = {
     heads: z.array(z.array(z.array(z.array(z.number())))).optional(),
   }),
   'paper.fill': z.object({ accountId: z.string(), fill: FillSchema }),
+  /** The account started, stopped (by the user, an error, a settings change) or its kill switch tripped. */
+  'paper.state': z.object({ accountId: z.string(), running: z.boolean(), notice: z.string().nullable() }),
   'paper.equity': z.object({
     accountId: z.string(),
     time: z.number(),

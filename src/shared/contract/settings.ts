@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { FeedSchema, IntervalSchema, SymbolSchema } from '../domain';
 import { CostsSchema, DEFAULT_COSTS, DEFAULT_RISK, RiskSchema } from './backtest';
+import { HttpUrlSchema, WsUrlSchema } from './market';
 
 export const SettingsSchema = z.object({
   /** 'bybit' (mainnet), 'bybit-testnet', 'simulator' (embedded), or a custom feed with URLs. */
@@ -9,8 +10,8 @@ export const SettingsSchema = z.object({
   symbols: z.array(SymbolSchema).min(1).max(20),
   interval: IntervalSchema,
   /** For a custom feed: where its REST and websocket endpoints are. */
-  restUrl: z.string().url().nullable(),
-  wsUrl: z.string().url().nullable(),
+  restUrl: HttpUrlSchema.nullable(),
+  wsUrl: WsUrlSchema.nullable(),
   /** Stream on start-up. */
   autoStream: z.boolean(),
   theme: z.enum(['dark', 'light']),
@@ -23,6 +24,9 @@ export const SettingsSchema = z.object({
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
+/** The paper account's default drawdown kill switch: a fraction of the peak equity. */
+export const PAPER_KILL_DRAWDOWN = 0.25;
+
 export const DEFAULT_SETTINGS: Settings = {
   feed: 'bybit',
   symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'AVAXUSDT', 'DOTUSDT'],
@@ -32,7 +36,9 @@ export const DEFAULT_SETTINGS: Settings = {
   autoStream: true,
   theme: 'dark',
   costs: DEFAULT_COSTS,
-  risk: DEFAULT_RISK,
+  // Paper trading stops a losing account at 25% drawdown unless the user turns it off (1 = off);
+  // a backtest takes its own limits.
+  risk: { ...DEFAULT_RISK, killDrawdown: PAPER_KILL_DRAWDOWN },
   activeModelId: null,
 };
 

@@ -19,7 +19,7 @@ export async function connectToHost(pageUrl: string): Promise<HostClient> {
     onMessage: (handler) => {
       const listener = (data: WebSocket.RawData) => {
         const message = parseEnvelope(data.toString());
-        if (message) handler(message);
+        if (message.t !== 'malformed') handler(message);
       };
       socket.on('message', listener);
       return () => socket.off('message', listener);

@@ -12,7 +12,8 @@ import { CandlesRepo } from '../../../src/main/core/store/candles.repo';
 import { openDatabase, type Db } from '../../../src/main/core/store/db';
 import { ModelsRepo } from '../../../src/main/core/store/models.repo';
 import type { ModelInfo, ModelProgress, Prediction } from '../../../src/shared/contract/model';
-import { createDispatch, type Handlers } from '../../../src/shared/rpc';
+import type { Dispatch } from '../../../src/shared/rpc';
+import { domainDispatch } from '../../support/domain-dispatch';
 import { TEST_BACKEND } from '../../support/model-backend';
 
 const START = Date.UTC(2025, 0, 1);
@@ -24,7 +25,7 @@ let candles: CandlesRepo;
 const events = new CoreEvents();
 const jobs = new JobRegistry(events);
 let model: ReturnType<typeof createModelHandlers>;
-let dispatch: ReturnType<typeof createDispatch>;
+let dispatch: Dispatch;
 const context = () => ({ signal: new AbortController().signal });
 
 beforeAll(() => {
@@ -60,7 +61,7 @@ beforeAll(() => {
     clock: { now: () => 42 },
     backend: TEST_BACKEND,
   });
-  dispatch = createDispatch(model.handlers as Partial<Handlers>);
+  dispatch = domainDispatch(model.handlers);
 });
 
 afterAll(() => {

@@ -1,12 +1,24 @@
-// Bybit v5 public REST client: klines (one page or any range), instruments and server time.
-// Rate limits and transient failures are retried with bounded exponential backoff and full jitter;
-// parameter errors are not retried. Every error a user can meet is a CoreError written for them.
-import { barOpenTime, type Instrument, type Interval } from '../../../shared/domain';
+// Bybit v5 public REST client: klines (one page or any range), instruments, funding history and
+// server time. Every request waits for the host's pacer (rest-pacer.ts: under 600 per 5 s per
+// process); an HTTP 403 stops the host for 10 minutes and is never retried; 429, retCode 10006 and
+// transient failures are retried with bounded exponential backoff and full jitter; parameter errors
+// are not retried. Every error a user can meet is a CoreError written for them.
+import {
+  barOpenTime,
+  type FundingRate,
+  type Instrument,
+  type InstrumentRules,
+  type Interval,
+} from '../../../shared/domain';
 import { CoreError } from '../../../shared/errors';
 import type { CandleWrite } from '../store/types';
 import { backoffDelay, sleep as defaultSleep, type BackoffPolicy } from './backoff';
 import { nextOpenTime, parseRestRows } from './kline-parse';
 import { addBars, MAX_PAGE, type PageWindow } from './paging';
+import { pacerFor, type RestPacer } from './rest-pacer';
+
+/** Records per page of /v5/market/funding/history (Bybit's maximum). */
+export const FUNDING_PAGE = 200;
 
 export interface HttpResponseLike {
   status: number;
@@ -43,6 +55,8 @@ export interface BybitRestOptions {
   timeoutMs?: number;
   category?: 'linear' | 'inverse' | 'spot';
   onRetry?: (info: RetryInfo) => void;
+  /** The pacer every request waits for; default the process-wide one of the base URL's host. */
+  pacer?: RestPacer;
 }
 
 export interface KlinePage {
@@ -85,6 +99,7 @@ export class BybitRest {
   private readonly timeoutMs: number;
   private readonly category: string;
   private readonly onRetry: ((info: RetryInfo) => void) | undefined;
+  readonly pacer: RestPacer;
   /** Requests sent, retries included. */
   requests = 0;
 
@@ -98,6 +113,7 @@ export class BybitRest {
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.category = options.category ?? 'linear';
     this.onRetry = options.onRetry;
+    this.pacer = options.pacer ?? pacerFor(this.baseUrl);
   }
 
   /** One page: candles with open time in [floor(start), end], at most `limit` (≤ 1000). */
@@ -176,20 +192,7 @@ export class BybitRest {
    */
   async instruments(symbols?: readonly string[], signal?: AbortSignal): Promise<Instrument[]> {
     if (symbols && symbols.length > 0) {
-      const found: Instrument[] = [];
-      for (const symbol of symbols) {
-        const body = await this.get(
-          '/v5/market/instruments-info',
-          { category: this.category, symbol },
-          signal,
-          symbol,
-        );
-        const list = ((body.result as { list?: unknown[] } | null)?.list ?? []).map(parseInstrument);
-        const match = list.find((i) => i.symbol === symbol);
-        if (!match) throw unknownSymbol(symbol, this.baseUrl);
-        found.push(match);
-      }
-      return found;
+      return (await this.instrumentRecords(symbols, signal)).map(({ raw }) => parseInstrument(raw));
     }
     const all: Instrument[] = [];
     let cursor = '';
@@ -203,6 +206,77 @@ export class BybitRest {
       if (!cursor) break;
     }
     return all;
+  }
+
+  /**
+   * The trading rules of each symbol (launch time, tick size, qty step, order limits, leverage,
+   * funding interval, status), stamped with the server's time of the answer. UNKNOWN_SYMBOL names an
+   * unknown one.
+   */
+  async instrumentRules(symbols: readonly string[], signal?: AbortSignal): Promise<InstrumentRules[]> {
+    return (await this.instrumentRecords(symbols, signal)).map(({ raw, time }) => parseRules(raw, time));
+  }
+
+  private async instrumentRecords(
+    symbols: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<Array<{ raw: Record<string, unknown>; time: number }>> {
+    const found: Array<{ raw: Record<string, unknown>; time: number }> = [];
+    for (const symbol of symbols) {
+      const body = await this.get(
+        '/v5/market/instruments-info',
+        { category: this.category, symbol },
+        signal,
+        symbol,
+      );
+      const list = ((body.result as { list?: unknown[] } | null)?.list ?? []) as Array<
+        Record<string, unknown>
+      >;
+      const match = list.find((i) => i?.symbol === symbol);
+      if (!match) throw unknownSymbol(symbol, this.baseUrl);
+      found.push({ raw: match, time: body.time });
+    }
+    return found;
+  }
+
+  /**
+   * Settled funding rates of `symbol` with funding time in [from, to], paged backwards by `endTime`
+   * (200 a page, newest first on the wire). `onPage` gets each page ascending with the span it
+   * proves complete; the result is every rate, ascending.
+   */
+  async fundingHistory(
+    symbol: string,
+    from: number,
+    to: number,
+    options: { signal?: AbortSignal; onPage?: (page: FundingPage) => void | Promise<void> } = {},
+  ): Promise<FundingRate[]> {
+    const all: FundingRate[][] = [];
+    let end = to;
+    while (end >= from) {
+      if (options.signal?.aborted) throw cancelled();
+      const body = await this.get(
+        '/v5/market/funding/history',
+        // endTime alone is documented to give the 200 records up to it, whichever end Bybit would
+        // anchor a window to; records before `from` are dropped here.
+        { category: this.category, symbol, endTime: end, limit: FUNDING_PAGE },
+        options.signal,
+        symbol,
+      );
+      const list = (body.result as { list?: unknown[] } | null)?.list ?? [];
+      const rates = list.map((raw) => parseFunding(raw, symbol, this.baseUrl));
+      rates.sort((a, b) => a.fundingTimeMs - b.fundingTimeMs);
+      const inRange = rates.filter((r) => r.fundingTimeMs >= from && r.fundingTimeMs <= end);
+      // A short page, or one reaching back before `from`, proves the whole window complete; a full
+      // page only from its oldest record on.
+      const reachedFrom =
+        list.length < FUNDING_PAGE || inRange.length === 0 || rates[0]!.fundingTimeMs < from;
+      const checkedFrom = reachedFrom ? from : inRange[0]!.fundingTimeMs;
+      await options.onPage?.({ rates: inRange, checkedFrom, checkedTo: end });
+      all.unshift(inRange);
+      if (reachedFrom) break;
+      end = inRange[0]!.fundingTimeMs - 1;
+    }
+    return all.flat();
   }
 
   /** The server's clock, epoch ms. */
@@ -248,6 +322,7 @@ export class BybitRest {
     let status: number;
     let text: string;
     let resetHeader: string | null = null;
+    await this.pacer.take(signal);
     this.requests++;
     try {
       const response = await this.fetchFn(url, { signal: combined });
@@ -266,19 +341,8 @@ export class BybitRest {
         ),
       };
     }
-    if (status === 403) {
-      return {
-        ok: false,
-        retry: true,
-        error: new CoreError(
-          'RATE_LIMITED',
-          `${this.baseUrl} refused the request (HTTP 403). On Bybit this means too many requests from this IP ` +
-            `(over 600 per 5 s): the IP is banned for at least 10 minutes, so wait 10 minutes before retrying. ` +
-            `Bybit also answers 403 to IPs in the US and mainland China.`,
-          { status },
-        ),
-      };
-    }
+    // Retrying a ban would only extend it: stop the host for 10 minutes instead.
+    if (status === 403) return { ok: false, retry: false, error: this.pacer.banned() };
     if (status === 429 || status >= 500) {
       return {
         ok: false,
@@ -366,6 +430,68 @@ function parseInstrument(raw: unknown): Instrument {
     minOrderQty: num(lot.minOrderQty),
     minNotionalValue: num(lot.minNotionalValue ?? lot.minOrderAmt),
   };
+}
+
+export interface FundingPage {
+  /** Ascending. */
+  rates: FundingRate[];
+  /** Every record the exchange has in [checkedFrom, checkedTo] is in `rates`. */
+  checkedFrom: number;
+  checkedTo: number;
+}
+
+function parseRules(r: Record<string, unknown>, fetchedAtMs: number): InstrumentRules {
+  const price = (r.priceFilter ?? {}) as Record<string, unknown>;
+  const lot = (r.lotSizeFilter ?? {}) as Record<string, unknown>;
+  const leverage = (r.leverageFilter ?? {}) as Record<string, unknown>;
+  const symbol = String(r.symbol ?? '');
+  const num = (field: string, v: unknown, fallback?: number): number => {
+    const n = v === undefined || v === '' ? NaN : Number(v);
+    if (Number.isFinite(n)) return n;
+    if (fallback !== undefined) return fallback;
+    throw new CoreError(
+      'EXCHANGE_ERROR',
+      `instruments-info for ${symbol} has no valid ${field} (${String(v)}).`,
+    );
+  };
+  const qtyStep = num('lotSizeFilter.qtyStep', lot.qtyStep ?? lot.basePrecision);
+  return {
+    symbol,
+    status: String(r.status ?? ''),
+    launchTimeMs: num('launchTime', r.launchTime, 0),
+    tickSize: num('priceFilter.tickSize', price.tickSize),
+    qtyStep,
+    minOrderQty: num('lotSizeFilter.minOrderQty', lot.minOrderQty, qtyStep),
+    maxMarketOrderQty: num(
+      'lotSizeFilter.maxMktOrderQty',
+      lot.maxMktOrderQty ?? lot.maxOrderQty,
+      Number.MAX_SAFE_INTEGER,
+    ),
+    minNotionalValue: num('lotSizeFilter.minNotionalValue', lot.minNotionalValue ?? lot.minOrderAmt, 0),
+    maxLeverage: num('leverageFilter.maxLeverage', leverage.maxLeverage, 1),
+    // Spot has no funding; Bybit's default interval for perpetuals is 8 h.
+    fundingIntervalMinutes: num('fundingInterval', r.fundingInterval, 480),
+    source: 'exchange',
+    fetchedAtMs,
+  };
+}
+
+function parseFunding(raw: unknown, symbol: string, baseUrl: string): FundingRate {
+  const r = (raw ?? {}) as Record<string, unknown>;
+  const time = Number(r.fundingRateTimestamp);
+  const rate = Number(r.fundingRate);
+  if (
+    !Number.isInteger(time) ||
+    !Number.isFinite(rate) ||
+    r.fundingRate === '' ||
+    r.fundingRate === undefined
+  ) {
+    throw new CoreError(
+      'EXCHANGE_ERROR',
+      `${baseUrl} sent a funding record for ${symbol} that does not parse: ${JSON.stringify(raw)}.`,
+    );
+  }
+  return { symbol, fundingTimeMs: time, rate };
 }
 
 function unknownSymbol(symbol: string, baseUrl: string): CoreError {

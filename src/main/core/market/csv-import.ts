@@ -1,5 +1,7 @@
 // Importing OHLCV candles from a CSV file. The whole file is validated before anything is written,
-// and then written in one transaction: a file imports completely or not at all.
+// and then written in one transaction: a file imports completely or not at all. The text arrives as
+// content (uploaded in chunks for large files, see uploads.ts), never as a path; it is parsed line by
+// line, in slices when large, and messages quote at most a short excerpt of any cell.
 //
 // What a file may look like:
 // - Separator: comma, semicolon or tab, detected from the first line. With semicolons, a decimal
@@ -9,8 +11,9 @@
 //   close, volume (also vol), optional turnover (also quote_volume, value); other columns are
 //   ignored. Without a header the columns are time, open, high, low, close, volume[, turnover].
 // - Times: one format per file, detected from the first data row: integer milliseconds
-//   (>= 1e11), integer seconds (< 1e11, i.e. before the year 5138), or ISO 8601 (2024-01-31,
-//   2024-01-31T13:00, 2024-01-31 13:00:00.000Z, with an optional offset; no offset means UTC).
+//   (>= 1e11), integer seconds (< 1e11), or ISO 8601 (2024-01-31, 2024-01-31T13:00,
+//   2024-01-31 13:00:00.000Z, with an optional offset; no offset means UTC). Times from the year
+//   3000 on are refused (they are a unit mix-up, not market data).
 // - Each time is the bar's OPEN time and must be aligned to the interval (13:05 for 5-minute bars,
 //   midnight UTC for days, Monday for weeks, the 1st for months). Misaligned times are refused, not
 //   rounded: they usually mean close times or the wrong interval, and rounding would silently shift
@@ -19,10 +22,25 @@
 // Imported candles are confirmed; turnover defaults to volume × close; their updated_at is the
 // close of the bar (its open time + the interval).
 import { barOpenTime, type Candle, type Interval, type SeriesKey } from '../../../shared/domain';
-import { CoreError } from '../../../shared/errors';
+import { excerpt } from '../../../shared/errors';
 import { nextBarOpenTime } from '../store/bar-times';
 import type { CandlesRepo } from '../store/candles.repo';
 import type { CandleWrite } from '../store/types';
+import {
+  detectSeparator,
+  ErrorList,
+  invalidCsv,
+  parseAll,
+  parseInSlices,
+  parseNumber,
+  quote,
+  splitCells,
+  type CsvRowError,
+  type LineParser,
+  type SliceOptions,
+} from './csv-text';
+
+export { MAX_REPORTED_ERRORS, type CsvRowError } from './csv-text';
 
 export type CsvTimeFormat = 'ms' | 's' | 'iso';
 
@@ -33,56 +51,48 @@ export interface CsvImportResult {
   timeFormat: CsvTimeFormat;
 }
 
-export interface CsvRowError {
-  /** 1-based line number in the file (blank lines count). */
-  row: number;
-  /** The column as named in the file's header (or the standard name when there is none). */
-  column?: string;
-  message: string;
-}
-
-/** The most row errors reported in one INVALID_CSV error; `errorCount` gives the total. */
-export const MAX_REPORTED_ERRORS = 50;
-
-/** Values below this are seconds, above it milliseconds (1e11 ms is March 1973, 1e11 s the year 5138). */
+/** Values below this are seconds, above it milliseconds (1e11 ms is March 1973). */
 const MS_THRESHOLD = 1e11;
+/** The first open time refused: 3000-01-01 UTC. */
+export const LATEST_OPEN_TIME = Date.UTC(3000, 0, 1);
 
 type Field = 'time' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'turnover';
 const REQUIRED: readonly Field[] = ['time', 'open', 'high', 'low', 'close', 'volume'];
 const PRICES = ['open', 'high', 'low', 'close'] as const;
 
-const ALIASES: Record<string, Field> = {
-  time: 'time',
-  timestamp: 'time',
-  date: 'time',
-  datetime: 'time',
-  date_time: 'time',
-  open_time: 'time',
-  opentime: 'time',
-  // The header `npm run cli -- candles --format csv` writes, so that an export imports back.
-  open_time_ms: 'time',
-  start: 'time',
-  start_time: 'time',
-  starttime: 'time',
-  open: 'open',
-  o: 'open',
-  high: 'high',
-  h: 'high',
-  low: 'low',
-  l: 'low',
-  close: 'close',
-  c: 'close',
-  volume: 'volume',
-  vol: 'volume',
-  v: 'volume',
-  turnover: 'turnover',
-  quote_volume: 'turnover',
-  quotevolume: 'turnover',
-  value: 'turnover',
-};
+// A Map, so that a header cell such as `constructor` never reaches Object.prototype.
+const ALIASES = new Map<string, Field>(
+  Object.entries({
+    time: 'time',
+    timestamp: 'time',
+    date: 'time',
+    datetime: 'time',
+    date_time: 'time',
+    open_time: 'time',
+    opentime: 'time',
+    // The header `npm run cli -- candles --format csv` writes, so that an export imports back.
+    open_time_ms: 'time',
+    start: 'time',
+    start_time: 'time',
+    starttime: 'time',
+    open: 'open',
+    o: 'open',
+    high: 'high',
+    h: 'high',
+    low: 'low',
+    l: 'low',
+    close: 'close',
+    c: 'close',
+    volume: 'volume',
+    vol: 'volume',
+    v: 'volume',
+    turnover: 'turnover',
+    quote_volume: 'turnover',
+    quotevolume: 'turnover',
+    value: 'turnover',
+  } satisfies Record<string, Field>),
+);
 
-const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
@@ -90,43 +100,119 @@ interface Layout {
   /** Cell index of each field; turnover may be absent. */
   columns: Partial<Record<Field, number>>;
   names: Partial<Record<Field, string>>;
-  /** Index of the first data line. */
-  firstDataLine: number;
+  /** Cells a data row needs. */
+  needed: number;
 }
 
+type Parsed = { candles: Candle[]; timeFormat: CsvTimeFormat };
+
 /** Parses and validates a whole file; throws CoreError('INVALID_CSV') listing row errors. */
-export function parseOhlcvCsv(
+export function parseOhlcvCsv(text: string, interval: Interval): Parsed {
+  return parseAll(text, new OhlcvParser(interval));
+}
+
+/** The same, in slices with progress and cancel (see parseInSlices). */
+export function parseOhlcvCsvInSlices(
   text: string,
   interval: Interval,
-): { candles: Candle[]; timeFormat: CsvTimeFormat } {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
-  const firstLine = lines.findIndex((line) => line.trim() !== '');
-  if (firstLine < 0)
-    throw invalid('The CSV file is empty: expected rows of time, open, high, low, close, volume.', []);
+  options: SliceOptions,
+): Promise<Parsed> {
+  return parseInSlices(text, new OhlcvParser(interval), options);
+}
 
-  const separator = detectSeparator(lines[firstLine] as string);
-  const layout = readLayout(lines, firstLine, separator);
-  const errors = new ErrorList();
-  const timeFormat = detectTimeFormat(lines, layout, separator);
-  const seen = new Map<number, number>();
-  const candles: Candle[] = [];
-  const needed = Math.max(...REQUIRED.map((field) => layout.columns[field] as number)) + 1;
+/** Validates the whole file, then writes all its candles in one transaction (nothing if any row is bad). */
+export function importCsv(repo: CandlesRepo, key: SeriesKey, text: string): CsvImportResult {
+  return writeCandles(repo, key, parseOhlcvCsv(text, key.interval));
+}
 
-  for (let index = layout.firstDataLine; index < lines.length; index++) {
-    const line = lines[index] as string;
-    if (line.trim() === '') continue;
-    const row = index + 1;
-    const cells = splitCells(line, separator);
-    if (cells.length < needed) {
-      errors.add({ row, message: `expected at least ${needed} columns, found ${cells.length}` });
-      continue;
+/** Writes parsed candles in one transaction and says what was written. */
+export function writeCandles(repo: CandlesRepo, key: SeriesKey, parsed: Parsed): CsvImportResult {
+  const { candles, timeFormat } = parsed;
+  const writes: CandleWrite[] = candles.map((c) => ({
+    ...c,
+    updatedAt: nextBarOpenTime(c.openTime, key.interval),
+  }));
+  repo.upsert(key, writes);
+  return {
+    rows: candles.length,
+    first: candles[0]?.openTime ?? null,
+    last: candles[candles.length - 1]?.openTime ?? null,
+    timeFormat,
+  };
+}
+
+/**
+ * Takes the file line by line. The first non-blank line decides the separator and whether there is
+ * a header; the time format comes from the first data row whose time cell parses, so rows before it
+ * wait in `pending` (usually none).
+ */
+class OhlcvParser implements LineParser<Parsed> {
+  private separator = ',';
+  private layout: Layout | null = null;
+  private format: { format: CsvTimeFormat; from: number } | null = null;
+  private readonly pending: [number, string][] = [];
+  private readonly errors = new ErrorList();
+  private readonly seen = new Map<number, number>();
+  private readonly candles: Candle[] = [];
+  private firstDataRow = 0;
+
+  constructor(private readonly interval: Interval) {}
+
+  line(index: number, line: string): void {
+    if (line.trim() === '') return;
+    if (!this.layout) {
+      this.separator = detectSeparator(line);
+      const { layout, isHeader } = readLayout(line, index + 1, this.separator);
+      this.layout = layout;
+      this.firstDataRow = isHeader ? index + 2 : index + 1;
+      if (isHeader) return;
+    }
+    if (!this.format) {
+      const cell = splitCells(line, this.separator)[this.layout.columns.time as number] ?? '';
+      if (/^\d+$/.test(cell))
+        this.format = { format: Number(cell) >= MS_THRESHOLD ? 'ms' : 's', from: index + 1 };
+      else if (parseIso(cell) !== null) this.format = { format: 'iso', from: index + 1 };
+      else {
+        this.pending.push([index, line]);
+        return;
+      }
+      this.flushPending();
+    }
+    this.row(index + 1, line);
+  }
+
+  finish(): Parsed {
+    if (!this.layout)
+      throw invalidCsv('The CSV file is empty: expected rows of time, open, high, low, close, volume.', []);
+    if (!this.format) {
+      this.format = { format: 'iso', from: this.firstDataRow };
+      this.flushPending();
+    }
+    if (this.errors.count > 0) throw this.errors.toError();
+    if (this.candles.length === 0) throw invalidCsv('The CSV file has a header but no candle rows.', []);
+    this.candles.sort((a, b) => a.openTime - b.openTime);
+    return { candles: this.candles, timeFormat: this.format.format };
+  }
+
+  private flushPending(): void {
+    for (const [index, line] of this.pending.splice(0)) this.row(index + 1, line);
+  }
+
+  private row(row: number, line: string): void {
+    const layout = this.layout as Layout;
+    const format = this.format as { format: CsvTimeFormat; from: number };
+    const errors = this.errors;
+    const cells = splitCells(line, this.separator);
+    if (cells.length < layout.needed) {
+      errors.add({ row, message: `expected at least ${layout.needed} columns, found ${cells.length}` });
+      return;
     }
     const before = errors.count;
     const openTime = parseTime(
       cells[layout.columns.time as number] as string,
-      timeFormat.format,
-      timeFormat.from,
-      interval,
+      format.format,
+      format.from,
+      this.interval,
     );
     if (typeof openTime === 'string') errors.add({ row, column: layout.names.time, message: openTime });
 
@@ -136,12 +222,12 @@ export function parseOhlcvCsv(
       if (column === undefined) continue;
       const cell = cells[column] ?? '';
       if (field === 'turnover' && cell === '') continue;
-      const value = parseNumber(cell, separator);
+      const value = parseNumber(cell, this.separator);
       if (typeof value === 'string')
-        errors.add({ row, column: layout.names[field], message: `${field} "${cell}" ${value}` });
+        errors.add({ row, column: layout.names[field], message: `${field} ${quote(cell)} ${value}` });
       else values[field] = value;
     }
-    if (errors.count > before || typeof openTime === 'string') continue;
+    if (errors.count > before || typeof openTime === 'string') return;
 
     const { open, high, low, close, volume } = values as Record<Field, number>;
     for (const field of PRICES) {
@@ -162,6 +248,14 @@ export function parseOhlcvCsv(
         message: `turnover ${values.turnover} must not be negative`,
       });
     }
+    const turnover = values.turnover ?? volume * close;
+    if (values.turnover === undefined && !Number.isFinite(turnover)) {
+      errors.add({
+        row,
+        column: layout.names.volume,
+        message: `volume ${volume} × close ${close} (the turnover) is too large to store; give a turnover column or smaller units`,
+      });
+    }
     if (high < Math.max(open, close)) {
       const [which, value] = open > close ? ['open', open] : ['close', close];
       errors.add({ row, column: layout.names.high, message: `high ${high} is below ${which} ${value}` });
@@ -170,7 +264,7 @@ export function parseOhlcvCsv(
       const [which, value] = open < close ? ['open', open] : ['close', close];
       errors.add({ row, column: layout.names.low, message: `low ${low} is above ${which} ${value}` });
     }
-    const earlier = seen.get(openTime);
+    const earlier = this.seen.get(openTime);
     if (earlier !== undefined) {
       errors.add({
         row,
@@ -178,68 +272,22 @@ export function parseOhlcvCsv(
         message: `duplicate time ${iso(openTime)}, already on line ${earlier}`,
       });
     } else {
-      seen.set(openTime, row);
+      this.seen.set(openTime, row);
     }
-    if (errors.count > before) continue;
-    candles.push({
-      openTime,
-      open,
-      high,
-      low,
-      close,
-      volume,
-      turnover: values.turnover ?? volume * close,
-      confirmed: true,
-    });
+    if (errors.count > before) return;
+    this.candles.push({ openTime, open, high, low, close, volume, turnover, confirmed: true });
   }
-
-  if (errors.count > 0) throw errors.toError();
-  if (candles.length === 0) throw invalid('The CSV file has a header but no candle rows.', []);
-  candles.sort((a, b) => a.openTime - b.openTime);
-  return { candles, timeFormat: timeFormat.format };
 }
 
-/** Validates the whole file, then writes all its candles in one transaction (nothing if any row is bad). */
-export function importCsv(repo: CandlesRepo, key: SeriesKey, text: string): CsvImportResult {
-  const { candles, timeFormat } = parseOhlcvCsv(text, key.interval);
-  const writes: CandleWrite[] = candles.map((c) => ({
-    ...c,
-    updatedAt: nextBarOpenTime(c.openTime, key.interval),
-  }));
-  repo.upsert(key, writes);
-  return {
-    rows: candles.length,
-    first: candles[0]?.openTime ?? null,
-    last: candles[candles.length - 1]?.openTime ?? null,
-    timeFormat,
-  };
-}
-
-function detectSeparator(line: string): string {
-  if (line.includes(';')) return ';';
-  if (line.includes('\t')) return '\t';
-  return ',';
-}
-
-function splitCells(line: string, separator: string): string[] {
-  return line.split(separator).map((cell) => {
-    const trimmed = cell.trim();
-    return trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"')
-      ? trimmed.slice(1, -1).trim()
-      : trimmed;
-  });
-}
-
-function readLayout(lines: string[], firstLine: number, separator: string): Layout {
-  const cells = splitCells(lines[firstLine] as string, separator);
-  const row = firstLine + 1;
+function readLayout(line: string, row: number, separator: string): { layout: Layout; isHeader: boolean } {
+  const cells = splitCells(line, separator);
   // Column names never parse as numbers or dates; a data row always has numbers.
   const isHeader = cells.every(
     (cell) => typeof parseNumber(cell, separator) === 'string' && parseIso(cell) === null,
   );
   if (!isHeader) {
     if (cells.length !== 6 && cells.length !== 7) {
-      throw invalid(
+      throw invalidCsv(
         `Line ${row} has ${cells.length} columns. Without a header line, rows must be time, open, high, low, close, ` +
           'volume and optionally turnover; add a header line naming the columns.',
         [{ row, message: `expected 6 or 7 columns without a header, found ${cells.length}` }],
@@ -253,54 +301,41 @@ function readLayout(lines: string[], firstLine: number, separator: string): Layo
       columns[field] = i;
       names[field] = field;
     });
-    return { columns, names, firstDataLine: firstLine };
+    return { layout: { columns, names, needed: REQUIRED.length }, isHeader };
   }
 
   const columns: Layout['columns'] = {};
   const names: Layout['names'] = {};
   const errors: CsvRowError[] = [];
   cells.forEach((cell, i) => {
-    const field = ALIASES[cell.toLowerCase().replace(/[\s-]+/g, '_')];
+    const field = ALIASES.get(cell.toLowerCase().replace(/[\s-]+/g, '_'));
     if (!field) return;
+    const shown = excerpt(cell);
     if (columns[field] !== undefined) {
       errors.push({
         row,
-        column: cell,
-        message: `columns "${names[field]}" and "${cell}" both give the ${field}`,
+        column: shown,
+        message: `columns "${names[field]}" and "${shown}" both give the ${field}`,
       });
       return;
     }
     columns[field] = i;
-    names[field] = cell;
+    names[field] = shown;
   });
   const missing = REQUIRED.filter((field) => columns[field] === undefined);
   if (missing.length > 0) {
     errors.push({ row, message: `missing column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}` });
   }
   if (errors.length > 0) {
-    throw invalid(
-      `The header on line ${row} (${cells.join(', ')}) does not name the columns time, open, high, low, close and ` +
+    // The header is quoted as a short excerpt only: the text may be any file's first line.
+    throw invalidCsv(
+      `The header on line ${row} (${excerpt(cells.join(', '))}) does not name the columns time, open, high, low, close and ` +
         `volume exactly once: ${errors.map((e) => e.message).join('; ')}.`,
       errors,
     );
   }
-  return { columns, names, firstDataLine: firstLine + 1 };
-}
-
-/** The file's time format, from the first data row whose time cell parses; `from` is that line. */
-function detectTimeFormat(
-  lines: string[],
-  layout: Layout,
-  separator: string,
-): { format: CsvTimeFormat; from: number } {
-  for (let index = layout.firstDataLine; index < lines.length; index++) {
-    const line = lines[index] as string;
-    if (line.trim() === '') continue;
-    const cell = splitCells(line, separator)[layout.columns.time as number] ?? '';
-    if (/^\d+$/.test(cell)) return { format: Number(cell) >= MS_THRESHOLD ? 'ms' : 's', from: index + 1 };
-    if (parseIso(cell) !== null) return { format: 'iso', from: index + 1 };
-  }
-  return { format: 'iso', from: layout.firstDataLine + 1 };
+  const needed = Math.max(...REQUIRED.map((field) => columns[field] as number)) + 1;
+  return { layout: { columns, names, needed }, isHeader };
 }
 
 const FORMAT_NAMES: Record<CsvTimeFormat, string> = {
@@ -317,15 +352,17 @@ function parseTime(cell: string, format: CsvTimeFormat, from: number, interval: 
   if (/^\d+$/.test(cell)) {
     const value = Number(cell);
     const unit: CsvTimeFormat = value >= MS_THRESHOLD ? 'ms' : 's';
-    if (format === 'iso') return `time "${cell}" is a number but ${context}`;
-    if (unit !== format) return `time ${cell} looks like ${FORMAT_NAMES[unit]} but ${context}`;
+    if (format === 'iso') return `time ${quote(cell)} is a number but ${context}`;
+    if (unit !== format) return `time ${excerpt(cell)} looks like ${FORMAT_NAMES[unit]} but ${context}`;
     time = format === 's' ? value * 1000 : value;
-    if (!Number.isSafeInteger(time)) return `time ${cell} is too large`;
+    if (!Number.isSafeInteger(time) || time >= LATEST_OPEN_TIME)
+      return `time ${excerpt(cell)} is after the year 2999: check the unit (${context})`;
   } else {
     const parsed = parseIso(cell);
-    if (parsed === null) return `time "${cell}" is not a valid time; ${context}`;
-    if (format !== 'iso') return `time "${cell}" is a date but ${context}`;
+    if (parsed === null) return `time ${quote(cell)} is not a valid time; ${context}`;
+    if (format !== 'iso') return `time ${quote(cell)} is a date but ${context}`;
     time = parsed;
+    if (time >= LATEST_OPEN_TIME) return `time ${quote(cell)} is after the year 2999`;
   }
   if (time < 0) return `time ${iso(time)} is before 1970`;
   const open = barOpenTime(time, interval);
@@ -366,41 +403,6 @@ function parseIso(cell: string): number | null {
   return local - sign * offset;
 }
 
-/** A finite number, or a message. */
-function parseNumber(cell: string, separator: string): number | string {
-  if (cell === '') return 'is empty';
-  const text = separator === ';' && DECIMAL_COMMA.test(cell) ? cell.replace(',', '.') : cell;
-  if (!NUMBER.test(text)) return 'is not a number';
-  const value = Number(text);
-  return Number.isFinite(value) ? value : 'is not a finite number';
-}
-
 function iso(time: number): string {
   return new Date(time).toISOString();
-}
-
-function invalid(message: string, errors: CsvRowError[], errorCount = errors.length): CoreError {
-  return new CoreError('INVALID_CSV', message, { errors, errorCount });
-}
-
-class ErrorList {
-  count = 0;
-  private readonly kept: CsvRowError[] = [];
-
-  add(error: CsvRowError): void {
-    this.count++;
-    if (this.kept.length < MAX_REPORTED_ERRORS) this.kept.push(error);
-  }
-
-  toError(): CoreError {
-    const first = this.kept[0] as CsvRowError;
-    const where = first.column ? `line ${first.row}, column ${first.column}` : `line ${first.row}`;
-    const more = this.count > 1 ? ` and ${this.count - 1} more error${this.count > 2 ? 's' : ''}` : '';
-    return invalid(
-      `The CSV file has invalid rows, so nothing was imported. First: ${where}: ${first.message}${more}.` +
-        (this.count > MAX_REPORTED_ERRORS ? ` The first ${MAX_REPORTED_ERRORS} are listed.` : ''),
-      this.kept,
-      this.count,
-    );
-  }
 }

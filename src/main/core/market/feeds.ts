@@ -9,13 +9,14 @@ export interface FeedEndpoints {
   wsUrl: string;
 }
 
-export const KNOWN_FEEDS: Record<string, { restUrl: string; wsUrl: string }> = {
-  bybit: { restUrl: 'https://api.bybit.com', wsUrl: 'wss://stream.bybit.com/v5/public/linear' },
-  'bybit-testnet': {
-    restUrl: 'https://api-testnet.bybit.com',
-    wsUrl: 'wss://stream-testnet.bybit.com/v5/public/linear',
-  },
-};
+// A Map: a feed named `constructor` or `__proto__` is a custom feed, not a member of Object.prototype.
+export const KNOWN_FEEDS: ReadonlyMap<string, { restUrl: string; wsUrl: string }> = new Map([
+  ['bybit', { restUrl: 'https://api.bybit.com', wsUrl: 'wss://stream.bybit.com/v5/public/linear' }],
+  [
+    'bybit-testnet',
+    { restUrl: 'https://api-testnet.bybit.com', wsUrl: 'wss://stream-testnet.bybit.com/v5/public/linear' },
+  ],
+]);
 
 export const SIMULATOR_FEED = 'simulator';
 
@@ -34,7 +35,7 @@ export function resolveFeed(
   explicit: EndpointOverrides = {},
   settings: EndpointOverrides = {},
 ): FeedEndpoints {
-  const known = KNOWN_FEEDS[feed];
+  const known = KNOWN_FEEDS.get(feed);
   if (known) {
     return { feed, restUrl: explicit.restUrl || known.restUrl, wsUrl: explicit.wsUrl || known.wsUrl };
   }
@@ -53,7 +54,7 @@ export function resolveRestUrl(
   explicit: EndpointOverrides = {},
   settings: EndpointOverrides = {},
 ): string {
-  const known = KNOWN_FEEDS[feed];
+  const known = KNOWN_FEEDS.get(feed);
   if (known) return explicit.restUrl || known.restUrl;
   const restUrl = explicit.restUrl || settings.restUrl || null;
   if (restUrl) return restUrl;

@@ -9,6 +9,7 @@ export type MarketHandlerName =
   | 'market.stream.start'
   | 'market.stream.stop'
   | 'market.status'
+  | 'market.upload.chunk'
   | 'market.importCsv';
 
 export type { MarketDeps } from './service';
@@ -28,7 +29,8 @@ export function createMarketHandlers(deps: MarketDeps): {
       'market.stream.start': (params) => service.startStream(params),
       'market.stream.stop': () => service.stopStream(),
       'market.status': () => service.status(),
-      'market.importCsv': (params) => service.importCsv(params),
+      'market.upload.chunk': (params) => service.uploadChunk(params),
+      'market.importCsv': (params, context) => service.importCsv(params, context.signal),
     },
     close: () => service.close(),
   };

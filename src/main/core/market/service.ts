@@ -1,7 +1,6 @@
 // The market service: one live ingest at a time (feed, symbols and interval from the call or the
 // settings), backfills as jobs, stored-candle reads, CSV import. It turns the ingest's status into
 // the MarketStatus the status bar shows and emits market.status on every change of state.
-import { readFile } from 'node:fs/promises';
 import type { CallResult, HandlerParams, Settings } from '../../../shared/contract';
 import type { BackendName, Interval, MarketStatus } from '../../../shared/domain';
 import { CoreError } from '../../../shared/errors';
@@ -9,15 +8,25 @@ import type { Clock } from '../clock';
 import type { CoreEvents } from '../events';
 import type { JobRegistry } from '../jobs';
 import type { CandlesRepo } from '../store/candles.repo';
+import type { FundingRepo } from '../store/funding.repo';
+import type { InstrumentsRepo } from '../store/instruments.repo';
 import { backfill } from './backfill';
 import { BybitRest, type BybitRestOptions } from './bybit-rest';
-import { importCsv } from './csv-import';
+import { parseOhlcvCsvInSlices, writeCandles } from './csv-import';
+import { UploadStore } from './uploads';
+import { SerialQueue } from '../serial-queue';
 import { resolveFeed, resolveRestUrl } from './feeds';
 import { gapRanges } from './gap-ranges';
+import { FundingUpkeep } from './funding-upkeep';
 import { LiveIngest, type IngestStatus, type StreamTuning } from './ingest';
+import { SIMULATOR_FEED } from './feeds';
 
 export interface MarketDeps {
   candles: CandlesRepo;
+  /** Instrument rules per feed, refreshed on backfill and stream start. */
+  instruments?: InstrumentsRepo;
+  /** Funding history per feed, downloaded with candles and kept current while streaming. */
+  funding?: FundingRepo;
   settings: () => Settings;
   events: CoreEvents;
   jobs: JobRegistry;
@@ -40,19 +49,19 @@ interface StreamConfig {
 
 export class MarketService {
   private ingest: LiveIngest | null = null;
+  private upkeep: FundingUpkeep | null = null;
   private config: StreamConfig | null = null;
   private ingestStatus: IngestStatus | null = null;
   private lastEmitted = '';
   /** Start, stop and close run one at a time, so two quick starts never leave two ingests running. */
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private closed = false;
+  private readonly uploads = new UploadStore();
 
   constructor(private readonly deps: MarketDeps) {}
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work, work);
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.queue.run(work);
   }
 
   status(): MarketStatus {
@@ -69,6 +78,11 @@ export class MarketService {
       // Measured on the exchange's clock; shown in wall-clock ms (the embedded simulator runs fast).
       lastFrameLatencyMs:
         s?.lastFrameLatencyMs == null ? null : s.lastFrameLatencyMs / (this.deps.clock.speed?.() ?? 1),
+      // In wall-clock ms too, so that the window can tell a silent stream from a live one.
+      lastFrameAgeMs:
+        s?.lastFrameAt == null
+          ? null
+          : Math.max(0, (this.deps.clock.now() - s.lastFrameAt) / (this.deps.clock.speed?.() ?? 1)),
       reconnects: s?.reconnects ?? 0,
       backend: this.deps.backend(),
       backendJobs: this.deps.backendJobs?.() ?? null,
@@ -125,6 +139,7 @@ export class MarketService {
     });
     this.ingest = ingest;
     ingest.start();
+    this.startUpkeep(config);
     this.ingestStatus = ingest.status();
     this.emitStatusIfChanged();
     return this.status();
@@ -146,8 +161,15 @@ export class MarketService {
     const restUrl = resolveRestUrl(params.feed, params, params.feed === settings.feed ? settings : {});
     const rest = this.rest(restUrl);
     return this.deps.jobs.run('backfill', params.jobId, signal, async (job) => {
-      const result = await backfill(this.deps.candles, rest, params, job);
-      return { jobId: job.id, written: result.written };
+      const result = await backfill(this.deps.candles, rest, params, job, {
+        instruments: this.deps.instruments,
+        funding: this.deps.funding,
+      });
+      return {
+        jobId: job.id,
+        written: result.written,
+        ...(this.deps.funding ? { funding: result.funding } : {}),
+      };
     });
   }
 
@@ -167,24 +189,31 @@ export class MarketService {
     return this.deps.candles.range({ feed, symbol, interval }, { includeUnconfirmed: true, ...query });
   }
 
-  async importCsv(params: HandlerParams<'market.importCsv'>): Promise<CallResult<'market.importCsv'>> {
-    let text: string;
-    if (params.content !== undefined) text = params.content;
-    else {
-      try {
-        text = await readFile(params.path!, 'utf8');
-      } catch (err) {
-        const code = (err as { code?: string }).code;
-        throw new CoreError(
-          code === 'ENOENT' ? 'NOT_FOUND' : 'INVALID_PARAMS',
-          code === 'ENOENT'
-            ? `There is no file at ${params.path}: check the path.`
-            : `Cannot read ${params.path}: ${(err as Error).message}`,
-        );
-      }
-    }
+  uploadChunk(params: HandlerParams<'market.upload.chunk'>): CallResult<'market.upload.chunk'> {
+    return this.uploads.append(params.uploadId, params.seq, params.content);
+  }
+
+  /** Parses in slices (the event loop stays free), then writes every candle in one transaction. */
+  async importCsv(
+    params: HandlerParams<'market.importCsv'>,
+    signal: AbortSignal | undefined,
+  ): Promise<CallResult<'market.importCsv'>> {
     const { feed, symbol, interval } = params;
-    return importCsv(this.deps.candles, { feed, symbol, interval }, text);
+    const text = this.importText(params);
+    return this.deps.jobs.run('import', params.jobId, signal, async (job) => {
+      const parsed = await parseOhlcvCsvInSlices(text, interval, {
+        pause: () => new Promise((resolve) => setImmediate(resolve)),
+        progress: (done, total) => job.progress(done, total, `reading ${feed}/${symbol}: characters parsed`),
+        throwIfCancelled: () => job.throwIfCancelled(),
+      });
+      job.throwIfCancelled();
+      return writeCandles(this.deps.candles, { feed, symbol, interval }, parsed);
+    });
+  }
+
+  /** The text of an import: inline content, or an upload (taken once). */
+  importText(params: { content?: string; uploadId?: string }): string {
+    return params.content ?? this.uploads.take(params.uploadId as string);
   }
 
   close(): Promise<void> {
@@ -196,7 +225,45 @@ export class MarketService {
     return new BybitRest({ ...this.deps.tuning?.rest, baseUrl });
   }
 
+  /**
+   * Refreshes the symbols' instrument rules (the exchange adjusts them over time) and keeps their
+   * funding current while the stream runs. Failures are reported, never fatal to the candle stream.
+   */
+  private startUpkeep(config: StreamConfig): void {
+    const { instruments, funding } = this.deps;
+    const rest = this.rest(config.restUrl);
+    if (instruments) {
+      rest
+        .instrumentRules(config.symbols)
+        .then((rules) => {
+          const source = config.feed === SIMULATOR_FEED ? 'simulator' : 'exchange';
+          instruments.upsert(
+            config.feed,
+            rules.map((r) => ({ ...r, source })),
+          );
+        })
+        .catch((err: unknown) =>
+          console.error('instrument rules:', err instanceof Error ? err.message : err),
+        );
+    }
+    if (!funding) return;
+    this.upkeep = new FundingUpkeep({
+      feed: config.feed,
+      symbols: config.symbols,
+      wsUrl: config.wsUrl,
+      rest,
+      funding,
+      instruments,
+      now: () => this.deps.clock.now(),
+      retryMs: this.deps.tuning?.fillRetryMs,
+      onError: (err) => console.error('funding upkeep:', err instanceof Error ? err.message : err),
+    });
+    this.upkeep.start();
+  }
+
   private async stopIngest(): Promise<void> {
+    this.upkeep?.stop();
+    this.upkeep = null;
     const ingest = this.ingest;
     this.ingest = null;
     this.ingestStatus = null;

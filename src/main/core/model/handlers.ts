@@ -20,7 +20,7 @@ export function createModelHandlers(deps: ModelDeps): {
     handlers: {
       'model.train': (params, context) => service.train(params, context.signal),
       'model.cancel': ({ jobId }) => ({ cancelled: deps.jobs.cancel(jobId) }),
-      'model.list': () => service.registry.list(),
+      'model.list': (params) => service.registry.list(params),
       'model.get': ({ id }) => service.registry.info(id),
       'model.delete': ({ id }) => ({ deleted: service.delete(id) }),
       'model.predict': (params) => service.predict(params),

@@ -42,6 +42,13 @@ export interface NewModel {
   stats: NormStats;
   metrics: ModelInfo['metrics'];
   weights: Float32Array;
+  /** Set for a model a backtest trains for one of its folds. */
+  backtestId?: string;
+}
+
+export interface ModelListFilter {
+  includeFolds?: boolean;
+  backtestId?: string;
 }
 
 export function infoOf(row: ModelRow): ModelInfo {
@@ -59,6 +66,7 @@ export function infoOf(row: ModelRow): ModelInfo {
     backend: row.backend as BackendName,
     config: ModelConfigSchema.parse(row.config),
     metrics: ModelMetricsSchema.parse(row.metrics),
+    backtestId: row.backtestId,
   };
 }
 
@@ -86,12 +94,21 @@ export class ModelRegistry {
       normStats: m.stats,
       metrics: m.metrics,
       weights: weightsToBytes(m.weights),
+      backtestId: m.backtestId ?? null,
     });
     return this.info(m.id);
   }
 
-  list(): ModelInfo[] {
-    return this.repo.list().map(infoOf);
+  /** Newest first: the user's own models, unless asked for a backtest's fold models too (or only). */
+  list(filter: ModelListFilter = {}): ModelInfo[] {
+    return this.repo
+      .list()
+      .filter((row) =>
+        filter.backtestId !== undefined
+          ? row.backtestId === filter.backtestId
+          : filter.includeFolds === true || row.backtestId === null,
+      )
+      .map(infoOf);
   }
 
   info(id: string): ModelInfo {
@@ -122,6 +139,13 @@ export class ModelRegistry {
   delete(id: string): boolean {
     this.unload(id);
     return this.repo.delete(id);
+  }
+
+  /** Deletes the fold models of a backtest (deleted, failed or cancelled); returns how many. */
+  deleteOfBacktest(backtestId: string): number {
+    let deleted = 0;
+    for (const id of this.repo.idsOfBacktest(backtestId)) if (this.delete(id)) deleted++;
+    return deleted;
   }
 
   unload(id: string): void {

@@ -1,7 +1,7 @@
 // The model domain's operations: train (a job in a worker thread), list/get/delete, predict. Candles
 // come from the store, aligned strictly (a gap is an error, never filled).
 import { randomUUID } from 'node:crypto';
-import type { BackendName, Candle, Interval } from '../../../shared/domain';
+import { intervalName, type BackendName, type Candle, type Interval } from '../../../shared/domain';
 import { CoreError } from '../../../shared/errors';
 import { ModelConfigSchema, type ModelInfo, type Prediction } from '../../../shared/contract/model';
 import type { HandlerParams } from '../../../shared/contract';
@@ -58,7 +58,11 @@ export class ModelService {
     return alignCandles(series, interval);
   }
 
-  async train(params: HandlerParams<'model.train'>, signal: AbortSignal): Promise<ModelInfo> {
+  /** `backtestId`: a backtest's fold model, listed and deleted with that run. */
+  async train(
+    params: HandlerParams<'model.train'> & { backtestId?: string },
+    signal: AbortSignal,
+  ): Promise<ModelInfo> {
     const { events, jobs, clock } = this.deps;
     const config = params.config ?? ModelConfigSchema.parse({});
     return jobs.run('model.train', params.jobId, signal, async (job) => {
@@ -83,7 +87,7 @@ export class ModelService {
       const id = `model-${randomUUID().slice(0, 8)}`;
       return this.registry.save({
         id,
-        name: params.name ?? `${aligned.symbols.join('+')} ${aligned.interval}`,
+        name: params.name ?? `${aligned.symbols.join('+')} ${intervalName(aligned.interval)}`,
         createdAt: clock.now(),
         feed: params.feed,
         aligned,
@@ -93,6 +97,7 @@ export class ModelService {
         stats: outcome.stats,
         metrics: outcome.metrics,
         weights: outcome.weights,
+        ...(params.backtestId === undefined ? {} : { backtestId: params.backtestId }),
       });
     });
   }

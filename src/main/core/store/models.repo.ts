@@ -20,6 +20,8 @@ export interface ModelRow {
   featureSpec: unknown;
   normStats: unknown;
   metrics: unknown;
+  /** The backtest that trained it for one of its folds; null for a model the user trained. */
+  backtestId: string | null;
 }
 
 export interface ModelRecord extends ModelRow {
@@ -28,7 +30,7 @@ export interface ModelRecord extends ModelRow {
 }
 
 const COLUMNS =
-  'id, name, created_at, feed, symbols, interval, train_from, train_to, data_hash, seed, backend, config, feature_spec, norm_stats, metrics';
+  'id, name, created_at, feed, symbols, interval, train_from, train_to, data_hash, seed, backend, config, feature_spec, norm_stats, metrics, backtest_id';
 
 interface RawRow {
   id: string;
@@ -46,6 +48,7 @@ interface RawRow {
   feature_spec: string;
   norm_stats: string;
   metrics: string;
+  backtest_id: string | null;
   weights?: Buffer;
 }
 
@@ -66,6 +69,7 @@ function fromRaw(raw: RawRow): ModelRow {
     featureSpec: JSON.parse(raw.feature_spec),
     normStats: JSON.parse(raw.norm_stats),
     metrics: JSON.parse(raw.metrics),
+    backtestId: raw.backtest_id,
   };
 }
 
@@ -74,15 +78,17 @@ export class ModelsRepo {
   private readonly getStatement: Statement;
   private readonly listStatement: Statement;
   private readonly deleteStatement: Statement;
+  private readonly byBacktestStatement: Statement;
 
   constructor(db: Db) {
     this.insertStatement = db.prepare(
       `INSERT INTO models (${COLUMNS}, weights) VALUES (@id, @name, @createdAt, @feed, @symbols, @interval, @trainFrom,
-       @trainTo, @dataHash, @seed, @backend, @config, @featureSpec, @normStats, @metrics, @weights)`,
+       @trainTo, @dataHash, @seed, @backend, @config, @featureSpec, @normStats, @metrics, @backtestId, @weights)`,
     );
     this.getStatement = db.prepare(`SELECT ${COLUMNS}, weights FROM models WHERE id = ?`);
     this.listStatement = db.prepare(`SELECT ${COLUMNS} FROM models ORDER BY created_at DESC, id`);
     this.deleteStatement = db.prepare('DELETE FROM models WHERE id = ?');
+    this.byBacktestStatement = db.prepare('SELECT id FROM models WHERE backtest_id = ?').pluck();
   }
 
   /** One row, one statement: the model appears whole or not at all. */
@@ -112,5 +118,10 @@ export class ModelsRepo {
 
   delete(id: string): boolean {
     return this.deleteStatement.run(id).changes > 0;
+  }
+
+  /** Ids of the fold models a backtest trained. */
+  idsOfBacktest(backtestId: string): string[] {
+    return this.byBacktestStatement.all(backtestId) as string[];
   }
 }

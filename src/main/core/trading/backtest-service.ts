@@ -8,13 +8,17 @@ import type {
   BacktestStrategyName,
   BacktestSummary,
   PerformanceMetricsDto,
+  RunMarketRules,
 } from '../../../shared/contract/backtest';
-import { intervalMs } from '../../../shared/domain';
+import { RunMarketRulesSchema } from '../../../shared/contract/backtest';
+import { intervalMs, intervalName } from '../../../shared/domain';
 import { CoreError } from '../../../shared/errors';
 import type { Clock } from '../clock';
 import type { JobRegistry } from '../jobs';
 import type { BacktestListing, BacktestsRepo, StoredBacktest } from '../store/backtests.repo';
 import type { CandlesRepo } from '../store/candles.repo';
+import type { FundingRepo } from '../store/funding.repo';
+import type { InstrumentsRepo } from '../store/instruments.repo';
 import {
   DEFAULT_BACKTEST_SETTINGS,
   runBacktest,
@@ -24,15 +28,17 @@ import {
 import { allBaselines } from './baselines';
 import { DEFAULT_COSTS } from './broker';
 import { backtestCsv, type CsvTable } from './backtest-csv';
-import { instrumentSpecFor } from './instruments';
+import { fundingForRun, instrumentsForRun, marketRulesReport } from './instruments';
 import { linearLeadLagFit } from './linear-lead-lag';
 import {
+  DEFAULT_MODEL_WEIGHTS_FROM,
   modelHorizon,
   modelWalkForwardFit,
   type ModelBacktestSettings,
   type ModelPort,
 } from './model-strategy';
 import { alignMarketData } from './market-data';
+import { roundTripCost } from './rebalancer';
 import { DEFAULT_RISK } from './risk';
 import { baselineStrategy } from './strategies';
 
@@ -41,6 +47,10 @@ type RunParams = HandlerParams<'backtest.run'>;
 export interface BacktestDeps {
   candles: CandlesRepo;
   backtests: BacktestsRepo;
+  /** The feeds' stored lot rules; without, rules are derived (and the run says so). */
+  instruments?: InstrumentsRepo;
+  /** The feeds' stored funding history; without, funding is not modelled (and the run says so). */
+  funding?: FundingRepo;
   jobs: JobRegistry;
   clock: Clock;
   /** The model domain (training per fold, batch inference); absent, the 'model' strategy is refused. */
@@ -90,7 +100,9 @@ export class BacktestService {
     const strategyName = params.strategy ?? 'linear-lead-lag';
     const settings = resolveSettings(params, strategyName, this.deps.model);
     const symbols = [...params.symbols];
-    const underTest = this.strategyUnderTest(strategyName, params, symbols);
+    // Known before the run so that its fold models are stamped with it as they are trained.
+    const id = `bt-${randomUUID().slice(0, 8)}`;
+    const underTest = this.strategyUnderTest(strategyName, params, symbols, settings.costs, id);
     const baselines = allBaselines(symbols).filter((b) => b.name !== strategyName);
 
     const candles = Object.fromEntries(
@@ -111,25 +123,40 @@ export class BacktestService {
       }),
     );
     const data = alignMarketData(symbols, candles);
-    const instruments = symbols.map((symbol, i) => instrumentSpecFor(symbol, data.close[i] ?? 1));
+    const instruments = instrumentsForRun(this.deps.instruments, params.feed, symbols, data.close);
+    const lastBar = data.times[data.times.length - 1] ?? params.to;
+    const funding = fundingForRun(
+      this.deps.funding,
+      params.feed,
+      symbols,
+      data.times[0] ?? params.from,
+      // Funding times inside the last bar are settled on positions held through it.
+      lastBar + intervalMs(params.interval) - 1,
+    );
+    const marketRules = marketRulesReport(instruments, funding);
 
     return this.deps.jobs.run('backtest', params.jobId, signal, async (job) => {
       const result = await runBacktest({
         data,
         barMs: intervalMs(params.interval),
-        instruments,
+        instruments: instruments.specs,
+        funding: funding.feed,
         settings,
         strategy: underTest,
         baselines,
         signal: job.signal,
         onProgress: (done, total, message) => job.progress(done, total, message),
         pause: this.deps.pause,
+      }).catch((err: unknown) => {
+        // A run that is not stored leaves no fold models behind.
+        this.deps.model?.registry.deleteOfBacktest?.(id);
+        throw err;
       });
+      if (job.signal.aborted) this.deps.model?.registry.deleteOfBacktest?.(id);
       job.throwIfCancelled();
-      const id = `bt-${randomUUID().slice(0, 8)}`;
       const stored: StoredBacktest = {
         id,
-        name: params.name ?? `${strategyName} ${symbols.join(',')} ${params.interval}`,
+        name: params.name ?? `${strategyName} ${symbols.join(',')} ${intervalName(params.interval)}`,
         createdAt: this.deps.clock.now(),
         feed: params.feed,
         symbols,
@@ -137,7 +164,15 @@ export class BacktestService {
         from: params.from,
         to: params.to,
         strategy: strategyName,
-        params: { strategy: strategyName, ...settings, model: params.model ?? null },
+        params: {
+          strategy: strategyName,
+          ...settings,
+          model:
+            strategyName === 'model'
+              ? { weightsFrom: DEFAULT_MODEL_WEIGHTS_FROM, ...(params.model ?? {}) }
+              : (params.model ?? null),
+          marketRules,
+        },
         bars: Math.max(0, result.times.length - 1),
         times: result.times,
         folds: result.folds.map((f) => ({
@@ -156,6 +191,7 @@ export class BacktestService {
           gross: r.gross,
           weights: r.weights,
           fills: r.fills,
+          funding: r.funding,
         })),
         attention:
           result.runs.find((r) => r.role === 'strategy' && r.attention && r.attention.times.length > 0)
@@ -190,18 +226,24 @@ export class BacktestService {
       })),
       attention: run.attention,
       fillCounts: this.deps.backtests.fillCounts(id),
-      ...(fills || fillsOf !== undefined ? { fills: this.deps.backtests.fills(id, fillsOf) } : {}),
+      ...(fills || fillsOf !== undefined
+        ? { fills: this.deps.backtests.fills(id, fillsOf), funding: this.deps.backtests.funding(id, fillsOf) }
+        : {}),
     };
   }
 
+  /** Deletes the run and the fold models it trained. */
   delete(id: string): boolean {
-    return this.deps.backtests.delete(id);
+    const deleted = this.deps.backtests.delete(id);
+    this.deps.model?.registry.deleteOfBacktest?.(id);
+    return deleted;
   }
 
   exportCsv(id: string, table: CsvTable): { filename: string; csv: string } {
     const run = this.load(id);
     const fills = table === 'fills' ? this.deps.backtests.fills(id) : [];
-    return { filename: `${id}-${table}.csv`, csv: backtestCsv(run, table, fills) };
+    const funding = table === 'funding' ? this.deps.backtests.funding(id) : [];
+    return { filename: `${id}-${table}.csv`, csv: backtestCsv(run, table, fills, funding) };
   }
 
   private load(id: string): StoredBacktest {
@@ -218,6 +260,8 @@ export class BacktestService {
     name: BacktestStrategyName,
     params: RunParams,
     symbols: string[],
+    costs: BacktestSettings['costs'],
+    backtestId: string,
   ): StrategyUnderTest {
     if (name === 'model') {
       const port = this.deps.model;
@@ -230,10 +274,10 @@ export class BacktestService {
       const series = { feed: params.feed, symbols, interval: params.interval };
       return {
         name: 'model',
-        fit: modelWalkForwardFit(port, series, (params.model ?? {}) as ModelBacktestSettings),
+        fit: modelWalkForwardFit(port, series, (params.model ?? {}) as ModelBacktestSettings, backtestId),
       };
     }
-    if (name === 'linear-lead-lag') return { name, fit: linearLeadLagFit() };
+    if (name === 'linear-lead-lag') return { name, fit: linearLeadLagFit({ minEdge: roundTripCost(costs) }) };
     // A baseline as the strategy under test: nothing to fit, one instance for the whole run.
     const strategy = baselineStrategy(name, symbols)!;
     return { name, fit: () => ({ strategy, modelId: null }) };
@@ -265,12 +309,19 @@ function summaryOf(l: BacktestListing): BacktestSummary {
     outOfSampleTo: l.outOfSampleTo,
     bars: l.bars,
     folds: l.folds,
+    ...marketRulesOf(l.params),
     metrics: l.metrics.map((m) => ({
       strategy: m.strategy,
       role: m.role,
       metrics: m.metrics as PerformanceMetricsDto,
     })),
   };
+}
+
+/** The stored run's lot-rule sources and funding notes (runs stored before them have none). */
+function marketRulesOf(params: unknown): { marketRules?: RunMarketRules } {
+  const parsed = RunMarketRulesSchema.safeParse((params as { marketRules?: unknown } | null)?.marketRules);
+  return parsed.success ? { marketRules: parsed.data } : {};
 }
 
 function drawdownSeries(equity: Float64Array): number[] {

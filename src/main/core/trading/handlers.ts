@@ -5,6 +5,8 @@ import type { Handlers } from '../../../shared/rpc';
 import { BacktestService, type BacktestDeps } from './backtest-service';
 import type { EngineSnapshot } from './engine';
 import { PaperTrader, type PaperDeps } from './paper';
+import { resumeRunningAccount, seriesChangeNotice } from './paper-session';
+import { SerialQueue } from '../serial-queue';
 
 export type BacktestHandlerName =
   'backtest.run' | 'backtest.list' | 'backtest.get' | 'backtest.delete' | 'backtest.exportCsv';
@@ -29,7 +31,7 @@ export function createBacktestHandlers(deps: BacktestDeps): {
 }
 
 export type PaperHandlerName =
-  'paper.start' | 'paper.stop' | 'paper.account' | 'paper.fills' | 'paper.equity';
+  'paper.start' | 'paper.stop' | 'paper.account' | 'paper.fills' | 'paper.funding' | 'paper.equity';
 
 export interface PaperHandlerDeps extends PaperDeps {
   /** The app's settings: default feed, symbols and interval of a new account. */
@@ -42,54 +44,78 @@ const DEFAULT_ACCOUNT = 'default';
 export function createPaperHandlers(deps: PaperHandlerDeps): {
   handlers: Pick<Handlers, PaperHandlerName>;
   trader: PaperTrader;
+  /** Resumes the account that was running when the app last stopped; a line saying so, or null. */
+  resumeSaved(): Promise<string | null>;
+  /** Stops the running account, saying why, when new settings leave its series. */
+  followSettings(next: Pick<Settings, 'feed' | 'symbols' | 'interval'>): Promise<void>;
   close(): Promise<void>;
 } {
   const trader = new PaperTrader(deps);
+  // Start, stop and reset run one at a time: two starts with reset on one account would otherwise
+  // both delete it and both create it (UNIQUE constraint), and a view read mid-start could see the
+  // account being replaced. One trader holds one account, so one queue serialises every account.
+  const serial = new SerialQueue();
   const accountOf = (id: string | undefined) => id ?? trader.accountId ?? DEFAULT_ACCOUNT;
   /** The live account when it is the one asked for, else the stored one (not running). */
   const view = (id: string | undefined): PaperAccount | null => {
     const wanted = accountOf(id);
-    if (trader.accountId === wanted) return trader.accountView();
+    const live = trader.accountId === wanted ? trader.accountView() : null;
+    if (live && live.id === wanted) return live;
     return deps.paper.get(wanted) ? storedAccountView(deps, wanted) : null;
   };
   return {
     trader,
     handlers: {
-      'paper.start': async (params) => {
-        const settings = deps.settings();
-        const strategy = params.strategy ?? 'equal-weight-rebalanced';
-        // The model chosen in the Models view, unless the call names one.
-        const modelId =
-          params.modelId ?? (strategy === 'model' ? (settings.activeModelId ?? undefined) : undefined);
-        return trader.start(
-          {
-            accountId: params.accountId ?? DEFAULT_ACCOUNT,
-            feed: params.feed ?? settings.feed,
-            symbols: params.symbols ?? settings.symbols,
-            interval: params.interval ?? settings.interval,
-            strategy,
-            initialCapital: params.initialCapital ?? 100_000,
-            costs: { ...settings.costs, ...params.costs },
-            risk: { ...settings.risk, ...params.risk },
-            trainBars: params.trainBars ?? 2_000,
-            ...(modelId === undefined ? {} : { modelId }),
-          },
-          params.reset ?? false,
-        );
-      },
-      'paper.stop': async (params) => {
-        if (params.accountId !== undefined && params.accountId !== trader.accountId)
-          return view(params.accountId);
-        return trader.stop();
-      },
+      'paper.start': (params) =>
+        serial.run(async () => {
+          const settings = deps.settings();
+          const strategy = params.strategy ?? 'equal-weight-rebalanced';
+          // The model chosen in the Models view, unless the call names one.
+          const modelId =
+            params.modelId ?? (strategy === 'model' ? (settings.activeModelId ?? undefined) : undefined);
+          return trader.start(
+            {
+              accountId: params.accountId ?? DEFAULT_ACCOUNT,
+              feed: params.feed ?? settings.feed,
+              symbols: params.symbols ?? settings.symbols,
+              interval: params.interval ?? settings.interval,
+              strategy,
+              initialCapital: params.initialCapital ?? 100_000,
+              costs: { ...settings.costs, ...params.costs },
+              risk: { ...settings.risk, ...params.risk },
+              trainBars: params.trainBars ?? 2_000,
+              ...(modelId === undefined ? {} : { modelId }),
+            },
+            params.reset ?? false,
+          );
+        }),
+      'paper.stop': (params) =>
+        serial.run(async () => {
+          if (params.accountId !== undefined && params.accountId !== trader.accountId)
+            return view(params.accountId);
+          return trader.stop();
+        }),
       'paper.account': (params) => view(params.accountId),
       'paper.fills': (params) =>
         deps.paper.fills(accountOf(params.accountId), params.limit ?? 100, params.beforeSeq),
+      'paper.funding': (params) => deps.paper.funding(accountOf(params.accountId), params.limit ?? 100),
       'paper.equity': (params) => deps.paper.equity(accountOf(params.accountId), params.from ?? 0),
     },
-    close: async () => {
-      await trader.stop();
-    },
+    resumeSaved: () =>
+      serial.run(async () =>
+        deps.resume ? resumeRunningAccount(trader, deps.paper, deps.resume, () => deps.clock.now()) : null,
+      ),
+    followSettings: (next) =>
+      serial.run(async () => {
+        const account = trader.running ? trader.accountView() : null;
+        const notice = account && seriesChangeNotice(account, next, deps.clock.now());
+        if (notice) await trader.stop(notice);
+      }),
+    // The app closing is not the user stopping: the next start resumes a running account.
+    close: () =>
+      serial.run(async () => {
+        await trader.stop(null, true);
+      }),
   };
 }
 

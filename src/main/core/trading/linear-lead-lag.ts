@@ -12,8 +12,9 @@ export interface LinearLeadLagOptions {
   /** Ridge penalty, relative to the mean feature variance. */
   ridge: number;
   /**
-   * Predicted |return| below this is treated as no signal (a round trip of fees and slippage is about
-   * 0.0015 on Bybit's taker fee).
+   * Predicted |return| below this is treated as no signal: a position held for the forecast's one bar
+   * must earn its round trip of fees and slippage (rebalancer.ts's roundTripCost, 0.0015 at the default
+   * costs). Backtests pass the round-trip cost of the run's own costs.
    */
   minEdge: number;
   /** Allow shorts; otherwise negative forecasts become 0. */
@@ -23,7 +24,7 @@ export interface LinearLeadLagOptions {
 export const DEFAULT_LINEAR_LEAD_LAG: LinearLeadLagOptions = {
   lags: 2,
   ridge: 1e-3,
-  minEdge: 0.0005,
+  minEdge: 0.0015,
   longShort: true,
 };
 

@@ -4,16 +4,20 @@
 // stored while the app was closed is traded exactly once. Each bar is one transaction (fills, equity
 // mark, engine snapshot; see paper.repo.ts); events go out after the commit.
 import type { BacktestStrategyName } from '../../../shared/contract/backtest';
-import type { PaperAccount } from '../../../shared/contract/paper';
+import type { PaperAccount, PaperError } from '../../../shared/contract/paper';
 import { intervalMs, type Interval } from '../../../shared/domain';
-import { CoreError } from '../../../shared/errors';
+import { CoreError, toErrorShape } from '../../../shared/errors';
 import type { Clock } from '../clock';
 import type { CoreEvents } from '../events';
 import type { CandlesRepo } from '../store/candles.repo';
+import type { FundingRepo } from '../store/funding.repo';
+import type { InstrumentsRepo } from '../store/instruments.repo';
 import type { PaperAccountRow, PaperRepo } from '../store/paper.repo';
+import type { PaperResumeRepo } from '../store/paper-resume.repo';
 import type { CostModel } from './broker';
 import { TradingEngine, type EngineSnapshot } from './engine';
-import { instrumentSpecFor } from './instruments';
+import { StoredFundingFeed } from './funding';
+import { instrumentsForRun } from './instruments';
 import { alignMarketData, barAt, type MarketData } from './market-data';
 import type { RiskConfig } from './risk';
 import { buildStrategy, type ModelStrategyProvider } from './strategies';
@@ -24,6 +28,12 @@ export interface PaperDeps {
   events: CoreEvents;
   clock: Clock;
   model?: ModelStrategyProvider;
+  /** Remembers which account runs, so that the next start of the app resumes it. */
+  resume?: PaperResumeRepo;
+  /** The feed's stored lot rules (else derived ones). */
+  instruments?: InstrumentsRepo;
+  /** The feed's stored funding: applied as it is settled; without, funding is not modelled. */
+  funding?: FundingRepo;
 }
 
 export interface PaperSettings {
@@ -60,8 +70,12 @@ export class PaperTrader {
   private unsubscribe: (() => void) | null = null;
   private chain: Promise<void> = Promise.resolve();
   private failure: unknown = null;
+  /** The failure as the contract shows it (PaperAccount.error); cleared by the next start. */
+  private error: PaperError | null = null;
   /** Open time of the last bar applied and committed, or null. */
   private lastApplied: number | null = null;
+  /** What happened to the account that the user did not ask for (see PaperAccount.notice). */
+  private notice: string | null = null;
 
   constructor(private readonly deps: PaperDeps) {}
 
@@ -79,7 +93,7 @@ export class PaperTrader {
   }
 
   /** Creates or resumes the account, applies every stored bar it has not applied, then follows the stream. */
-  async start(settings: PaperSettings, reset = false): Promise<PaperAccount> {
+  async start(settings: PaperSettings, reset = false, notice: string | null = null): Promise<PaperAccount> {
     await this.stop();
     const { paper } = this.deps;
     let row = paper.get(settings.accountId);
@@ -157,7 +171,11 @@ export class PaperTrader {
     const engine = new TradingEngine(
       {
         symbols: account.symbols,
-        instruments: account.symbols.map((symbol, i) => instrumentSpecFor(symbol, firstPrices[i]!)),
+        instruments: instrumentsForRun(this.deps.instruments, account.feed, account.symbols, firstPrices)
+          .specs,
+        ...(this.deps.funding
+          ? { funding: new StoredFundingFeed(this.deps.funding, account.feed, account.symbols) }
+          : {}),
         initialCapital: params.initialCapital,
         costs: params.costs,
         risk: params.risk,
@@ -180,7 +198,9 @@ export class PaperTrader {
     this.engine = engine;
     this.account = account;
     this.failure = null;
+    this.error = null;
     this.lastApplied = account.lastBarTime;
+    this.notice = notice;
 
     await this.catchUp();
     this.unsubscribe = this.deps.events.on('market.candle', (event) => {
@@ -189,15 +209,36 @@ export class PaperTrader {
       if (!a.symbols.includes(event.symbol)) return;
       void this.schedule();
     });
+    this.deps.resume?.set(account.id, true);
+    this.emitState();
     return this.accountView()!;
   }
 
-  /** Stops following the stream; the account stays in the store and resumes on the next start. */
-  async stop(): Promise<PaperAccount | null> {
+  /**
+   * Stops following the stream; the account stays in the store and resumes on the next start. With
+   * `notice`, says why (the user did not ask for it). `keepResume`: the app is closing, not the user
+   * stopping, so the app's next start resumes the account.
+   */
+  async stop(notice: string | null = null, keepResume = false): Promise<PaperAccount | null> {
+    const wasRunning = this.running;
     this.unsubscribe?.();
     this.unsubscribe = null;
     await this.chain;
+    if (wasRunning && this.account) {
+      if (!keepResume) this.deps.resume?.set(this.account.id, false);
+      this.notice = notice;
+      this.emitState();
+    }
     return this.accountView();
+  }
+
+  private emitState(): void {
+    if (!this.account) return;
+    this.deps.events.emit('paper.state', {
+      accountId: this.account.id,
+      running: this.running,
+      notice: this.notice,
+    });
   }
 
   /** Applies every stored bar not yet applied; serialised so that two triggers never interleave. */
@@ -210,8 +251,19 @@ export class PaperTrader {
         this.unsubscribe?.();
         this.unsubscribe = null;
         console.error('paper trading stopped:', err);
+        if (this.account) this.deps.resume?.set(this.account.id, false);
+        this.notice = `Stopped by an error: ${err instanceof Error ? err.message : String(err)}`;
+        this.error = paperError(err, this.nextBarTime(), this.deps.clock.now());
+        this.emitState();
       });
     return this.chain;
+  }
+
+  /** Open time of the bar the account applies next, or null when no account is loaded. */
+  private nextBarTime(): number | null {
+    const account = this.account;
+    if (!account) return null;
+    return this.lastApplied === null ? account.startTime : this.lastApplied + intervalMs(account.interval);
   }
 
   /** The error that stopped the trader, if any. */
@@ -245,6 +297,7 @@ export class PaperTrader {
       drawdown: state.drawdown,
       killed: state.killed,
       totalFees: p.totalFees(),
+      totalFunding: p.totalFunding(),
       positions: account.symbols.map((symbol, i) => {
         const price = engine.lastClose(i);
         const quantity = p.quantities[i]!;
@@ -258,6 +311,7 @@ export class PaperTrader {
           unrealisedPnl: p.unrealised(i, price),
           realisedPnl: p.realised[i]!,
           fees: p.fees[i]!,
+          funding: p.funding[i]!,
         };
       }),
       pendingOrders: engine.pendingOrders.map((o) => ({
@@ -266,6 +320,8 @@ export class PaperTrader {
         decidedAt: o.decidedAt,
         reason: o.reason,
       })),
+      notice: this.notice,
+      error: this.error,
     };
   }
 
@@ -299,14 +355,17 @@ export class PaperTrader {
       engine.warm(bar);
       return;
     }
+    const wasKilled = engine.currentState.killed;
     const step = engine.onBar(bar);
     const s = step.state;
     const fills = step.fills.map((f) => ({ ...f }));
+    const funding = step.funding.map((f) => ({ ...f }));
     const applied = this.deps.paper.applyBar({
       accountId: account.id,
       time: bar.time,
       updatedAt: this.deps.clock.now(),
       fills,
+      funding,
       mark: {
         time: bar.time,
         equity: s.equity,
@@ -353,6 +412,14 @@ export class PaperTrader {
       drawdown: s.drawdown,
       killed: s.killed,
     });
+    if (s.killed && !wasKilled) {
+      const limit = (account.params as StoredParams).risk.killDrawdown;
+      this.notice =
+        `Kill switch tripped at ${new Date(bar.time).toISOString().slice(0, 16).replace('T', ' ')} UTC: ` +
+        `drawdown ${(s.drawdown * 100).toFixed(1)}%${limit !== undefined ? ` reached the ${(limit * 100).toFixed(1)}% limit` : ''}; ` +
+        'the book is flattened and trades no more. Start afresh to trade again.';
+      this.emitState();
+    }
   }
 
   private load(feed: string, symbols: string[], interval: Interval, from: number, to: number): MarketData {
@@ -389,6 +456,27 @@ export class PaperTrader {
       const awaited = holes.find((t) => t > newest - HOLE_PATIENCE_BARS * barMs);
       through = Math.min(through, awaited === undefined ? last : awaited - 1);
     });
+    return Math.min(through, this.fundingKnownThrough(account, newest));
+  }
+
+  /**
+   * Funding is settled on the position held at its time, so a bar starting at or after a funding time
+   * waits until that time's rate is stored (the stream confirms it from REST just after it), for at
+   * most HOLE_PATIENCE_BARS; a feed without stored funding history does not wait.
+   */
+  private fundingKnownThrough(account: PaperAccountRow, newest: number): number {
+    const repo = this.deps.funding;
+    if (!repo) return Infinity;
+    const barMs = intervalMs(account.interval);
+    let through = Infinity;
+    for (const symbol of account.symbols) {
+      const checkedTo = repo.coverage(account.feed, symbol).checkedTo;
+      if (checkedTo === null) continue;
+      const minutes = this.deps.instruments?.get(account.feed, symbol)?.fundingIntervalMinutes ?? 480;
+      const every = minutes * 60_000;
+      const next = Math.floor(checkedTo / every) * every + every;
+      if (newest - next < HOLE_PATIENCE_BARS * barMs) through = Math.min(through, next - 1);
+    }
     return through;
   }
 
@@ -419,4 +507,18 @@ function sameSeries(row: PaperAccountRow, s: PaperSettings): boolean {
     row.symbols.length === s.symbols.length &&
     row.symbols.every((x, i) => x === s.symbols[i])
   );
+}
+
+/** The contract's view of a failure on a bar: its code, a message, the bar, and what to do. */
+function paperError(err: unknown, barTime: number | null, now: number): PaperError {
+  const shape = toErrorShape(err);
+  return {
+    code: shape.code,
+    message: shape.message,
+    barTime,
+    at: now,
+    action:
+      'The account is kept as of the last bar it applied. Fix the cause (e.g. free disk space, or train ' +
+      'the model again), then press Start to resume from that bar; nothing is skipped.',
+  };
 }

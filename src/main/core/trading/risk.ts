@@ -1,6 +1,6 @@
 // The risk overlay between a strategy's target weights and the orders: caps per asset and on gross
 // exposure, a drawdown kill switch, and the rules that decide whether a rebalance is worth trading
-// (cadence, drift threshold, minimum trade notional). Pure functions over arrays; the engine holds state.
+// (cadence, minimum trade notional; the cost band is in rebalancer.ts). Pure functions over arrays; the engine holds state.
 import { DEFAULT_RISK as CONTRACT_DEFAULT_RISK } from '../../../shared/contract/backtest';
 
 export interface RiskConfig {
@@ -21,6 +21,8 @@ export interface RiskConfig {
   minTradeNotional: number;
   /** An asset is traded only if |target - current weight| >= this, unless the target is exactly 0. */
   rebalanceThreshold: number;
+  /** No-trade band half-width in round-trip costs (rebalancer.ts); 0 leaves only rebalanceThreshold. */
+  noTradeBand: number;
   /** Decide every `cadenceBars` bars (1 = every bar; 24 = daily on hourly bars). */
   cadenceBars: number;
 }
@@ -36,6 +38,7 @@ export function validateRisk(risk: RiskConfig): void {
   if (!(risk.killDrawdown > 0)) problems.push('killDrawdown must be > 0');
   if (!(risk.minTradeNotional >= 0)) problems.push('minTradeNotional must be >= 0');
   if (!(risk.rebalanceThreshold >= 0)) problems.push('rebalanceThreshold must be >= 0');
+  if (!(risk.noTradeBand >= 0)) problems.push('noTradeBand must be >= 0');
   if (!(Number.isInteger(risk.cadenceBars) && risk.cadenceBars >= 1))
     problems.push('cadenceBars must be an integer >= 1');
   if (problems.length > 0) throw new Error(`risk config: ${problems.join('; ')}`);

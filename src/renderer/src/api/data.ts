@@ -1,9 +1,11 @@
 // Data-view calls: stored-series coverage (polled, since every streamed bar changes a count), a
-// backfill job followed through job.progress and cancellable, and CSV import from the file's text.
+// backfill job followed through job.progress and cancellable, and CSV import of a picked file
+// (uploaded in chunks, parsed as a job).
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CallParams, CallResult } from '../../../shared/contract';
 import type { JobProgress } from '../../../shared/domain';
 import { CoreError } from '../../../shared/errors';
+import { importSource } from '../../../shared/upload';
 import { useCoreConnection } from './CoreProvider';
 import { useCall, useEvent } from './hooks';
 
@@ -89,15 +91,57 @@ export function useBackfillJob(onFinished?: () => void): BackfillJob {
   return { jobId, running, progress, result, error, start, cancel };
 }
 
-export type CsvImportRequest = Omit<CallParams<'market.importCsv'>, 'path' | 'content'>;
+export type CsvImportRequest = Omit<CallParams<'market.importCsv'>, 'content' | 'uploadId' | 'jobId'>;
 
-/** Sends the file's text (read in the browser): the core may run on another machine than the picker. */
+export interface CsvImportProgress {
+  stage: 'uploading' | 'parsing';
+  done: number;
+  total: number;
+}
+
+/**
+ * Imports a picked file: its text goes up in bounded chunks (the core may run on another machine
+ * than the picker, and no call carries a path), then the core parses it as a job whose progress is
+ * shown and which `cancel` stops.
+ */
 export function useCsvImport() {
   const { client } = useCoreConnection();
-  return useCallback(
-    (request: CsvImportRequest, content: string) => client.call('market.importCsv', { ...request, content }),
+  const [progress, setProgress] = useState<CsvImportProgress | null>(null);
+  const current = useRef<{ jobId: string; abort: AbortController } | null>(null);
+
+  useEvent('job.progress', (event) => {
+    if (event.jobId === current.current?.jobId && event.state === 'running')
+      setProgress({ stage: 'parsing', done: event.done, total: event.total ?? event.done });
+  });
+
+  const run = useCallback(
+    async (request: CsvImportRequest, file: Blob) => {
+      const jobId = `import-${crypto.randomUUID().slice(0, 8)}`;
+      const abort = new AbortController();
+      current.current = { jobId, abort };
+      setProgress({ stage: 'uploading', done: 0, total: file.size });
+      try {
+        const text = await file.text();
+        const source = await importSource(
+          text,
+          (chunk) => client.call('market.upload.chunk', chunk, { signal: abort.signal }),
+          (done, total) => setProgress({ stage: 'uploading', done, total }),
+        );
+        return await client.call(
+          'market.importCsv',
+          { ...request, ...source, jobId },
+          { signal: abort.signal },
+        );
+      } finally {
+        current.current = null;
+        setProgress(null);
+      }
+    },
     [client],
   );
+
+  const cancel = useCallback(() => current.current?.abort.abort(), []);
+  return { run, progress, cancel };
 }
 
 /** One row error of an INVALID_CSV report (details.errors of the CoreError). */

@@ -61,6 +61,10 @@ export function usePaperAccount() {
   useEvent('paper.equity', (event) => {
     if (mine(event.accountId)) reload();
   });
+  // Started, stopped or stopped for a reason (settings change, kill switch, error), by whoever.
+  useEvent('paper.state', (event) => {
+    if (mine(event.accountId)) reload();
+  });
   return account;
 }
 
@@ -174,4 +178,12 @@ export function usePaperControls(onDone: (account: PaperAccount | null) => void)
     [client, run],
   );
   return { start, stop, busy, error, clearError: () => setError(null) };
+}
+
+/** The account the core trades now (any account id), or null when none runs; follows paper.state. */
+export function useRunningPaperAccount(): PaperAccount | null {
+  const current = useCall('paper.account', {});
+  const { reload } = current;
+  useEvent('paper.state', reload);
+  return current.data?.running ? current.data : null;
 }

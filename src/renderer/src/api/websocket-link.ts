@@ -73,7 +73,7 @@ export class WebSocketLink implements Transport {
     socket.onmessage = (event: MessageEvent) => {
       if (typeof event.data !== 'string') return;
       const message = parseEnvelope(event.data);
-      if (message) this.deliver(message); // a malformed frame from the host must not break the page
+      if (message.t !== 'malformed') this.deliver(message); // a malformed frame must not break the page
     };
     socket.onclose = (event: CloseEvent) => {
       if (this.socket !== socket) return;
@@ -102,5 +102,5 @@ function describeClose(event: CloseEvent, wasOpen: boolean): string {
   if (event.reason) return `The core closed the connection: ${event.reason}.`;
   return wasOpen
     ? 'Lost the connection to the CrossDesk core.'
-    : 'Cannot reach the CrossDesk core: is `npm run serve` still running? If it restarted, open the new URL it printed.';
+    : 'Cannot reach the CrossDesk core: is `npm run serve` still running? This tab reconnects when it runs again on the same data directory and port.';
 }

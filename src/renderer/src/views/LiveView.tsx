@@ -95,6 +95,7 @@ export function LiveView({ status }: { status: MarketStatus | undefined }) {
               feed={info.feed}
               symbol={symbol}
               interval={info.interval}
+              fills={paper.fills}
             />
           )}
         </section>

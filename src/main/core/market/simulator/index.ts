@@ -9,7 +9,9 @@
 //   rows from `start` on; intervals coarser than the simulated one are rolled up, others are empty.
 // - A subscribe with several args subscribes the valid ones and sends ONE ack: success:false with the
 //   failure texts joined by ';' if any failed. Unsubscribing a topic not subscribed succeeds.
-// - Only `kline.{interval}.{symbol}` of the simulated interval is a known topic (no tickers/orderbook).
+// - Known topics: `kline.{interval}.{symbol}` of the simulated interval, and `tickers.{symbol}` (a
+//   snapshot on subscribe, then deltas of only the changed fields at each kline push: lastPrice,
+//   markPrice, and fundingRate / nextFundingTime when a funding time passes). No orderbook.
 // - The bar forming now is pushed `updatesPerBar` times (confirm:false) then confirmed at its close;
 //   REST's row 0 is its latest pushed state (O=H=L=C, volume 0 before the first push).
 import { createServer, type Server } from 'node:http';
@@ -20,13 +22,15 @@ import { addBars } from './bar-time';
 import { SimClock } from './clock';
 import { FaultInjector, type FaultConfig, type FaultKind } from './faults';
 import { klinePushFrame, klineTopic } from './frames';
-import { instrumentRules, type InstrumentRules } from './instruments';
+import { instrumentRules, type SimInstrumentRules } from './instruments';
 import { MarketTape, type CandleSource, type TapeEvent } from './market-tape';
-import { createRestHandler } from './rest';
+import { fundingSchedule, type FundingSchedule } from './funding';
+import { createRestHandler, tickerFields } from './rest';
 import { createMarketGenerator, DEFAULT_MARKET_SPEC, specForSymbols, type MarketSpec } from './synthetic';
 import { WsHub, type Connection } from './ws';
 
 export type { FaultConfig, FaultKind } from './faults';
+export type { FundingSchedule } from './funding';
 export { FAULT_KINDS } from './faults';
 export type { MarketSpec, FollowerSpec, GenerateOptions } from './synthetic';
 export {
@@ -91,6 +95,10 @@ export interface Simulator {
   truth(symbol: string): Candle[];
   /** Closed bars produced since start. */
   liveBars(): number;
+  /** instruments-info `launchTime`: the open of the first bar; nothing exists before it. */
+  readonly launchTime: number;
+  /** The synthetic funding (rates, funding times) that /v5/market/funding/history serves. */
+  readonly funding: FundingSchedule;
   waitForLiveBars(n: number, timeoutMs?: number): Promise<void>;
   setFaults(faults: Partial<FaultConfig>): void;
   /** Faults actually injected so far. */
@@ -113,7 +121,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 interface MarketSetup {
   symbols: string[];
   source: CandleSource;
-  rules: Record<string, InstrumentRules>;
+  rules: Record<string, SimInstrumentRules>;
   firstOpenTime: number;
   historyBars: number;
   startTime: number;
@@ -196,11 +204,24 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     maxLiveBars: options.maxBars,
   });
   const faults = new FaultInjector(options.faults, options.faultSeed ?? seed);
+  const funding = fundingSchedule(seed);
   const stats = { restRequests: 0, restRejected: 0, wsConnections: 0, wsRefused: 0, framesSent: 0 };
   const wallNow = (): number => performance.now();
   const topics = new Set(symbols.map((s) => klineTopic(interval, s)));
+  for (const s of symbols) topics.add(tickerTopic(s));
+  /** The ticker fields last sent per symbol, so that deltas carry only what changed. */
+  const lastTicker: Record<string, Record<string, string>> = {};
+  const tickerNow = (symbol: string): Record<string, string> =>
+    tickerFields({ tape, funding }, symbol, clock.now());
   const hub = new WsHub({
     isKnownTopic: (topic) => topics.has(topic),
+    onSubscribed: (connection, topic) => {
+      if (!topic.startsWith('tickers.')) return;
+      const symbol = topic.slice('tickers.'.length);
+      const data = tickerNow(symbol);
+      lastTicker[symbol] = data;
+      hub.send(connection, tickerFrame(topic, 'snapshot', data, clock.now()));
+    },
     faults,
     idleTimeoutMs: options.idleTimeoutMs ?? 600_000,
     connectLimit: options.wsConnectLimit ?? null,
@@ -229,7 +250,23 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
   };
 
+  /** A delta of the fields that changed since the last ticker frame of each subscribed symbol. */
+  const pushTickers = (): void => {
+    for (const symbol of symbols) {
+      const topic = tickerTopic(symbol);
+      if (hub.subscriberCount(topic) === 0) continue;
+      const data = tickerNow(symbol);
+      const before = lastTicker[symbol] ?? {};
+      const changed: Record<string, string> = { symbol };
+      for (const [k, v] of Object.entries(data)) if (before[k] !== v) changed[k] = v;
+      lastTicker[symbol] = data;
+      if (Object.keys(changed).length > 1)
+        hub.broadcast(topic, tickerFrame(topic, 'delta', changed, clock.now()));
+    }
+  };
+
   const onEvent = (event: TapeEvent): void => {
+    if (event.kind !== 'open') pushTickers();
     const ts = Math.max(clock.now(), 'timestamp' in event ? event.timestamp : 0);
     if (event.kind === 'open') {
       barPlan = Object.fromEntries(symbols.map((s) => [s, faults.barDecisions()]));
@@ -301,6 +338,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     interval,
     symbols,
     rules,
+    funding,
     faults,
     now: () => {
       // Answer from a tape that has caught up with the clock, so REST and the stream agree.
@@ -344,6 +382,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return tape.closed(symbol);
     },
     liveBars: () => tape.liveBars,
+    launchTime: tape.openTime(0),
+    funding,
     waitForLiveBars: (n, timeoutMs = 60_000) =>
       new Promise<void>((resolve, reject) => {
         if (tape.liveBars >= n) return resolve();
@@ -390,6 +430,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function tickerTopic(symbol: string): string {
+  return `tickers.${symbol}`;
+}
+
+/** A tickers frame as Bybit's linear stream sends it (`cs` is a cross sequence; here the time). */
+function tickerFrame(
+  topic: string,
+  type: 'snapshot' | 'delta',
+  data: Record<string, string>,
+  ts: number,
+): string {
+  return JSON.stringify({ topic, type, data, cs: ts, ts });
 }
 
 /** A frame a client must survive: text that is not JSON, or JSON of the wrong shape. */

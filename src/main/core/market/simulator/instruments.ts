@@ -2,7 +2,7 @@
 // The five default symbols copy Bybit's linear perpetuals; any other symbol gets rules derived from
 // its price so that a tick is about 1e-5 of the price and a quantity step is worth a few USDT.
 
-export interface InstrumentRules {
+export interface SimInstrumentRules {
   symbol: string;
   baseCoin: string;
   quoteCoin: string;
@@ -16,9 +16,10 @@ export interface InstrumentRules {
   postOnlyMaxOrderQty: number;
   /** In quote coin. */
   minNotionalValue: number;
+  maxLeverage: number;
 }
 
-const KNOWN: Record<string, Omit<InstrumentRules, 'symbol' | 'baseCoin' | 'quoteCoin'>> = {
+const KNOWN: Record<string, Omit<SimInstrumentRules, 'symbol' | 'baseCoin' | 'quoteCoin'>> = {
   BTCUSDT: {
     priceDecimals: 1,
     qtyDecimals: 3,
@@ -27,6 +28,7 @@ const KNOWN: Record<string, Omit<InstrumentRules, 'symbol' | 'baseCoin' | 'quote
     maxMktOrderQty: 119,
     postOnlyMaxOrderQty: 1190,
     minNotionalValue: 5,
+    maxLeverage: 100,
   },
   ETHUSDT: {
     priceDecimals: 2,
@@ -36,6 +38,7 @@ const KNOWN: Record<string, Omit<InstrumentRules, 'symbol' | 'baseCoin' | 'quote
     maxMktOrderQty: 724,
     postOnlyMaxOrderQty: 7240,
     minNotionalValue: 5,
+    maxLeverage: 100,
   },
   SOLUSDT: {
     priceDecimals: 2,
@@ -45,6 +48,7 @@ const KNOWN: Record<string, Omit<InstrumentRules, 'symbol' | 'baseCoin' | 'quote
     maxMktOrderQty: 7977,
     postOnlyMaxOrderQty: 79770,
     minNotionalValue: 5,
+    maxLeverage: 50,
   },
   AVAXUSDT: {
     priceDecimals: 3,
@@ -54,6 +58,7 @@ const KNOWN: Record<string, Omit<InstrumentRules, 'symbol' | 'baseCoin' | 'quote
     maxMktOrderQty: 9000,
     postOnlyMaxOrderQty: 90000,
     minNotionalValue: 5,
+    maxLeverage: 50,
   },
   DOTUSDT: {
     priceDecimals: 3,
@@ -63,6 +68,7 @@ const KNOWN: Record<string, Omit<InstrumentRules, 'symbol' | 'baseCoin' | 'quote
     maxMktOrderQty: 50000,
     postOnlyMaxOrderQty: 500000,
     minNotionalValue: 5,
+    maxLeverage: 50,
   },
 };
 
@@ -76,7 +82,7 @@ function splitCoins(symbol: string): { baseCoin: string; quoteCoin: string } {
 }
 
 /** The rules for `symbol`; `referencePrice` sizes ticks and steps of symbols not in the table. */
-export function instrumentRules(symbol: string, referencePrice: number): InstrumentRules {
+export function instrumentRules(symbol: string, referencePrice: number): SimInstrumentRules {
   const coins = splitCoins(symbol);
   const known = KNOWN[symbol];
   if (known) return { symbol, ...coins, ...known };
@@ -94,6 +100,7 @@ export function instrumentRules(symbol: string, referencePrice: number): Instrum
     maxMktOrderQty: roundTo(minOrderQty * 100_000, qtyDecimals),
     postOnlyMaxOrderQty: roundTo(minOrderQty * 1_000_000, qtyDecimals),
     minNotionalValue: 5,
+    maxLeverage: 25,
   };
 }
 

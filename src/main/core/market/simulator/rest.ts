@@ -1,12 +1,13 @@
-// The REST side of the simulated exchange: /v5/market/kline, /v5/market/instruments-info and
-// /v5/market/time, an IP throttle answering HTTP 403, and the REST faults. Parameter errors are
+// The REST side of the simulated exchange: /v5/market/kline, /v5/market/instruments-info,
+// /v5/market/funding/history, /v5/market/tickers and /v5/market/time, an IP throttle answering HTTP 403, and the REST faults. Parameter errors are
 // HTTP 200 with retCode 10001 and result {}, as bybit-v5.md §3 describes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { INTERVALS, barOpenTime, type Candle, type Interval } from '../../../../shared/domain';
 import { barsBetween } from './bar-time';
 import type { FaultInjector } from './faults';
-import { klineRow, restEnvelope } from './frames';
-import { stepText, type InstrumentRules } from './instruments';
+import { decimalText, klineRow, restEnvelope } from './frames';
+import { FUNDING_INTERVAL_MINUTES, FUNDING_RATE_BOUND, type FundingSchedule } from './funding';
+import { stepText, type SimInstrumentRules } from './instruments';
 import type { MarketTape } from './market-tape';
 import { canResample, resampledCandles } from './resample';
 
@@ -15,12 +16,14 @@ type Category = (typeof CATEGORIES)[number];
 
 export const KLINE_DEFAULT_LIMIT = 200;
 export const KLINE_MAX_LIMIT = 1000;
+export const FUNDING_MAX_LIMIT = 200;
 
 export interface RestContext {
   tape: MarketTape;
   interval: Interval;
   symbols: readonly string[];
-  rules: Readonly<Record<string, InstrumentRules>>;
+  rules: Readonly<Record<string, SimInstrumentRules>>;
+  funding: FundingSchedule;
   faults: FaultInjector;
   /** Simulated exchange time, after the tape has caught up with it. */
   now(): number;
@@ -92,6 +95,8 @@ type Route = (ctx: RestContext, params: URLSearchParams, now: number) => unknown
 const ROUTES: Record<string, Route> = {
   '/v5/market/kline': kline,
   '/v5/market/instruments-info': instrumentsInfo,
+  '/v5/market/funding/history': fundingHistory,
+  '/v5/market/tickers': tickers,
   '/v5/market/time': (_ctx, _params, now) => ({
     timeSecond: String(Math.floor(now / 1000)),
     timeNano: `${now}000000`,
@@ -113,13 +118,13 @@ function parseTime(value: string | null): number | undefined {
   return Number(value);
 }
 
-function parseLimit(value: string | null): number {
-  if (value === null || value === '') return KLINE_DEFAULT_LIMIT;
+function parseLimit(value: string | null, fallback = KLINE_DEFAULT_LIMIT, max = KLINE_MAX_LIMIT): number {
+  if (value === null || value === '') return fallback;
   // The sheet documents 1-1000; anything else is refused rather than clamped, so a client built here
   // never relies on a clamp the real exchange may not apply.
   if (!/^\d{1,7}$/.test(value)) throw new ParamError('Request parameter error');
   const limit = Number(value);
-  if (limit < 1 || limit > KLINE_MAX_LIMIT) throw new ParamError('Request parameter error');
+  if (limit < 1 || limit > max) throw new ParamError('Request parameter error');
   return limit;
 }
 
@@ -190,7 +195,62 @@ function instrumentsInfo(ctx: RestContext, params: URLSearchParams, _now: number
   return category === 'spot' ? { category, list } : { category, list, nextPageCursor: '' };
 }
 
-function instrumentEntry(category: Category, r: InstrumentRules, launchTime: number): unknown {
+/**
+ * GET /v5/market/funding/history: settled rates with funding time in [startTime, endTime] from the
+ * launch up to now, newest first, the newest `limit` (≤ 200) of the window. `startTime` alone is an
+ * error, as on Bybit; `endTime` alone gives the `limit` records up to it; neither, the latest.
+ */
+function fundingHistory(ctx: RestContext, params: URLSearchParams, now: number): unknown {
+  const category = parseCategory(params.get('category'), true);
+  if (category === 'spot') throw new ParamError('Illegal category');
+  const symbol = params.get('symbol') ?? '';
+  if (!ctx.symbols.includes(symbol)) throw new ParamError('Not supported symbols');
+  const start = parseTime(params.get('startTime'));
+  const end = parseTime(params.get('endTime'));
+  if (start !== undefined && end === undefined)
+    throw new ParamError('endTime is required when startTime is given');
+  const limit = parseLimit(params.get('limit'), FUNDING_MAX_LIMIT, FUNDING_MAX_LIMIT);
+  const f = ctx.funding;
+  const newest = f.lastAtOrBefore(Math.min(now, end ?? now));
+  const oldest = f.firstAtOrAfter(Math.max(ctx.tape.openTime(0), start ?? -Infinity));
+  const list: unknown[] = [];
+  for (let t = newest; t >= oldest && list.length < limit; t -= f.intervalMs) {
+    list.push({ symbol, fundingRate: decimalText(f.rate(symbol, t)), fundingRateTimestamp: String(t) });
+  }
+  return { category, list };
+}
+
+/** GET /v5/market/tickers (linear): last and mark price of the bar forming now, the predicted funding. */
+function tickers(ctx: RestContext, params: URLSearchParams, now: number): unknown {
+  const category = parseCategory(params.get('category'), true);
+  const wanted = params.get('symbol');
+  if (wanted && !ctx.symbols.includes(wanted)) throw new ParamError('Not supported symbols');
+  const symbols = wanted ? [wanted] : ctx.symbols;
+  return { category, list: symbols.map((s) => tickerFields(ctx, s, now)) };
+}
+
+/** The ticker of `symbol` at simulated time `now`, every value a string as on Bybit. */
+export function tickerFields(
+  ctx: Pick<RestContext, 'tape' | 'funding'>,
+  symbol: string,
+  now: number,
+): Record<string, string> {
+  const forming = ctx.tape.formingState(symbol)?.candle;
+  const last =
+    forming ?? (ctx.tape.closedBars > 0 ? ctx.tape.closedAt(symbol, ctx.tape.closedBars - 1) : undefined);
+  const price = last ? decimalText(last.close) : '0';
+  const next = ctx.funding.firstAtOrAfter(now + 1);
+  return {
+    symbol,
+    lastPrice: price,
+    markPrice: price,
+    indexPrice: price,
+    fundingRate: decimalText(ctx.funding.rate(symbol, next)),
+    nextFundingTime: String(next),
+  };
+}
+
+function instrumentEntry(category: Category, r: SimInstrumentRules, launchTime: number): unknown {
   const tickSize = stepText(r.priceDecimals);
   const qtyStep = stepText(r.qtyDecimals);
   if (category === 'spot') {
@@ -222,7 +282,7 @@ function instrumentEntry(category: Category, r: InstrumentRules, launchTime: num
     deliveryTime: '0',
     deliveryFeeRate: '',
     priceScale: String(r.priceDecimals),
-    leverageFilter: { minLeverage: '1', maxLeverage: '100.00', leverageStep: '0.01' },
+    leverageFilter: { minLeverage: '1', maxLeverage: r.maxLeverage.toFixed(2), leverageStep: '0.01' },
     priceFilter: { minPrice: tickSize, maxPrice: String(10 ** Math.max(1, 7 - r.priceDecimals)), tickSize },
     lotSizeFilter: {
       maxOrderQty: String(r.maxOrderQty),
@@ -233,11 +293,11 @@ function instrumentEntry(category: Category, r: InstrumentRules, launchTime: num
       minNotionalValue: String(r.minNotionalValue),
     },
     unifiedMarginTrade: true,
-    fundingInterval: 480,
+    fundingInterval: FUNDING_INTERVAL_MINUTES,
     settleCoin: r.quoteCoin,
     copyTrading: 'both',
-    upperFundingRate: '0.005',
-    lowerFundingRate: '-0.005',
+    upperFundingRate: String(FUNDING_RATE_BOUND),
+    lowerFundingRate: String(-FUNDING_RATE_BOUND),
   };
 }
 

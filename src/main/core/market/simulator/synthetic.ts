@@ -5,7 +5,7 @@
 // N+M bars, share the first N exactly) and independent of which other symbols are generated.
 import type { Candle, Interval } from '../../../../shared/domain';
 import { addBars } from './bar-time';
-import { instrumentRules, roundTo, type InstrumentRules } from './instruments';
+import { instrumentRules, roundTo, type SimInstrumentRules } from './instruments';
 import { hashSeed, mulberry32, normal, type Rng } from './prng';
 
 export interface FollowerSpec {
@@ -98,7 +98,7 @@ export interface GenerateOptions {
 /** Produces one bar of every symbol per call, forever; bar i is the same whoever asks. */
 export interface MarketGenerator {
   readonly symbols: readonly string[];
-  readonly rules: Readonly<Record<string, InstrumentRules>>;
+  readonly rules: Readonly<Record<string, SimInstrumentRules>>;
   /** Bars produced so far; the next call returns bar `barsGenerated`. */
   readonly barsGenerated: number;
   /** The next bar of every symbol, confirmed. */
@@ -108,7 +108,7 @@ export interface MarketGenerator {
 interface SymbolState {
   symbol: string;
   rng: Rng;
-  rules: InstrumentRules;
+  rules: SimInstrumentRules;
   follower: FollowerSpec | undefined;
   baseVolume: number;
   /** Unrounded price level; the printed close is this rounded to the tick. */
@@ -146,7 +146,7 @@ export function createMarketGenerator(
   const maxLag = Math.max(1, ...spec.followers.map((f) => f.lag));
   const order = orderByLeader(spec);
   const states = new Map<string, SymbolState>();
-  const rules: Record<string, InstrumentRules> = {};
+  const rules: Record<string, SimInstrumentRules> = {};
   for (const symbol of order) {
     const startPrice = spec.startPrices[symbol] ?? defaultStartPrice(symbol);
     const r = instrumentRules(symbol, startPrice);

@@ -9,7 +9,7 @@ import { FeedSchema, INTERVALS, type Interval } from '../../../../shared/domain'
 import { CoreError } from '../../../../shared/errors';
 import { fieldErrorsOf, type BacktestRunParams } from '../../api/backtests';
 import { useCall } from '../../api/hooks';
-import { formatInterval } from '../../format';
+import { formatCount, formatDateTime, formatInterval, toUtcInput } from '../../format';
 import { Field, NumberInput } from './FormField';
 import {
   commonCoverage,
@@ -21,7 +21,6 @@ import {
   type FieldErrors,
   type FormField,
 } from './form-model';
-import { formatTime, toUtcInput } from './format';
 
 export const STRATEGY_LABELS: Record<BacktestStrategyName, string> = {
   model: 'Attention model (trained per fold)',
@@ -148,7 +147,9 @@ export function BacktestForm({ settings, stored: initialStored, running, onRun }
         <Field name="from" label="From (UTC)" error={errors.from}>
           <input
             className="bt-input"
-            type="datetime-local"
+            type="text"
+            placeholder="YYYY-MM-DD HH:mm"
+            spellCheck={false}
             name="from"
             value={values.from}
             onChange={(e) => set('from', e.target.value)}
@@ -157,7 +158,9 @@ export function BacktestForm({ settings, stored: initialStored, running, onRun }
         <Field name="to" label="To (UTC)" error={errors.to}>
           <input
             className="bt-input"
-            type="datetime-local"
+            type="text"
+            placeholder="YYYY-MM-DD HH:mm"
+            spellCheck={false}
             name="to"
             value={values.to}
             onChange={(e) => set('to', e.target.value)}
@@ -165,7 +168,7 @@ export function BacktestForm({ settings, stored: initialStored, running, onRun }
         </Field>
         <div className="bt-form__coverage" data-testid="backtest-coverage">
           {coverage
-            ? `Stored: ${coverage.bars.toLocaleString('en-US')} bars, ${formatTime(coverage.from)} → ${formatTime(coverage.to)}`
+            ? `Stored: ${formatCount(coverage.bars)} bars, ${formatDateTime(coverage.from)} → ${formatDateTime(coverage.to)}`
             : 'No stored candles common to these symbols; backfill them in Data.'}
           <button type="button" className="bt-link" onClick={applyStoredRange}>
             Use stored range
@@ -219,7 +222,7 @@ export function BacktestForm({ settings, stored: initialStored, running, onRun }
 
       <fieldset className="bt-form__group">
         <legend>Costs and risk</legend>
-        {number('feeRate', 'Fee rate', 'fraction of notional')}
+        {number('feeRate', 'Fee (%)', '% of notional, as in Settings')}
         {number('slippageBps', 'Slippage (bps)')}
         {number('maxGross', 'Max gross')}
         {number('maxWeight', 'Max weight')}

@@ -2,8 +2,14 @@
 // sorts by that column (again: the other way); ticking two rows offers the comparison.
 import { useMemo, useState } from 'react';
 import type { BacktestSummary, PerformanceMetricsDto } from '../../../../shared/contract/backtest';
-import { formatInterval } from '../../format';
-import { formatDate, formatPercent, formatRatio, formatTime, signClass } from './format';
+import {
+  formatDate,
+  formatDateTime,
+  formatInterval,
+  formatPercent,
+  formatRatio,
+  signClass,
+} from '../../format';
 
 type SortKey =
   'name' | 'symbols' | 'interval' | 'range' | 'totalReturn' | 'sharpe' | 'maxDrawdown' | 'created';
@@ -162,9 +168,9 @@ export function BacktestLibrary({
                       {formatRatio(m?.sharpe)}
                     </td>
                     <td className="is-numeric" data-metric="maxDrawdown">
-                      {formatPercent(m?.maxDrawdown, 2, false)}
+                      {formatPercent(m?.maxDrawdown, false)}
                     </td>
-                    <td className="is-numeric">{formatTime(run.createdAt)}</td>
+                    <td className="is-numeric">{formatDateTime(run.createdAt)}</td>
                   </tr>
                 );
               })}

@@ -1,5 +1,5 @@
-// CSV import: a file chosen in the browser is read here (File.text()) and its text sent to the core,
-// which validates every row before writing anything. The report lists the numbered row errors (and
+// CSV import: a file chosen with the file picker (in the browser and in the desktop app alike) is
+// uploaded to the core in chunks, which validates every row before writing anything. The report lists the numbered row errors (and
 // nothing was written), or how many candles were imported.
 import { useState, type FormEvent } from 'react';
 import type { CallResult } from '../../../../shared/contract';
@@ -10,7 +10,7 @@ import { issuesByField } from '../../api/settings';
 import { FormField, FormSection } from '../settings/FormField';
 import { feedProblem, symbolProblem } from './series-fields';
 import { FeedField, IntervalField } from './SeriesFields';
-import { formatUtc } from './utc-time';
+import { formatCount, formatDateTime } from '../../format';
 
 type Report =
   | { kind: 'imported'; file: string; result: CallResult<'market.importCsv'> }
@@ -23,7 +23,7 @@ export function CsvImportForm({
   defaultInterval: Interval;
   onImported: () => void;
 }) {
-  const importCsv = useCsvImport();
+  const { run: importCsv, progress, cancel } = useCsvImport();
   const [file, setFile] = useState<File | null>(null);
   const [feed, setFeed] = useState('csv');
   const [symbol, setSymbol] = useState('');
@@ -49,8 +49,7 @@ export function CsvImportForm({
     if (!ready || !file) return;
     setBusy(true);
     try {
-      const content = await file.text();
-      const result = await importCsv({ feed: feed.trim(), symbol: cleanSymbol, interval }, content);
+      const result = await importCsv({ feed: feed.trim(), symbol: cleanSymbol, interval }, file);
       setReport({ kind: 'imported', file: file.name, result });
       onImported();
     } catch (error) {
@@ -120,6 +119,17 @@ export function CsvImportForm({
           >
             {busy ? 'Importing…' : 'Import'}
           </button>
+          {busy && (
+            <button type="button" className="form-button" onClick={cancel} data-testid="csv-cancel">
+              Cancel
+            </button>
+          )}
+          {progress && (
+            <span className="data-form__progress" data-testid="csv-progress">
+              {progress.stage === 'uploading' ? 'Uploading' : 'Checking rows'}:{' '}
+              {progress.total > 0 ? Math.round((100 * progress.done) / progress.total) : 0}%
+            </span>
+          )}
         </div>
         {report && <ImportReport report={report} />}
       </FormSection>
@@ -132,8 +142,8 @@ function ImportReport({ report }: { report: Report }) {
     const { rows, first, last, timeFormat } = report.result;
     return (
       <div className="data-result is-good form-field--wide" data-testid="csv-report" data-outcome="imported">
-        Imported <strong data-testid="csv-imported-rows">{rows.toLocaleString('en-US')}</strong> candles from{' '}
-        {report.file}: {formatUtc(first)} → {formatUtc(last)} UTC (times read as {timeFormat}).
+        Imported <strong data-testid="csv-imported-rows">{formatCount(rows)}</strong> candles from{' '}
+        {report.file}: {formatDateTime(first)} → {formatDateTime(last)} (times read as {timeFormat}).
       </div>
     );
   }
@@ -147,7 +157,7 @@ function ImportReport({ report }: { report: Report }) {
     >
       <p className="data-result__headline">
         {report.error.code === 'INVALID_CSV'
-          ? `${report.file} was not imported: ${errorCount} invalid row${errorCount === 1 ? '' : 's'}, nothing was written.`
+          ? `${report.file} was not imported: ${invalidRowsText(errors, errorCount)}, nothing was written.`
           : `${report.file} was not imported: ${report.error.message}`}
       </p>
       {errors.length > 0 && (
@@ -167,4 +177,16 @@ function ImportReport({ report }: { report: Report }) {
       {errorCount > errors.length && <p>The first {errors.length} are listed.</p>}
     </div>
   );
+}
+
+/**
+ * The core counts problems, and one row can have several (a high below the low and a negative
+ * volume): count the rows themselves when every problem is listed, else say how many problems.
+ */
+export function invalidRowsText(errors: readonly { row: number }[], errorCount: number): string {
+  const plural = (n: number, word: string) => `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+  if (errorCount > errors.length) return `${plural(errorCount, 'problem')} in its rows`;
+  const rows = new Set(errors.map((e) => e.row)).size;
+  const problems = errorCount > rows ? ` (${plural(errorCount, 'problem')})` : '';
+  return `${plural(rows, 'invalid row')}${problems}`;
 }

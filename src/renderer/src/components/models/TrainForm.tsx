@@ -7,14 +7,13 @@ import { INTERVALS } from '../../../../shared/domain';
 import { useCoreConnection } from '../../api/CoreProvider';
 import { useCall } from '../../api/hooks';
 import { startTraining, type TrainingSession } from '../../api/models';
-import { formatInterval } from '../../format';
+import { formatInterval, toUtcInput } from '../../format';
 import {
   ARCHITECTURE_FIELDS,
   TRAINING_FIELDS,
   buildParams,
   defaultValues,
   errorsFromIssues,
-  formatUtc,
   issuesOf,
   storedRange,
   type FieldErrors,
@@ -299,7 +298,7 @@ function RangeInput({
     <Field label={label} name={name} error={error}>
       <input
         id={`train-${name}`}
-        value={value ?? (auto === null ? '' : formatUtc(auto))}
+        value={value ?? (auto === null ? '' : toUtcInput(auto))}
         placeholder="YYYY-MM-DD HH:mm"
         onChange={(e) => onChange(e.target.value)}
       />

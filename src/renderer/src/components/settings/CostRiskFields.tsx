@@ -130,6 +130,15 @@ export function RiskFields({ draft, errors, onChange }: Props) {
         onChange={(rebalanceThresholdPct) => onChange({ rebalanceThresholdPct })}
       />
       <NumberField
+        fieldKey="risk.noTradeBand"
+        label="No-trade band"
+        unit="round trips"
+        hint="a weight change is traded only beyond this many round-trip costs"
+        value={draft.noTradeBand}
+        error={errors['risk.noTradeBand']}
+        onChange={(noTradeBand) => onChange({ noTradeBand })}
+      />
+      <NumberField
         fieldKey="risk.cadenceBars"
         label="Rebalance every"
         unit="bars"

@@ -39,6 +39,8 @@ export interface SettingsDraft {
   minTradeNotional: string;
   /** Percent of drift from the target weights. */
   rebalanceThresholdPct: string;
+  /** No-trade band half-width, in round-trip costs. */
+  noTradeBand: string;
   cadenceBars: string;
 }
 
@@ -74,6 +76,7 @@ export function toDraft(settings: Settings, feeUnit: FeeUnit = 'pct'): SettingsD
     killDrawdownPct: showNumber(settings.risk.killDrawdown * 100),
     minTradeNotional: showNumber(settings.risk.minTradeNotional),
     rebalanceThresholdPct: showNumber(settings.risk.rebalanceThreshold * 100),
+    noTradeBand: showNumber(settings.risk.noTradeBand),
     cadenceBars: showNumber(settings.risk.cadenceBars),
   };
 }
@@ -234,6 +237,12 @@ export function fromDraft(
           { min: 0, max: 1000, what: 'rebalance threshold' },
           errors,
         ) / 100,
+      noTradeBand: readNumber(
+        draft.noTradeBand,
+        'risk.noTradeBand',
+        { min: 0, max: 1000, what: 'no-trade band' },
+        errors,
+      ),
       cadenceBars: readNumber(
         draft.cadenceBars,
         'risk.cadenceBars',
