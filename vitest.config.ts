@@ -33,7 +33,8 @@ function nativeProject() {
         include: [...MODEL_TESTS, 'tests/native/**/*.test.ts'],
         environment: 'node',
         env: { CROSSDESK_TF_BACKEND: 'tensorflow', TF_CPP_MIN_LOG_LEVEL: '2' },
-        testTimeout: 180_000,
+        // Small models are dispatch-bound, and native dispatch costs more per op than wasm's.
+        testTimeout: 300_000,
         hookTimeout: 60_000,
       },
     },
