@@ -294,13 +294,13 @@ describe.skipIf(skipReason !== null)('backtest journey in the browser', () => {
       const folds = await core.client.call('model.list', { backtestId: run.id });
       expect(folds.length).toBeGreaterThan(0);
       expect(folds.every((m) => m.backtestId === run.id)).toBe(true);
-      expect((await core.client.call('model.list', {})).map((m) => m.id)).toEqual([]);
       await page.getByRole('button', { name: 'Models', exact: true }).click();
       const list = page.locator('[data-testid="model-list"]');
       await list.waitFor({ timeout: 15_000 });
-      expect(await list.getAttribute('data-count')).toBe('0');
-      for (const fold of folds) expect(await list.innerText()).not.toContain(fold.id);
       expect(await list.innerText()).not.toMatch(/walk-forward fold/);
+      for (const fold of folds) expect(await list.innerText()).not.toContain(fold.id);
+      expect(await list.getAttribute('data-count')).toBe('0');
+      expect((await core.client.call('model.list', {})).map((m) => m.id)).toEqual([]);
       // Nor does paper trading pick one: the status bar names no model, and a start is refused.
       expect(await page.locator('[data-testid="status-model"]').innerText()).toContain('none');
       const refused = await core.client.call('paper.start', { strategy: 'model', accountId: 'folds' }).then(

@@ -20,14 +20,14 @@ export const PaperStartParamsSchema = z
     feed: FeedSchema.optional(),
     symbols: z.array(SymbolSchema).min(1).max(20).optional(),
     interval: IntervalSchema.optional(),
-    strategy: BacktestStrategyNameSchema.optional(),
+    strategy: BacktestStrategyNameSchema.default('equal-weight-rebalanced'),
     /** With strategy 'model': this trained model; default the newest one trained on these symbols. */
     modelId: z.string().min(1).max(80).optional(),
-    initialCapital: z.number().positive().optional(),
+    initialCapital: z.number().positive().max(1e15).default(100_000),
     costs: CostsSchema.partial().optional(),
     risk: RiskSchema.partial().optional(),
     /** Training bars for strategies fitted on stored history before the first trade. */
-    trainBars: z.number().int().min(10).max(1_000_000).optional(),
+    trainBars: z.number().int().min(10).max(1_000_000).default(2_000),
     /** Delete the account (fills and equity included) and start afresh. */
     reset: z.boolean().optional(),
   })
@@ -122,7 +122,7 @@ export const paperCalls = {
     params: z
       .object({
         accountId: AccountId.optional(),
-        limit: z.number().int().positive().max(10_000).optional(),
+        limit: z.number().int().positive().max(10_000).default(100),
         /** Page backwards: fills with seq below this. */
         beforeSeq: z.number().int().nonnegative().optional(),
       })
@@ -142,7 +142,7 @@ export const paperCalls = {
   },
   'paper.equity': {
     params: z
-      .object({ accountId: AccountId.optional(), from: z.number().int().nonnegative().optional() })
+      .object({ accountId: AccountId.optional(), from: z.number().int().nonnegative().default(0) })
       .strict(),
     result: z.array(
       z.object({

@@ -299,7 +299,9 @@ export class PaperTrader {
       totalFees: p.totalFees(),
       totalFunding: p.totalFunding(),
       positions: account.symbols.map((symbol, i) => {
-        const price = engine.lastClose(i);
+        // No bar yet (a fresh account on an empty store): no price, shown as such (0 → "—").
+        const close = engine.lastClose(i);
+        const price = Number.isFinite(close) ? close : 0;
         const quantity = p.quantities[i]!;
         return {
           symbol,
