@@ -190,6 +190,16 @@ describe.skipIf(skipReason !== null)('backtest journey in the browser', () => {
       expect(await metrics.locator(`thead th[data-column="${name}"]`).count()).toBe(1);
     }
     expect(await metrics.locator('tr[data-metric="sharpe"] td').count()).toBe(1 + BASELINES.length);
+    // Honest figures: the Sharpe with its bootstrap interval, no CAGR/Calmar on a run shorter than a
+    // year, and the simulator's runs said to be synthetic.
+    expect(await metrics.locator('tr[data-metric="sharpe"] td').first().innerText()).toMatch(
+      /^-?\d+\.\d{2} \[-?\d+\.\d{2}, -?\d+\.\d{2}\]$/,
+    );
+    expect(await metrics.locator('tr[data-metric="cagr"], tr[data-metric="calmar"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="backtest-synthetic-banner"]').innerText()).toBe(
+      'synthetic market, accelerated clock: figures say nothing about real markets',
+    );
+    expect(await metrics.innerText()).not.toMatch(/\de[+-]\d/);
     expect(
       Number(await page.locator('[data-testid="backtest-weights"]').getAttribute('data-points')),
     ).toBeGreaterThan(10);
@@ -284,13 +294,13 @@ describe.skipIf(skipReason !== null)('backtest journey in the browser', () => {
       const folds = await core.client.call('model.list', { backtestId: run.id });
       expect(folds.length).toBeGreaterThan(0);
       expect(folds.every((m) => m.backtestId === run.id)).toBe(true);
-      expect((await core.client.call('model.list', {})).map((m) => m.id)).toEqual([]);
       await page.getByRole('button', { name: 'Models', exact: true }).click();
       const list = page.locator('[data-testid="model-list"]');
       await list.waitFor({ timeout: 15_000 });
-      expect(await list.getAttribute('data-count')).toBe('0');
-      for (const fold of folds) expect(await list.innerText()).not.toContain(fold.id);
       expect(await list.innerText()).not.toMatch(/walk-forward fold/);
+      for (const fold of folds) expect(await list.innerText()).not.toContain(fold.id);
+      expect(await list.getAttribute('data-count')).toBe('0');
+      expect((await core.client.call('model.list', {})).map((m) => m.id)).toEqual([]);
       // Nor does paper trading pick one: the status bar names no model, and a start is refused.
       expect(await page.locator('[data-testid="status-model"]').innerText()).toContain('none');
       const refused = await core.client.call('paper.start', { strategy: 'model', accountId: 'folds' }).then(

@@ -1,5 +1,5 @@
 // The window's shell: the view tabs, a banner when offline, the current view, the status bar.
-import { useState } from 'react';
+import { useStoredState } from './api/drafts';
 import { useMarketStatus } from './api/market';
 import { useAppliedTheme } from './api/theme';
 import { ConnectionBanner } from './components/ConnectionBanner';
@@ -13,7 +13,8 @@ import { ModelsView } from './views/ModelsView';
 import { SettingsView } from './views/SettingsView';
 
 export function App() {
-  const [view, setView] = useState<ViewName>('Live');
+  // The view survives a reload.
+  const [view, setView] = useStoredState<ViewName>('view', 'Live');
   const status = useMarketStatus();
   // Charts take their colours when they are made: a theme change re-creates the view.
   const theme = useAppliedTheme();

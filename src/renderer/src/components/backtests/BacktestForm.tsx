@@ -2,6 +2,7 @@
 // strategy, walk-forward windows, costs, risk, and for the model a compact configuration. Wrong values
 // are named at their field, whether the form or the core found them.
 import { useEffect, useState, type FormEvent } from 'react';
+import { useStoredState } from '../../api/drafts';
 import type { Settings } from '../../../../shared/contract';
 import { BASELINE_NAMES, type BacktestStrategyName } from '../../../../shared/contract/backtest';
 import type { SeriesCoverage } from '../../../../shared/contract/market';
@@ -41,7 +42,10 @@ export interface BacktestFormProps {
 }
 
 export function BacktestForm({ settings, stored: initialStored, running, onRun }: BacktestFormProps) {
-  const [values, setValues] = useState<BacktestFormValues>(() => defaultFormValues(settings, initialStored));
+  // What was typed survives a change of view and a reload.
+  const [values, setValues] = useStoredState<BacktestFormValues>('draft.backtest', () =>
+    defaultFormValues(settings, initialStored),
+  );
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   // Coverage of the feed typed in the form (it may differ from the settings' feed).
