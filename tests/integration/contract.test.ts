@@ -1,6 +1,8 @@
-// The contract suite: every behaviour of the one contract, run over both transports: in-process (a
-// Transport pair in memory, as the Electron bridge carries envelopes) and WebSocket against the real
-// headless host in a child process. Both use a temp data directory and the project's simulator.
+// The contract suite: every behaviour of the one contract, run over two transports: in-process (`serve`
+// over a Transport pair in memory, envelopes crossing as JSON text) and WebSocket against the real
+// headless host in a child process (its core in a worker thread). The desktop app's IPC path carries
+// the same envelopes; desktop-wiring.test.ts drives it through the real main process and preload.
+// Both use a temp data directory and the project's simulator.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -10,11 +12,12 @@ import WebSocket from 'ws';
 import type { CallName, EventPayload, EventTopic, Settings } from '../../src/shared/contract';
 import type { Candle, JobProgress, MarketStatus } from '../../src/shared/domain';
 import { CoreError } from '../../src/shared/errors';
-import { createClient, serve, type CoreClient, type Envelope, type Transport } from '../../src/shared/rpc';
+import { createClient, serve, type CoreClient } from '../../src/shared/rpc';
 import { createCore, type Core } from '../../src/main/core/core';
 import { startFeed } from '../../src/main/host/feed-startup';
 import { socketTransport } from '../../src/main/host/ws-transport';
 import { startSimulator, type Simulator } from '../../src/main/core/market/simulator';
+import { memoryPair } from '../support/memory-transport';
 import { startServerProcess, type ServerProcess } from './support/server-process';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -30,24 +33,6 @@ interface Harness {
   setUp(): Promise<void>;
   connect(): Promise<Connection>;
   tearDown(): Promise<void>;
-}
-
-/** Two in-memory transports wired to each other; every envelope crosses as JSON text, as on a wire. */
-function memoryPair(): [Transport, Transport] {
-  const handlers: [Set<(m: Envelope) => void>, Set<(m: Envelope) => void>] = [new Set(), new Set()];
-  const side = (mine: 0 | 1): Transport => ({
-    send(message) {
-      const text = JSON.stringify(message);
-      queueMicrotask(() => {
-        for (const handler of handlers[1 - mine]!) handler(JSON.parse(text) as Envelope);
-      });
-    },
-    onMessage(handler) {
-      handlers[mine].add(handler);
-      return () => handlers[mine].delete(handler);
-    },
-  });
-  return [side(0), side(1)];
 }
 
 function inProcess(): Harness {
