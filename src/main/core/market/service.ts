@@ -173,7 +173,12 @@ export class MarketService {
     return { feed, interval: settings.interval, configured: settings.symbols, stored };
   }
 
-  candles(params: HandlerParams<'market.candles'>): CallResult<'market.candles'> {
+  /**
+   * A page of stored candles. It waits for its turn on the event loop first, so that many page
+   * requests arriving in one burst are served one macrotask each and other clients' calls interleave.
+   */
+  async candles(params: HandlerParams<'market.candles'>): Promise<CallResult<'market.candles'>> {
+    await new Promise((resolve) => setImmediate(resolve));
     const { feed, symbol, interval, ...query } = params;
     return this.deps.candles.range({ feed, symbol, interval }, { includeUnconfirmed: true, ...query });
   }
