@@ -274,7 +274,7 @@ export const backtestCalls = {
     result: z.array(BacktestSummarySchema),
   },
   'backtest.get': {
-    params: z.object({ id: Id, fills: z.boolean().optional(), fillsOf: z.string().optional() }).strict(),
+    params: z.object({ id: Id, fills: z.boolean().optional(), fillsOf: z.string().max(80).optional() }).strict(),
     result: BacktestDetailSchema,
   },
   'backtest.delete': {

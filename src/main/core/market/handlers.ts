@@ -10,7 +10,8 @@ export type MarketHandlerName =
   | 'market.stream.stop'
   | 'market.status'
   | 'market.upload.chunk'
-  | 'market.importCsv';
+  | 'market.importCsv'
+  | 'market.importFundingCsv';
 
 export type { MarketDeps } from './service';
 
@@ -31,6 +32,7 @@ export function createMarketHandlers(deps: MarketDeps): {
       'market.status': () => service.status(),
       'market.upload.chunk': (params) => service.uploadChunk(params),
       'market.importCsv': (params, context) => service.importCsv(params, context.signal),
+      'market.importFundingCsv': (params, context) => service.importFundingCsv(params, context.signal),
     },
     close: () => service.close(),
   };

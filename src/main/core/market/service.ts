@@ -14,6 +14,7 @@ import { backfill } from './backfill';
 import { BybitRest, type BybitRestOptions } from './bybit-rest';
 import { parseOhlcvCsvInSlices, writeCandles } from './csv-import';
 import { UploadStore } from './uploads';
+import { parseFundingCsvInSlices, writeFunding } from './funding-csv';
 import { SerialQueue } from '../serial-queue';
 import { resolveFeed, resolveRestUrl } from './feeds';
 import { gapRanges } from './gap-ranges';
@@ -202,6 +203,27 @@ export class MarketService {
       });
       job.throwIfCancelled();
       return writeCandles(this.deps.candles, { feed, symbol, interval }, parsed);
+    });
+  }
+
+  /** Funding history for an imported feed, parsed in slices, written in one transaction. */
+  async importFundingCsv(
+    params: HandlerParams<'market.importFundingCsv'>,
+    signal: AbortSignal | undefined,
+  ): Promise<CallResult<'market.importFundingCsv'>> {
+    const { feed, symbol } = params;
+    const funding = this.deps.funding;
+    if (!funding) throw new CoreError('UNKNOWN_METHOD', 'This core keeps no funding history.');
+    const text = this.importText(params);
+    return this.deps.jobs.run('import', params.jobId, signal, async (job) => {
+      const rates = await parseFundingCsvInSlices(text, symbol, {
+        pause: () => new Promise((resolve) => setImmediate(resolve)),
+        progress: (done, total) =>
+          job.progress(done, total, `reading funding of ${feed}/${symbol}: characters parsed`),
+        throwIfCancelled: () => job.throwIfCancelled(),
+      });
+      job.throwIfCancelled();
+      return writeFunding(funding, feed, symbol, rates);
     });
   }
 
