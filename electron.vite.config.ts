@@ -3,16 +3,24 @@ import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 import { embedMigrations } from './src/main/core/store/embed-migrations';
 
-// Three bundles: the Electron main process (which hosts the core), the preload bridge and the React
-// renderer. The headless host and the CLI run the same sources under plain Node (see scripts/).
+// Three bundles: the Electron main process (which relays envelopes to the core's worker thread), the
+// preload's envelope port and the React renderer. The headless host and the CLI run the same sources
+// under plain Node (see scripts/).
 export default defineConfig({
   main: {
     build: {
-      // The training worker and its data-parallel replica are entries of their own: worker threads
-      // load them by file name next to the main bundle (model/worker-client.ts, model/data-parallel.ts).
+      // The core's thread, the training worker and its data-parallel replica are entries of their own:
+      // worker threads load them by file name next to the main bundle (host/core-thread.ts,
+      // model/worker-client.ts, model/data-parallel.ts).
       rollupOptions: {
+        // The native TensorFlow binding (model/backend.ts) is resolved at run time from node_modules,
+        // never bundled: it is an N-API addon with libtensorflow beside it, built by `npm run
+        // setup:native` or its own install. Packaging must keep it unpacked (asarUnpack). tfjs itself is
+        // external too (dependencies are), so the binding registers on the same engine.
+        external: ['@tensorflow/tfjs-node'],
         input: {
           index: resolve('src/main/index.ts'),
+          'core-worker': resolve('src/main/host/core-worker.ts'),
           'train-worker': resolve('src/main/core/model/train-worker.ts'),
           'train-replica': resolve('src/main/core/model/train-replica.ts'),
         },

@@ -25,6 +25,7 @@ import {
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkNative } from './native-check.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
@@ -68,38 +69,9 @@ function tail(text, lines = 15) {
   return text.split('\n').slice(-lines).join('\n');
 }
 
-/**
- * The check run in a child process (a binding that fails to load can abort the process): the backend
- * must be 'tensorflow', a matMul must give the known product, and d/dx Σx² must be 2x.
- */
-const VERIFY = `
-const tf = require(${JSON.stringify(PACKAGE)});
-(async () => {
-  await tf.setBackend('tensorflow');
-  await tf.ready();
-  if (tf.getBackend() !== 'tensorflow') throw new Error('backend is ' + tf.getBackend());
-  const product = Array.from(tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5], [6]])).dataSync());
-  if (product.join() !== '17,39') throw new Error('matMul gave ' + product);
-  const grad = Array.from(tf.grad((x) => tf.sum(tf.square(x)))(tf.tensor1d([1, -2, 3])).dataSync());
-  if (grad.join() !== '2,-4,6') throw new Error('gradient gave ' + grad);
-  console.log('TensorFlow ' + (tf.version.tfjs || '') + ', C library ' + (tf.backend().binding?.TF_Version ?? 'loaded'));
-})().catch((err) => { console.error(err && err.message ? err.message : String(err)); process.exit(1); });
-`;
-
 function verify() {
-  // TensorFlow's C++ start-up notes (oneDNN, CPU features) go to stderr; only the result line matters.
-  const result = spawnSync(process.execPath, ['-e', VERIFY], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' },
-  });
-  const stderr = (result.stderr ?? '').trim();
-  // The first line that names the error (a failed dlopen or require), not the stack under it.
-  const lines = stderr.split('\n');
-  const reason =
-    lines.find((line) => /^\w*Error:/.test(line.trim())) ??
-    lines.find((line) => /cannot|not found|undefined symbol/i.test(line));
-  return { ok: result.status === 0, out: result.status === 0 ? result.stdout.trim() : (reason ?? tail(stderr, 3)) };
+  const { ok, detail } = checkNative(root);
+  return { ok, out: detail };
 }
 
 /** The Python that pip runs under: python3, else python if it is Python 3. */

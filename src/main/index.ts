@@ -1,37 +1,24 @@
-// The Electron host, kept thin: one sandboxed window, the core bound to IPC, nothing else. All
-// behaviour lives in the core, which the headless host and the CLI run unchanged under plain Node.
-import {
-  app,
-  BrowserWindow,
-  ipcMain,
-  session,
-  shell,
-  type IpcMainInvokeEvent,
-  type WebContents,
-} from 'electron';
+// The Electron host, kept thin: it owns the window, serves the page from app:// and relays envelopes
+// between the page (IPC, through the preload's envelope port) and the core's worker thread, exactly as
+// the headless host relays them over its WebSocket. The core never runs on this thread.
+import { app, BrowserWindow, ipcMain, protocol, session, shell, type IpcMainEvent } from 'electron';
 import { fileURLToPath } from 'node:url';
-import { toErrorShape } from '../shared/errors';
 import { resolveDataDir } from './core/config';
-import { createCore, type Core } from './core/core';
-import { startFeed } from './host/feed-startup';
-
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+import { startCoreThread, type CoreThread } from './host/core-thread';
+import { relayIpc } from './desktop/ipc-relay';
+import {
+  APP_INDEX_URL,
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  isAppUrl,
+  rendererProtocolHandler,
+} from './desktop/renderer-protocol';
+import { denyPermissions, guardWebContents } from './desktop/web-guards';
 
 const preloadFile = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
-const rendererFile = fileURLToPath(new URL('../renderer/index.html', import.meta.url));
+const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
 
-let core: Core | null = null;
+let core: CoreThread | null = null;
 let mainWindow: BrowserWindow | null = null;
 
 /** `--data-dir DIR` or `--data-dir=DIR` among Electron's own arguments. */
@@ -44,37 +31,23 @@ function dataDirFlag(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** Only our own window's top frame may call the core. */
-function trustedSender(event: IpcMainInvokeEvent): boolean {
-  return (
-    mainWindow !== null &&
-    event.sender === mainWindow.webContents &&
-    event.senderFrame === mainWindow.webContents.mainFrame
-  );
+/**
+ * The dev server's URL (electron-vite dev sets ELECTRON_RENDERER_URL), honoured only under the
+ * explicit development flag CROSSDESK_DEV=1 and never in a packaged app.
+ */
+function developmentUrl(): string | null {
+  const url = process.env['ELECTRON_RENDERER_URL'];
+  return !app.isPackaged && process.env['CROSSDESK_DEV'] === '1' && url ? url : null;
 }
+const devUrl = developmentUrl();
+const devOrigin = devUrl ? new URL(devUrl).origin : null;
 
-function bindCore(target: Core): void {
-  ipcMain.handle('core:call', async (event, method: unknown, params: unknown) => {
-    if (!trustedSender(event))
-      return { ok: false, error: { code: 'UNAUTHORIZED', message: 'Not a CrossDesk window.' } };
-    if (typeof method !== 'string')
-      return { ok: false, error: { code: 'INVALID_PARAMS', message: 'The method must be a string.' } };
-    // The bridge has no cancel message: a caller cancels long jobs with job.cancel.
-    const controller = new AbortController();
-    try {
-      return {
-        ok: true,
-        result: (await target.dispatch(method, params, { signal: controller.signal })) ?? null,
-      };
-    } catch (err) {
-      return { ok: false, error: toErrorShape(err) };
-    }
-  });
-  target.events.subscribeAll((topic, payload) => forward(mainWindow?.webContents, topic, payload));
-}
-
-function forward(contents: WebContents | undefined, topic: string, payload: unknown): void {
-  if (contents && !contents.isDestroyed()) contents.send('core:event', topic, payload);
+/** Only our own window's top frame, showing our own page, may talk to the core. */
+function trustedSender(event: IpcMainEvent): boolean {
+  if (mainWindow === null || event.sender !== mainWindow.webContents) return false;
+  const frame = event.senderFrame;
+  if (!frame || frame !== mainWindow.webContents.mainFrame) return false;
+  return isAppUrl(frame.url, devOrigin);
 }
 
 function createWindow(): BrowserWindow {
@@ -89,42 +62,38 @@ function createWindow(): BrowserWindow {
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
       webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
       spellcheck: false,
     },
   });
   window.once('ready-to-show', () => window.show());
-  // Links open in the user's browser; the app window never navigates away or opens another window.
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
-  window.webContents.on('will-attach-webview', (event) => event.preventDefault());
-
-  const devUrl = process.env['ELECTRON_RENDERER_URL'];
-  if (!app.isPackaged && devUrl) void window.loadURL(devUrl);
-  else void window.loadFile(rendererFile);
+  void window.loadURL(devUrl ?? APP_INDEX_URL);
   return window;
 }
 
+// Before the app is ready: app:// is a standard, secure origin, and every web contents gets the guards.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+app.on('web-contents-created', (_event, contents) => guardWebContents(contents, { shell, devOrigin }));
+
 async function start(): Promise<void> {
   await app.whenReady();
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
-  });
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  denyPermissions(session.defaultSession);
+  protocol.handle(APP_SCHEME, rendererProtocolHandler(rendererDir));
 
-  core = await createCore({
+  core = await startCoreThread({
     dataDir: resolveDataDir(dataDirFlag(process.argv)),
     // Set by scripts/start.mjs: better-sqlite3 compiled for Electron's ABI, kept apart from Node's.
     sqliteBinding: process.env['CROSSDESK_SQLITE_BINDING'] || undefined,
     resumePaper: true,
   });
-  bindCore(core);
+  core.onStopped((reason) => console.error(`CrossDesk: ${reason}; every call now fails. Restart the app.`));
+  relayIpc(ipcMain, core, trustedSender);
   mainWindow = createWindow();
   mainWindow.on('closed', () => (mainWindow = null));
-  for (const line of await startFeed(core)) console.log(line);
+  for (const line of await core.feed) console.log(line);
 }
 
 app.on('window-all-closed', () => app.quit());

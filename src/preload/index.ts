@@ -1,27 +1,26 @@
-// The only bridge between the sandboxed page and the core: `window.crossdesk.call` and `.on`.
-// No ipcRenderer, no Node: the page sees two functions and plain data. Errors arrive as
-// {code, message, details} objects, the same shape as over the WebSocket.
+// The only thing the sandboxed page gets from the preload: an envelope port (`send` a frame, receive
+// frames). No ipcRenderer, no Node, no per-call methods: the renderer runs the same RPC client over it
+// as over the headless host's WebSocket, with the same requests, cancels, replies and events.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { ENVELOPE_CHANNEL, OPEN_CHANNEL } from '../shared/envelope-channel';
+import type { CrossDeskEnvelopePort } from './envelope-port';
 
-type CallReply =
-  { ok: true; result: unknown } | { ok: false; error: { code: string; message: string; details?: unknown } };
-
-const bridge = {
-  async call(method: string, params: unknown): Promise<unknown> {
-    const reply = (await ipcRenderer.invoke('core:call', String(method), params)) as CallReply;
-    if (reply.ok) return reply.result;
-    throw reply.error;
+const port: CrossDeskEnvelopePort = {
+  send(frame: string): void {
+    ipcRenderer.send(ENVELOPE_CHANNEL, String(frame));
   },
-  on(topic: string, handler: (payload: unknown) => void): () => void {
-    const wanted = String(topic);
-    const listener = (_event: IpcRendererEvent, eventTopic: string, payload: unknown) => {
-      if (eventTopic === wanted) handler(payload);
+  onMessage(handler: (frame: string) => void): () => void {
+    const listener = (_event: IpcRendererEvent, frame: unknown) => {
+      if (typeof frame === 'string') handler(frame);
     };
-    ipcRenderer.on('core:event', listener);
+    ipcRenderer.on(ENVELOPE_CHANNEL, listener);
     return () => {
-      ipcRenderer.removeListener('core:event', listener);
+      ipcRenderer.removeListener(ENVELOPE_CHANNEL, listener);
     };
   },
 };
 
-contextBridge.exposeInMainWorld('crossdesk', bridge);
+// A new page (first load or a reload) is a new client: ids start again at 1, so the main process must
+// not mix its calls with the previous page's.
+ipcRenderer.send(OPEN_CHANNEL);
+contextBridge.exposeInMainWorld('crossdesk', port);

@@ -41,6 +41,18 @@ export function intervalMs(interval: Interval): number {
   }
 }
 
+/**
+ * An interval as traders and the window name it: '1' → 1m, '60' → 1h, 'D' → 1D, 'W' → 1W, 'M' → 1Mo.
+ * The core names runs and models with it too, so a name never says '60' where the window says '1h'.
+ */
+export function intervalName(interval: Interval | string): string {
+  if (/^\d+$/.test(interval)) {
+    const minutes = Number(interval);
+    return minutes % 60 === 0 ? `${minutes / 60}h` : `${minutes}m`;
+  }
+  return ({ D: '1D', W: '1W', M: '1Mo' } as Record<string, string>)[interval] ?? interval;
+}
+
 /** Open time of the bar that contains `time` (minute and day intervals; weeks start on Monday UTC). */
 export function barOpenTime(time: number, interval: Interval): number {
   if (interval === 'W') {
@@ -154,7 +166,12 @@ export const MarketStatusSchema = z.object({
   /** Wall-clock ms since the last websocket frame when the status was made, or null (no frame yet). */
   lastFrameAgeMs: z.number().nullable().optional(),
   reconnects: z.number().int(),
+  /** The backend of the core's thread (decisions, backtest predictions). */
   backend: BackendNameSchema,
+  /** Which backend serves which model job; null while the start-up measurement runs. */
+  backendJobs: z
+    .object({ training: BackendNameSchema, decisions: BackendNameSchema, how: z.enum(['measured', 'pinned']) })
+    .nullable(),
   activeModelId: z.string().nullable(),
 });
 export type MarketStatus = z.infer<typeof MarketStatusSchema>;

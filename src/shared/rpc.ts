@@ -1,5 +1,7 @@
-// Transport-independent RPC: envelopes, a typed client and a server loop. A Transport only moves
-// envelopes; the server loop answers every request exactly once (see `serve`).
+// Transport-independent RPC: envelopes, a typed client and a server loop. The same code runs over
+// Electron IPC (the preload's envelope port) and over a WebSocket, and between a host's main thread and
+// the core's worker thread; a Transport only moves envelopes. The server loop answers every request
+// exactly once (see `serve`).
 import { z } from 'zod';
 import {
   calls,

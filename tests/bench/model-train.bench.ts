@@ -1,57 +1,71 @@
-// Throughput of the default model configuration (5 assets × 168 hourly bars × the feature set, d_model
-// 64, 4 heads, 2 layers, batch 32): training samples/s and single-sample inference latency on wasm and
-// cpu, and one epoch over three years of hourly data on wasm. Training is measured with one worker
-// thread and with two (training.workers 2: this thread plus a replica), alternated in the same run.
-// Prints figures, asserts nothing.
-// The machine may be shared: the load average and a plain-matMul GFLOP/s probe are printed alongside so
-// that figures can be read as ratios.
-// Run: npx tsx tests/bench/model-train.bench.ts [wasm|cpu|all] [--steps N] [--no-epoch]
+// Throughput of the default model configuration (5 assets × 168 hourly bars × 8 features, patch 24,
+// d_model 64, 4 heads, 2 layers) on every TensorFlow.js backend available: training samples/s with one
+// worker thread and with two (training.workers 2: this thread plus a replica), at batch 32 and 256,
+// one-sample inference latency (a decision), and a plain-matMul GFLOP/s probe. Prints figures, asserts
+// nothing. The machine may be shared: the load average goes with every line, and `--torch PYTHON` runs
+// the PyTorch mirror of the same model (tests/bench/torch_mirror.py) in the same run, so that the
+// figures can be read as ratios.
+//   npm run -s bench -- model-train --json     one JSON object per line:
+//     {"backend","workers","batch","trainSamplesPerSecond","inferP50Ms","inferP99Ms","probeGflops","load"}
+//   npx tsx tests/bench/model-train.bench.ts [--json] [--backends tensorflow,wasm] [--batches 32,256]
+//     [--steps N] [--torch PYTHON]
+import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { alignCandles } from '../../src/main/core/features/align';
+import { gatherWindows } from '../../src/main/core/features/windows';
 import { DEFAULT_MARKET_SPEC, generateMarket } from '../../src/main/core/market/simulator/synthetic';
 import { initBackend, tf } from '../../src/main/core/model/backend';
-import { prepareDataset, type Dataset } from '../../src/main/core/model/dataset';
+import { Replica } from '../../src/main/core/model/data-parallel';
+import { prepareDataset } from '../../src/main/core/model/dataset';
 import { predictOne } from '../../src/main/core/model/infer';
 import { CrossAssetModel } from '../../src/main/core/model/model';
 import { FlatAdam } from '../../src/main/core/model/optimizer';
 import { seededRandom } from '../../src/main/core/model/params';
-import { Replica } from '../../src/main/core/model/data-parallel';
-import {
-  epochBatches,
-  makeBatch,
-  parallelStep,
-  trainModel,
-  trainStep,
-} from '../../src/main/core/model/trainer';
-import { gatherWindows } from '../../src/main/core/features/windows';
-import { ModelConfigSchema, type ModelConfig } from '../../src/shared/contract/model';
+import { epochBatches, makeBatch, parallelStep, trainStep } from '../../src/main/core/model/trainer';
+import { ModelConfigSchema } from '../../src/shared/contract/model';
 import type { BackendName } from '../../src/shared/domain';
 
 const args = process.argv.slice(2);
-const which = args.find((a) => !a.startsWith('--')) ?? 'all';
-const stepsFlag = args.indexOf('--steps');
-const overrides = args.indexOf('--config');
-const config: ModelConfig = ModelConfigSchema.parse(overrides >= 0 ? JSON.parse(args[overrides + 1]!) : {});
-const HOUR = 3_600_000;
+const flag = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const json = args.includes('--json');
+const backends = (flag('--backends') ?? 'tensorflow,wasm').split(',') as BackendName[];
+const batchSizes = (flag('--batches') ?? '32,256').split(',').map(Number);
+const stepsFlag = flag('--steps');
+const torch = flag('--torch');
+
+interface Line {
+  backend: string;
+  workers: number;
+  batch: number;
+  trainSamplesPerSecond: number;
+  inferP50Ms: number;
+  inferP99Ms: number;
+  probeGflops: number | null;
+  load: number;
+}
+
+const round = (v: number, digits = 2) => Number(v.toFixed(digits));
+const load = () => round(loadavg()[0]!);
+
+function print(line: Line): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+    return;
+  }
+  process.stdout.write(
+    `${line.backend.padEnd(10)} workers ${line.workers}  batch ${String(line.batch).padStart(3)}  ` +
+      `train ${line.trainSamplesPerSecond.toFixed(0).padStart(5)} samples/s  ` +
+      `decision p50 ${line.inferP50Ms.toFixed(2)} ms, p99 ${line.inferP99Ms.toFixed(2)} ms  ` +
+      `probe ${line.probeGflops?.toFixed(0) ?? '—'} GFLOP/s  load ${line.load}\n`,
+  );
+}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-function dataset(bars: number): { data: Dataset; prepMs: number } {
-  const start = performance.now();
-  const market = generateMarket(DEFAULT_MARKET_SPEC, {
-    seed: 1,
-    interval: '60',
-    startTime: Date.UTC(2023, 0, 1),
-    bars,
-  });
-  const aligned = alignCandles(
-    DEFAULT_MARKET_SPEC.symbols.map((symbol) => ({ symbol, candles: market[symbol]! })),
-    '60',
-  );
-  const data = prepareDataset(aligned, config);
-  return { data, prepMs: performance.now() - start };
 }
 
 function gflops(): number {
@@ -66,112 +80,135 @@ function gflops(): number {
   });
 }
 
-async function bench(backend: BackendName, steps: number, epoch: boolean): Promise<void> {
-  const got = await initBackend(backend);
-  if (got !== backend) {
-    console.log(`${backend}: not available (got ${got})`);
-    return;
-  }
-  const { data } = dataset(3000);
-  const model = new CrossAssetModel(
-    config,
-    { symbols: data.source.symbols, features: config.features.length },
-    1,
+function dataset(batch: number) {
+  const config = ModelConfigSchema.parse({ training: { batchSize: batch } });
+  const market = generateMarket(DEFAULT_MARKET_SPEC, {
+    seed: 1,
+    interval: '60',
+    startTime: Date.UTC(2023, 0, 1),
+    bars: Math.max(3000, 8 * batch + 600),
+  });
+  const aligned = alignCandles(
+    DEFAULT_MARKET_SPEC.symbols.map((symbol) => ({ symbol, candles: market[symbol]! })),
+    '60',
   );
-  const optimizer = new FlatAdam(model.params.list(), { learningRate: 1e-3, clipNorm: 1 });
-  const scale = tf.tensor1d(data.stats.targetStd);
+  return { config, data: prepareDataset(aligned, config) };
+}
+
+/** One-sample inference (a decision) of the default model: p50 and p99 over many runs. */
+function decisions(backend: BackendName): { p50: number; p99: number } {
+  const { config, data } = dataset(32);
+  const model = new CrossAssetModel(config, { symbols: data.source.symbols, features: 8 }, 1);
+  const x = gatherWindows(data.source, [data.validationBars[0]!]);
+  for (let i = 0; i < 10; i++) predictOne(model, x, data.stats.targetStd);
+  const ms: number[] = [];
+  for (let i = 0; i < (backend === 'cpu' ? 50 : 400); i++) {
+    const start = performance.now();
+    predictOne(model, x, data.stats.targetStd);
+    ms.push(performance.now() - start);
+  }
+  model.dispose();
+  ms.sort((a, b) => a - b);
+  return { p50: percentile(ms, 50), p99: percentile(ms, 99) };
+}
+
+/** Training samples/s with one and two workers, alternated in blocks so that both see the same load. */
+async function training(backend: BackendName, batch: number): Promise<Record<1 | 2, number>> {
+  const { config, data } = dataset(batch);
+  const steps = stepsFlag ? Number(stepsFlag) : batch >= 128 ? 6 : 24;
   const batches = epochBatches(data.trainBars, config, seededRandom(1));
-  const oneWorker = (i: number) => {
-    const batch = makeBatch(data, batches[i % batches.length]!);
-    trainStep(model, optimizer, batch, scale, i);
-    tf.dispose([batch.x, batch.returns, batch.direction, batch.continues]);
+  const scale = tf.tensor1d(data.stats.targetStd);
+  const shape = { symbols: data.source.symbols, features: 8 };
+  const one = new CrossAssetModel(config, shape, 1);
+  const oneAdam = new FlatAdam(one.params.list(), { learningRate: 1e-3, clipNorm: 1 });
+  const two = new CrossAssetModel(config, shape, 1);
+  const twoAdam = new FlatAdam(two.params.list(), { learningRate: 1e-3, clipNorm: 1 });
+  const replica = await Replica.start(data, config, 1, backend, two.params.exportWeights());
+  const gradient = new Float32Array(two.params.parameterCount());
+  const run: Record<1 | 2, (i: number) => void> = {
+    1: (i) => {
+      const b = makeBatch(data, batches[i % batches.length]!);
+      trainStep(one, oneAdam, b, scale, i);
+      tf.dispose([b.x, b.returns, b.direction, b.continues]);
+    },
+    2: (i) => parallelStep(two, twoAdam, data, batches[i % batches.length]!, scale, i, replica, gradient),
   };
-  // The two-worker trainer (training.workers 2): this thread is the trainer, plus one replica thread.
-  // Its own model and optimizer, so that each path's state evolves as in a real run.
-  const model2 = new CrossAssetModel(
-    config,
-    { symbols: data.source.symbols, features: config.features.length },
-    1,
-  );
-  const optimizer2 = new FlatAdam(model2.params.list(), { learningRate: 1e-3, clipNorm: 1 });
-  const replica = await Replica.start(data, config, 1, backend, model2.params.exportWeights());
-  const gradient = new Float32Array(model2.params.parameterCount());
-  const twoWorkers = (i: number) =>
-    parallelStep(model2, optimizer2, data, batches[i % batches.length]!, scale, i, replica, gradient);
-  const runs = { 1: oneWorker, 2: twoWorkers } as const;
   for (let i = 0; i < 2; i++) {
-    oneWorker(i);
-    twoWorkers(i);
+    run[1](i);
+    run[2](i);
   }
-  // Alternated in blocks of 5 steps so that both see the same machine load.
-  const stepMs: Record<1 | 2, number[]> = { 1: [], 2: [] };
-  for (let done = 0; done < steps; done += 5) {
+  const elapsed = { 1: 0, 2: 0 };
+  const block = Math.max(1, Math.min(5, Math.floor(steps / 2)));
+  for (let done = 0; done < steps; done += block) {
     for (const workers of [1, 2] as const) {
-      for (let i = done; i < Math.min(steps, done + 5); i++) {
-        const start = performance.now();
-        runs[workers](i + 2);
-        stepMs[workers].push(performance.now() - start);
-      }
+      const start = performance.now();
+      for (let i = done; i < Math.min(steps, done + block); i++) run[workers](i + 2);
+      elapsed[workers] += performance.now() - start;
     }
   }
   await replica.close();
-  model2.dispose();
-  const trainLines = ([1, 2] as const).map((workers) => {
-    const ms = stepMs[workers];
-    const totalMs = ms.reduce((a, b) => a + b, 0);
-    const samplesPerSecond = (ms.length * config.training.batchSize * 1000) / totalMs;
-    ms.sort((a, b) => a - b);
-    return {
-      samplesPerSecond,
-      line:
-        `  train, ${workers} worker${workers === 1 ? '' : 's'}: ${samplesPerSecond.toFixed(0)} samples/s ` +
-        `(batch ${config.training.batchSize}, step p50 ${percentile(ms, 50).toFixed(1)} ms over ${ms.length} steps)`,
-    };
-  });
-
-  const x = gatherWindows(data.source, [data.validationBars[0]!]);
-  for (let i = 0; i < 5; i++) predictOne(model, x, data.stats.targetStd);
-  const inferMs: number[] = [];
-  const inferences = backend === 'cpu' ? 50 : 500;
-  for (let i = 0; i < inferences; i++) {
-    const start = performance.now();
-    predictOne(model, x, data.stats.targetStd);
-    inferMs.push(performance.now() - start);
-  }
-  inferMs.sort((a, b) => a - b);
-  console.log(
-    `${backend}: ${model.params.parameterCount()} parameters, patch ${config.patchLength} (${model.tokens} tokens/asset), ` +
-      `probe ${gflops().toFixed(1)} GFLOP/s, load ${loadavg()[0]!.toFixed(2)}`,
-  );
-  for (const { line } of trainLines) console.log(line);
-  console.log(
-    `  two workers / one: ${(trainLines[1]!.samplesPerSecond / trainLines[0]!.samplesPerSecond).toFixed(2)}x`,
-  );
-  console.log(
-    `  inference, 1 sample: p50 ${percentile(inferMs, 50).toFixed(2)} ms, p99 ${percentile(inferMs, 99).toFixed(2)} ms`,
-  );
-  scale.dispose();
-  model.dispose();
-
-  if (epoch) {
-    const bars = 3 * 365 * 24;
-    const { data: big, prepMs } = dataset(bars);
-    const epochConfig = ModelConfigSchema.parse({ ...config, training: { ...config.training, epochs: 1 } });
-    const start = performance.now();
-    const result = await trainModel(big, { config: epochConfig, seed: 1, now: () => performance.now() });
-    const ms = performance.now() - start;
-    result.model.dispose();
-    console.log(
-      `  one epoch, 3 years hourly (${bars} bars, ${big.trainBars.length} train + ${big.validationBars.length} validation samples): ` +
-        `${(ms / 1000).toFixed(1)} s (+ ${(prepMs / 1000).toFixed(1)} s features and windows), ` +
-        `${result.metrics.samplesPerSecond.toFixed(0)} samples/s while training ` +
-        `(training.workers ${epochConfig.training.workers})`,
-    );
-  }
-  void HOUR;
+  tf.dispose(scale);
+  one.dispose();
+  two.dispose();
+  return { 1: (steps * batch * 1000) / elapsed[1], 2: (steps * batch * 1000) / elapsed[2] };
 }
 
-const steps = stepsFlag >= 0 ? Number(args[stepsFlag + 1]) : 30;
-const epoch = !args.includes('--no-epoch');
-if (which === 'wasm' || which === 'all') await bench('wasm', steps, epoch);
-if (which === 'cpu' || which === 'all') await bench('cpu', Math.min(steps, 3), false);
+for (const backend of backends) {
+  if ((await initBackend(backend)) !== backend) {
+    process.stderr.write(`model-train: backend ${backend} is not available here (skipped)\n`);
+    continue;
+  }
+  const probeGflops = round(gflops(), 1);
+  const decision = decisions(backend);
+  for (const batch of batchSizes) {
+    const sps = await training(backend, batch);
+    for (const workers of [1, 2] as const) {
+      print({
+        backend,
+        workers,
+        batch,
+        trainSamplesPerSecond: round(sps[workers], 1),
+        inferP50Ms: round(decision.p50, 3),
+        inferP99Ms: round(decision.p99, 3),
+        probeGflops,
+        load: load(),
+      });
+    }
+  }
+}
+
+if (torch) {
+  // The PyTorch mirror of the same model, threads 1 and 2, each batch size: the reference in this run.
+  const mirror = fileURLToPath(new URL('./torch_mirror.py', import.meta.url));
+  for (const batch of batchSizes) {
+    const result = spawnSync(torch, [mirror, '1', '2'], {
+      encoding: 'utf8',
+      env: { ...process.env, BATCH: String(batch) },
+    });
+    if (result.status !== 0) {
+      process.stderr.write(
+        `model-train: the PyTorch mirror failed: ${result.stderr.trim().split('\n').pop()}\n`,
+      );
+      break;
+    }
+    for (const row of result.stdout.trim().split('\n')) {
+      const r = JSON.parse(row) as {
+        torch: string;
+        threads: number;
+        train_samples_per_s: number;
+        infer_p50_ms: number;
+        infer_p99_ms: number;
+      };
+      print({
+        backend: `torch ${r.torch}`,
+        workers: r.threads,
+        batch,
+        trainSamplesPerSecond: r.train_samples_per_s,
+        inferP50Ms: r.infer_p50_ms,
+        inferP99Ms: r.infer_p99_ms,
+        probeGflops: null,
+        load: load(),
+      });
+    }
+  }
+}

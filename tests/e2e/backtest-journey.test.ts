@@ -6,6 +6,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumUnavailable, openApp, startAppHost, type AppPage } from './support/app-page';
+import { hoverChart, legendState } from './support/chart-legend';
 import { connectToHost } from './support/core-client';
 import type { RunningHost } from './support/headless-host';
 
@@ -31,7 +32,7 @@ describe.skipIf(skipReason !== null)('backtest journey in the browser', () => {
   let before: { row: string[]; metrics: string; points: string | null } | undefined;
 
   beforeAll(async () => {
-    host = await startAppHost(['--demo'], { keepDataDir: true });
+    host = await startAppHost(['--demo', '--no-demo-model'], { keepDataDir: true });
     dataDir = host.dataDir;
     // The first test waits for the demo store before it opens the page.
     app = await openApp(host, {
@@ -97,12 +98,16 @@ describe.skipIf(skipReason !== null)('backtest journey in the browser', () => {
 
     // Wrong values are named at their field, and nothing is run.
     await page.locator('input[name="trainBars"]').fill('many');
-    await page.locator('input[name="feeRate"]').fill('0.9');
+    // The fee is typed in percent of notional, as in Settings.
+    expect(await page.locator('input[name="feeRate"]').inputValue()).toBe('0.055');
+    await page.locator('input[name="feeRate"]').fill('9');
     await page.getByRole('button', { name: 'Run backtest' }).click();
     expect(await page.locator('[data-testid="field-error-trainBars"]').innerText()).toBe('Enter a number');
-    expect(await page.locator('[data-testid="field-error-feeRate"]').innerText()).toMatch(/0\.05/);
+    expect(await page.locator('[data-testid="field-error-feeRate"]').innerText()).toMatch(
+      /between 0 and 5 %/,
+    );
     await page.locator('input[name="trainBars"]').fill('100000');
-    await page.locator('input[name="feeRate"]').fill('0.00055');
+    await page.locator('input[name="feeRate"]').fill('0.055');
     await page.getByRole('button', { name: 'Run backtest' }).click();
     expect(await page.locator('[data-testid="field-error-trainBars"]').innerText()).toMatch(
       /range holds about/,
@@ -173,15 +178,28 @@ describe.skipIf(skipReason !== null)('backtest journey in the browser', () => {
     const equity = page.locator('[data-testid="backtest-equity"]');
     await equity.waitFor({ timeout: 15_000 });
     expect(Number(await equity.getAttribute('data-points'))).toBeGreaterThan(5 * 100);
-    expect(await equity.locator('svg path').count()).toBe(1 + BASELINES.length);
-    const legend = await equity.locator('.line-chart__legend').innerText();
-    for (const name of ['linear-lead-lag', ...BASELINES]) expect(legend).toContain(name);
+    const legend = await legendState(page, 'backtest-equity');
+    expect(legend.entries.map((e) => e.name)).toEqual(['linear-lead-lag', ...BASELINES]);
+    // Under the cursor: a time inside the run and every series' value there, in percent.
+    const hovered = await hoverChart(page, 'backtest-equity', 0.5);
+    expect(hovered.entries.every((e) => e.value !== null && /%$/.test(e.text))).toBe(true);
+    expect(hovered.timeText).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
 
     const metrics = page.locator('[data-testid="backtest-metrics"]');
     for (const name of ['linear-lead-lag', ...BASELINES]) {
       expect(await metrics.locator(`thead th[data-column="${name}"]`).count()).toBe(1);
     }
     expect(await metrics.locator('tr[data-metric="sharpe"] td').count()).toBe(1 + BASELINES.length);
+    // Honest figures: the Sharpe with its bootstrap interval, no CAGR/Calmar on a run shorter than a
+    // year, and the simulator's runs said to be synthetic.
+    expect(await metrics.locator('tr[data-metric="sharpe"] td').first().innerText()).toMatch(
+      /^-?\d+\.\d{2} \[-?\d+\.\d{2}, -?\d+\.\d{2}\]$/,
+    );
+    expect(await metrics.locator('tr[data-metric="cagr"], tr[data-metric="calmar"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="backtest-synthetic-banner"]').innerText()).toBe(
+      'synthetic market, accelerated clock: figures say nothing about real markets',
+    );
+    expect(await metrics.innerText()).not.toMatch(/\de[+-]\d/);
     expect(
       Number(await page.locator('[data-testid="backtest-weights"]').getAttribute('data-points')),
     ).toBeGreaterThan(10);
@@ -253,7 +271,9 @@ describe.skipIf(skipReason !== null)('backtest journey in the browser', () => {
     await row('e2e model').locator('[data-testid="backtest-open"]').click();
     const attention = page.locator('[data-testid="backtest-attention"]');
     await attention.waitFor({ timeout: 15_000 });
-    expect(Number(await attention.locator('.line-chart').getAttribute('data-points'))).toBeGreaterThan(100);
+    expect(
+      Number(await page.locator('[data-testid="backtest-attention-chart"]').getAttribute('data-points')),
+    ).toBeGreaterThan(100);
     const cells = await attention.locator('[data-testid="backtest-attention-heatmap"] td').allInnerTexts();
     expect(cells).toHaveLength(25);
     // Each query's attention over the keys is a distribution: its row sums to one.
@@ -264,6 +284,34 @@ describe.skipIf(skipReason !== null)('backtest journey in the browser', () => {
     await attention.scrollIntoViewIfNeeded();
     await page.waitForTimeout(200);
     await app!.screenshot('backtest-model-attention');
+  });
+
+  it('keeps the fold models with their backtest: none in the Models list, none chosen for paper trading', async () => {
+    // Issue 11 item 1. The run trained one model per fold; they belong to it, not to the Models list.
+    const core = await connectToHost(host!.url);
+    try {
+      const run = (await core.client.call('backtest.list', {})).find((r) => r.name === 'e2e model')!;
+      const folds = await core.client.call('model.list', { backtestId: run.id });
+      expect(folds.length).toBeGreaterThan(0);
+      expect(folds.every((m) => m.backtestId === run.id)).toBe(true);
+      await page.getByRole('button', { name: 'Models', exact: true }).click();
+      const list = page.locator('[data-testid="model-list"]');
+      await list.waitFor({ timeout: 15_000 });
+      expect(await list.innerText()).not.toMatch(/walk-forward fold/);
+      for (const fold of folds) expect(await list.innerText()).not.toContain(fold.id);
+      expect(await list.getAttribute('data-count')).toBe('0');
+      expect((await core.client.call('model.list', {})).map((m) => m.id)).toEqual([]);
+      // Nor does paper trading pick one: the status bar names no model, and a start is refused.
+      expect(await page.locator('[data-testid="status-model"]').innerText()).toContain('none');
+      const refused = await core.client.call('paper.start', { strategy: 'model', accountId: 'folds' }).then(
+        () => null,
+        (err: { message: string }) => err.message,
+      );
+      expect(refused).toMatch(/no trained attention model/i);
+    } finally {
+      core.close();
+    }
+    await openBacktests();
   });
 
   it('raised no page errors, console errors or CSP violations on the first host', () => {

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Dialog, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumUnavailable, openJourneyWithCore, type CoreJourney } from './support/app-page';
 import type { HostClient } from './support/core-client';
@@ -188,14 +188,41 @@ describe.skipIf(skipReason !== null)('Data and Settings views in the browser', (
 
     await app!.screenshot('settings-invalid');
 
-    // Nothing reached the core: the view reads the same settings after a reload.
+    // Nothing reached the core, and nothing typed is lost (issue 11 item 7): the draft survives a change
+    // of view and a reload, its errors with it, until it is saved or discarded.
     expect(await core!.client.call('settings.get', {})).toEqual(saved);
-    await page.reload();
+    await openView(page, 'Data');
     await openView(page, 'Settings');
     await page.locator('#field-symbols').waitFor({ timeout: 30_000 });
+    expect(await page.locator('#field-symbols').inputValue()).toBe('btc usdt!');
+    await page.reload();
+    await page.locator('#field-symbols').waitFor({ timeout: 30_000 }); // the reload stays on Settings
+    expect(await page.locator('#field-symbols').inputValue()).toBe('btc usdt!');
+    expect(await page.locator('#field-costs-feeRate').inputValue()).toBe('-0.1');
+    expect(await page.locator('[data-testid="field-error-symbols"]').count()).toBe(1);
+
+    // Discarding asks first; declining keeps the draft, accepting brings back the settings in force.
+    const answers = [false, true];
+    const questions: string[] = [];
+    const onDialog = (dialog: Dialog) => {
+      questions.push(dialog.message());
+      void (answers.shift() ? dialog.accept() : dialog.dismiss());
+    };
+    page.on('dialog', onDialog);
+    await page.locator('[data-testid="settings-discard"]').click();
+    expect(await page.locator('#field-symbols').inputValue()).toBe('btc usdt!');
+    await page.locator('[data-testid="settings-discard"]').click();
+    page.off('dialog', onDialog);
+    expect(questions).toEqual([
+      'Discard your unsaved changes to the settings?',
+      'Discard your unsaved changes to the settings?',
+    ]);
     expect(await page.locator('#field-symbols').inputValue()).toBe(saved.symbols.join(', '));
     expect(await page.locator('#field-costs-feeRate').inputValue()).toBe('0.055');
     expect(await page.locator('[data-testid="field-error-symbols"]').count()).toBe(0);
+    await page.reload();
+    await page.locator('#field-symbols').waitFor({ timeout: 30_000 });
+    expect(await page.locator('#field-symbols').inputValue()).toBe(saved.symbols.join(', '));
   });
 
   it('shows the fee in bps too, and a valid change of slippage persists after a reload', async () => {

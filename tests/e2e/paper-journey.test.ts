@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallResult } from '../../src/shared/contract';
 import type { ModelConfigInput, ModelInfo } from '../../src/shared/contract/model';
 import { chromiumUnavailable, openJourneyWithCore, type CoreJourney } from './support/app-page';
-import { waitForChart } from './support/chart-state';
+import { hoverChart } from './support/chart-legend';
+import { chartState, waitForChart } from './support/chart-state';
 import type { HostClient } from './support/core-client';
 
 const skipReason = chromiumUnavailable();
@@ -97,7 +98,7 @@ describe.skipIf(skipReason !== null)('paper trading a trained model from the Liv
     expect(moved, JSON.stringify({ first, later })).toBe(true);
     // Weights read as signed percentages on screen.
     const text = await page.locator('[data-testid="weights"] .weights__target').first().innerText();
-    expect(text).toMatch(/^[+-]?\d+\.\d%$/);
+    expect(text).toMatch(/^[+-]?\d+\.\d\d%$/);
     // The status bar names the model that is trading (it polls the core every few seconds).
     await expect
       .poll(() => page.locator('[data-testid="status-model"]').innerText(), { timeout: 15_000 })
@@ -145,9 +146,33 @@ describe.skipIf(skipReason !== null)('paper trading a trained model from the Liv
 
     const before = await equityPoints(page);
     await expect.poll(() => equityPoints(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(before + 2);
-    expect(await page.locator('[data-testid="paper-equity"] svg path').count()).toBeGreaterThan(0);
-    expect(await page.locator('[data-testid="pnl-equity"]').innerText()).toMatch(/^\d{1,3}(,\d{3})*\.\d\d$/);
-    expect(await page.locator('[data-testid="pnl-fees"]').innerText()).not.toBe('0.00');
+    const hovered = await hoverChart(page, 'paper-equity', 0.9);
+    expect(hovered.entries[0]?.text).toMatch(/^\d{1,3}(,\d{3})*\.\d\d USDT$/);
+    expect(await page.locator('[data-testid="pnl-equity"]').innerText()).toMatch(
+      /^\d{1,3}(,\d{3})*\.\d\d USDT$/,
+    );
+    expect(await page.locator('[data-testid="pnl-fees"]').innerText()).not.toBe('0.00 USDT');
+
+    // The candle chart marks the charted symbol's fills: one marker per bar and side.
+    const { symbol: charted } = await chartState(page);
+    const chartedFills = async () => {
+      const rows = page.locator(`[data-testid="fills"] .fills__row[data-symbol="${charted}"]`);
+      const keys = await Promise.all(
+        (await rows.all()).map(
+          async (r) => `${await r.getAttribute('data-time')}|${await r.locator('td').nth(2).innerText()}`,
+        ),
+      );
+      return new Set(keys).size;
+    };
+    await expect.poll(chartedFills, { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(
+        async () =>
+          Number(await page.locator('[data-testid="candle-chart"]').getAttribute('data-fill-markers')) ===
+          (await chartedFills()),
+        { timeout: 10_000 },
+      )
+      .toBe(true);
 
     // Let the last bar settle on screen, then keep a picture for a human to look at.
     await page.waitForTimeout(500);

@@ -27,7 +27,7 @@ describe.skipIf(skipReason !== null)('a host restart under an open tab', () => {
   let lastBefore: Candle;
 
   beforeAll(async () => {
-    first = await startAppHost(['--demo'], { keepDataDir: true });
+    first = await startAppHost(['--demo', '--no-demo-model'], { keepDataDir: true });
     app = await openApp(first, { viewport: { width: 1366, height: 768 } });
     page = app.page;
     core = await connectToHost(first.url);
@@ -72,7 +72,7 @@ describe.skipIf(skipReason !== null)('a host restart under an open tab', () => {
 
   it('reconnects the same tab to the restarted host, which resumes the account and says so', async () => {
     const port = new URL(first!.url).port;
-    second = await startAppHost(['--demo', '--port', port], { dataDir: first!.dataDir });
+    second = await startAppHost(['--demo', '--no-demo-model', '--port', port], { dataDir: first!.dataDir });
     expect(second.url).toBe(first!.url); // same port, same token: the tab's URL still opens it
     await expect
       .poll(() => page.locator('[data-testid="status-link"]').innerText(), { timeout: 30_000 })

@@ -5,6 +5,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumUnavailable, openJourney, type Journey } from './support/app-page';
+import { hoverChart } from './support/chart-legend';
 
 const skipReason = chromiumUnavailable();
 
@@ -127,19 +128,26 @@ describe.skipIf(skipReason !== null)('training a model in the browser', () => {
     // Loss curves: train loss during the run, validation loss once per epoch.
     const chart = page.locator('[data-testid="train-loss-chart"]');
     expect(Number(await chart.getAttribute('data-points'))).toBeGreaterThanOrEqual(EPOCHS + 2);
-    expect(await chart.locator('svg path').count()).toBeGreaterThanOrEqual(2);
+    const hovered = await hoverChart(page, 'train-loss-chart', 0.6);
+    expect(hovered.entries.map((e) => e.name)).toEqual([
+      'train loss',
+      'validation loss',
+      'this epoch (running mean)',
+    ]);
+    expect(hovered.timeText).toMatch(/^epoch \d+\.\d\d$/);
+    expect(hovered.entries[0]!.value).toBeGreaterThan(0);
     expect(await page.locator('[data-testid="train-samples-per-second"]').innerText()).toMatch(/\d/);
 
     const outcome = await page.locator('[data-testid="train-outcome"]').innerText();
     modelId = /Trained (model-\S+)/.exec(outcome)?.[1] ?? '';
     expect(modelId).toMatch(/^model-/);
-    expect(outcome).toMatch(/direction accuracy \d+\.\d%/);
+    expect(outcome).toMatch(/direction accuracy \d+\.\d\d%/);
   });
 
   it('lists the new model with its validation metrics and shows its details', async () => {
     const row = page.locator(`[data-testid="model-list"] tr[data-model-id="${modelId}"]`);
     await row.waitFor({ timeout: 15_000 });
-    expect(await row.locator('[data-metric="directionAccuracy"]').innerText()).toMatch(/^\d+\.\d%$/);
+    expect(await row.locator('[data-metric="directionAccuracy"]').innerText()).toMatch(/^\d+\.\d\d%$/);
     expect(Number(await row.locator('[data-metric="validationLoss"]').innerText())).toBeGreaterThan(0);
     expect(Number(await row.locator('[data-metric="trainLoss"]').innerText())).toBeGreaterThan(0);
     expect(await row.innerText()).toMatch(/simulator|1h/);

@@ -23,6 +23,7 @@ import { CandlesRepo } from '../../src/main/core/store/candles.repo';
 import { openDatabase, type Db } from '../../src/main/core/store/db';
 import { ModelsRepo } from '../../src/main/core/store/models.repo';
 import { createBacktestHandlers } from '../../src/main/core/trading/handlers';
+import { TEST_BACKEND } from '../support/model-backend';
 
 const HOUR = 3_600_000;
 const START = Date.UTC(2025, 0, 1);
@@ -67,7 +68,7 @@ beforeAll(() => {
   const candles = new CandlesRepo(db);
   let now = 1;
   const clock = { now: () => now++ };
-  model = createModelHandlers({ models: new ModelsRepo(db), candles, events, jobs, clock, backend: 'wasm' });
+  model = createModelHandlers({ models: new ModelsRepo(db), candles, events, jobs, clock, backend: TEST_BACKEND });
   const backtest = createBacktestHandlers({
     candles,
     backtests: new BacktestsRepo(db),
@@ -108,7 +109,11 @@ describe('walk-forward backtest of the attention model', () => {
     expect(detail.foldList).toHaveLength(2);
     const ids = detail.foldList.map((f) => f.modelId);
     expect(new Set(ids).size).toBe(2);
-    const models = await call<ModelInfo[]>('model.list', {});
+    // The fold models belong to the run: listed with it, not among the user's models.
+    const models = await call<ModelInfo[]>('model.list', { backtestId: summary.id });
+    expect(models.map((m) => m.id).sort()).toEqual([...ids].sort());
+    expect(models.every((m) => m.backtestId === summary.id)).toBe(true);
+    expect(await call<ModelInfo[]>('model.list', {})).toEqual([]);
     detail.foldList.forEach((fold) => {
       const info = models.find((m) => m.id === fold.modelId)!;
       // Trained on the fold's window only, which ends a purge gap (the horizon, 1 bar) before its test.
@@ -138,5 +143,12 @@ describe('walk-forward backtest of the attention model', () => {
     expect(m.sharpe ?? 0).toBeLessThan(2 * standardError);
     expect(m.forecast!.hitRate!).toBeLessThan(0.55);
     expect(Math.abs(m.forecast!.pooledInformationCoefficient!)).toBeLessThan(0.08);
+    // Deleting the run deletes the models it trained, and only those.
+    const all = await call<ModelInfo[]>('model.list', { includeFolds: true });
+    const mine = await call<ModelInfo[]>('model.list', { backtestId: summary.id });
+    expect(mine.length).toBe(2);
+    expect(await call<{ deleted: boolean }>('backtest.delete', { id: summary.id })).toEqual({ deleted: true });
+    expect(await call<ModelInfo[]>('model.list', { backtestId: summary.id })).toEqual([]);
+    expect((await call<ModelInfo[]>('model.list', { includeFolds: true })).length).toBe(all.length - 2);
   });
 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { calls, type CallName, type CallParams, type CallResult } from '../../src/shared/contract';
-import { createClient } from '../../src/shared/rpc';
+import { createClient, serve } from '../../src/shared/rpc';
 import { socketTransport } from '../../src/main/host/ws-transport';
 import { ERROR_CODES } from '../../src/shared/errors';
 import { createCore, type Core } from '../../src/main/core/core';
@@ -32,7 +32,12 @@ const resultChecked = new Set<CallName>();
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'crossdesk-fuzz-'));
   core = await createCore({ dataDir, settingsOverrides: { feed: 'simulator', autoStream: false } });
-  host = await startHttpHost({ core, rendererDir: dataDir, port: 0, log: () => {} });
+  host = await startHttpHost({
+    connect: (transport) => serve(core.dispatch, transport, core.events),
+    rendererDir: dataDir,
+    port: 0,
+    log: () => {},
+  });
 }, 60_000);
 
 afterAll(async () => {

@@ -80,7 +80,7 @@ function overWebSocket(): Harness & { server(): ServerProcess } {
     server: () => server,
     async setUp() {
       dataDir = mkdtempSync(join(tmpdir(), 'crossdesk-contract-ws-'));
-      server = await startServerProcess(root, ['--port', '0', '--data-dir', dataDir, '--demo']);
+      server = await startServerProcess(root, ['--port', '0', '--data-dir', dataDir, '--demo', '--no-demo-model']);
     },
     async connect() {
       const socket = new WebSocket(server.rpcUrl);

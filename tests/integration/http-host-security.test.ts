@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CoreEvents } from '../../src/main/core/events';
 import { startHttpHost, type HttpHost } from '../../src/main/host/http-host';
+import { serve } from '../../src/shared/rpc';
 import { MAX_FRAME_BYTES } from '../../src/main/host/ws-transport';
 
 let dir = '';
@@ -20,7 +21,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>PAGE-WITH-DATA</title>');
   writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)');
   host = await startHttpHost({
-    core: { dispatch: async () => ({ ok: true }), events: new CoreEvents() },
+    connect: (transport) => serve(async () => ({ ok: true }), transport, new CoreEvents()),
     rendererDir: dir,
     port: 0,
     token: 'test-token-123',

@@ -14,9 +14,11 @@ import {
   type Command,
 } from './command';
 import { ProgressBar } from './progress';
+import { modelSeeds, runSeeded } from './seeded-runs';
+import { seedTable } from './seed-table';
 
 /** Settings a --config file may hold: the backtest.run params other than the range and the series. */
-async function readConfig(path: string | undefined): Promise<Record<string, unknown>> {
+export async function readConfig(path: string | undefined): Promise<Record<string, unknown>> {
   if (path === undefined) return {};
   let text: string;
   try {
@@ -51,7 +53,7 @@ export const backtestCommand: Command = {
   summary: 'walk-forward backtest of a strategy and the baselines over stored candles',
   usage:
     '--feed F --symbols A,B,.. --interval I --from T --to T [--strategy S] [--train-bars N] [--test-bars N] ' +
-    '[--purge-bars N] [--config FILE]',
+    '[--purge-bars N] [--config FILE] [--seeds N]',
   options: {
     feed: { type: 'string' },
     symbols: { type: 'string' },
@@ -63,6 +65,7 @@ export const backtestCommand: Command = {
     'test-bars': { type: 'string' },
     'purge-bars': { type: 'string' },
     config: { type: 'string' },
+    seeds: { type: 'string' },
   },
   async run({ values, json, core, signal, stdout, stderr }) {
     const config = await readConfig(optionalString(values, 'config'));
@@ -83,6 +86,30 @@ export const backtestCommand: Command = {
       ...(purgeBars === undefined ? {} : { purgeBars }),
       jobId: `cli-backtest-${randomUUID().slice(0, 8)}`,
     };
+    const seeds = parseInteger(optionalString(values, 'seeds'), 'seeds', 1, 100) ?? 1;
+    if (seeds > 1) {
+      if (params.strategy !== 'model') {
+        throw new UsageError(
+          "--seeds varies the attention model's training seed; use it with --strategy model (the other strategies are deterministic).",
+        );
+      }
+      const first = ((config['model'] as { seed?: unknown } | undefined)?.seed as number | undefined) ?? 1;
+      const { report } = await runSeeded({
+        core: await core(),
+        params,
+        seeds: modelSeeds(seeds, first),
+        signal,
+        stderr,
+        showProgress: !json,
+        label: 'backtest',
+      });
+      if (json) writeJson(stdout, report);
+      else {
+        stdout.write(`backtest runs ${report.runIds.join(', ')}\n`);
+        stdout.write(seedTable(report));
+      }
+      return;
+    }
     const { dispatch, events } = await core();
     const bar = new ProgressBar(stderr, 'backtest', !json);
     const off = events.on('job.progress', (progress) => {
@@ -101,6 +128,13 @@ export const backtestCommand: Command = {
           outOfSampleTo: result.outOfSampleTo,
           bars: result.bars,
           folds: result.folds,
+          ...(result.marketRules
+            ? {
+                instrumentsSource: result.marketRules.instrumentsSource,
+                fundingModelled: result.marketRules.fundingModelled,
+                notes: result.marketRules.notes,
+              }
+            : {}),
           metrics: Object.fromEntries(
             result.metrics.map((m) => [m.strategy, { role: m.role, ...m.metrics }]),
           ),
@@ -119,6 +153,7 @@ export const backtestCommand: Command = {
         'win',
         'turnover',
         'fees',
+        'funding',
       ];
       const rows = result.metrics.map((m) => [
         m.role === 'strategy' ? `* ${m.strategy}` : `  ${m.strategy}`,
@@ -131,10 +166,12 @@ export const backtestCommand: Command = {
         percent(m.metrics.winRate),
         fixed(m.metrics.turnover, 1),
         fixed(m.metrics.feesPaid, 0),
+        fixed(m.metrics.fundingPaid ?? null, 0),
       ]);
       const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
       for (const row of [header, ...rows])
         stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}\n`);
+      for (const note of result.marketRules?.notes ?? []) stdout.write(`note: ${note}\n`);
     } finally {
       bar.finish();
       off();

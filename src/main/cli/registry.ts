@@ -4,6 +4,7 @@ import { backtestCommand } from './backtest';
 import { paperCommand } from './paper';
 import { candlesCommand } from './candles';
 import type { Command } from './command';
+import { evaluateCommand } from './evaluate';
 import { importCommand } from './import';
 import { predictCommand } from './predict';
 import { simulateCommand } from './simulate';
@@ -20,6 +21,7 @@ export const commands: readonly Command[] = [
   trainCommand,
   predictCommand,
   backtestCommand,
+  evaluateCommand,
   paperCommand,
   statusCommand,
 ];

@@ -17,7 +17,7 @@ import { FundingRepo } from './store/funding.repo';
 import { InstrumentsRepo } from './store/instruments.repo';
 import { SettingsRepo } from './store/settings.repo';
 import { ModelsRepo } from './store/models.repo';
-import { createModelHandlers, currentBackend, initBackend } from './model/handlers';
+import { backendChoice, chooseBackends, createModelHandlers, currentBackend } from './model/handlers';
 import { BacktestsRepo } from './store/backtests.repo';
 import { PaperRepo } from './store/paper.repo';
 import { PaperResumeRepo } from './store/paper-resume.repo';
@@ -106,6 +106,10 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     jobs,
     clock,
     backend: () => currentBackend(),
+    backendJobs: () => {
+      const choice = backendChoice();
+      return choice && { training: choice.training, decisions: choice.decisions, how: choice.how };
+    },
     // The model paper trading runs now, else the one chosen for it (read at status time, once
     // `paper` below exists).
     activeModelId: () => paper.trader.tradingModelId ?? settings.current().activeModelId,
@@ -120,11 +124,14 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     jobs,
     clock: recordClock,
   });
-  // Start loading the best TensorFlow.js backend now so that the status bar can show it.
-  void initBackend().catch((err: unknown) => console.error('no TensorFlow.js backend:', err));
+  // Choose the TensorFlow.js backend of each model job now (a second or two of measurement, off the
+  // request path: model calls wait for it) so that the status bar can show them.
+  void chooseBackends({ now: () => performance.now() }).catch((err: unknown) => console.error('no TensorFlow.js backend:', err));
 
   const backtest = createBacktestHandlers({
     candles,
+    instruments,
+    funding,
     backtests: new BacktestsRepo(db),
     jobs,
     clock: recordClock,
@@ -134,6 +141,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   });
   const paper = createPaperHandlers({
     candles,
+    instruments,
+    funding,
     paper: new PaperRepo(db),
     events,
     clock,

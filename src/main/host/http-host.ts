@@ -9,8 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { serve } from '../../shared/rpc';
-import type { Core } from '../core/core';
+import type { Transport } from '../../shared/rpc';
 import { allowedOrigin, normalisedPath } from './request-checks';
 import { resolveStatic, sendFile } from './static-files';
 import { MAX_FRAME_BYTES, socketTransport } from './ws-transport';
@@ -19,7 +18,8 @@ export const RPC_PATH = '/rpc';
 const PAGE_PATHS = new Set(['/', '/index.html']);
 
 export interface HttpHostOptions {
-  core: Pick<Core, 'dispatch' | 'events'>;
+  /** Serves one client's envelopes until the returned function is called (core-thread.ts connects). */
+  connect: (transport: Transport) => () => void;
   /** The built renderer (out/renderer); the page says how to build it when it is missing. */
   rendererDir: string;
   port: number;
@@ -115,7 +115,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       return;
     }
     sockets.handleUpgrade(request, socket, head, (ws) => {
-      const detach = serve(options.core.dispatch, socketTransport(ws, log), options.core.events);
+      const detach = options.connect(socketTransport(ws, log));
       ws.on('close', detach);
       ws.on('error', (err) => log(`rpc: socket error: ${err.message}`));
     });

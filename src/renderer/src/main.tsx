@@ -1,4 +1,4 @@
-// Renderer entry: connect to the core (preload bridge or WebSocket) and mount the shell.
+// Renderer entry: connect to the core (the preload's envelope port or a WebSocket) and mount the shell.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connectCore } from './api/connect';

@@ -19,6 +19,10 @@ export const BASELINE_NAMES = [
 export const BacktestStrategyNameSchema = z.enum(['model', 'linear-lead-lag', ...BASELINE_NAMES]);
 
 /** How a backtest of strategy 'model' gets its model: one trained per fold (with `config`), or `modelId`. */
+/** Which head of the model the target weights come from (trading/model-strategy.ts). */
+export const MODEL_WEIGHTS_FROM = ['portfolio-head', 'return-head'] as const;
+export type ModelWeightsFrom = (typeof MODEL_WEIGHTS_FROM)[number];
+
 export const BacktestModelSettingsSchema = z
   .object({
     /** Use this trained model for every fold instead of training one per fold. */
@@ -26,8 +30,8 @@ export const BacktestModelSettingsSchema = z
     /** The configuration of the model trained per fold; its defaults are the model's. */
     config: ModelConfigSchema.optional(),
     seed: z.number().int().nonnegative().optional(),
-    /** Weights from the return head's forecasts, or from the portfolio head. */
-    weighting: z.enum(['forecast', 'portfolio']).optional(),
+    /** Weights from the portfolio head (the default) or from the return head's forecasts. */
+    weightsFrom: z.enum(MODEL_WEIGHTS_FROM).optional(),
   })
   .strict();
 export type BacktestModelSettings = z.output<typeof BacktestModelSettingsSchema>;
@@ -164,6 +168,10 @@ export const PerformanceMetricsSchema = z.object({
   annualTurnover: Ratio,
   feesPaid: z.number(),
   feesFraction: z.number(),
+  /** Funding paid net of funding received, quote coin (absent in runs stored before funding). */
+  fundingPaid: z.number().optional(),
+  /** fundingPaid / initial capital. */
+  fundingFraction: z.number().optional(),
   exposure: z.number(),
   timeInMarket: z.number(),
   contribution: z.record(z.string(), z.number()),
@@ -200,6 +208,34 @@ export const FillSchema = z.object({
 });
 export type FillDto = z.infer<typeof FillSchema>;
 
+/** A funding payment: a ledger entry of its own next to the fills. */
+export const FundingPaymentSchema = z.object({
+  /** The funding time. */
+  time: z.number(),
+  symbol: z.string(),
+  /** Signed position held at the funding time, base coin. */
+  quantity: z.number(),
+  /** Mark price used, quote coin. */
+  price: z.number(),
+  /** quantity × price, quote coin. */
+  positionValue: z.number(),
+  rate: z.number(),
+  /** positionValue × rate, quote coin: > 0 paid, < 0 received. */
+  payment: z.number(),
+});
+export type FundingPaymentDto = z.infer<typeof FundingPaymentSchema>;
+
+/** Where each symbol's lot rules came from, and whether funding was modelled, as the run report says. */
+export const RunMarketRulesSchema = z.object({
+  /** Per symbol: 'exchange' | 'simulator' | 'user' | 'derived'. */
+  instrumentsSource: z.record(z.string(), z.string()),
+  /** Per symbol: whether funding history covered the run. */
+  fundingModelled: z.record(z.string(), z.boolean()),
+  /** Plain sentences, e.g. "funding not modelled: no funding history for BTCUSDT on feed 'my-csv'". */
+  notes: z.array(z.string()),
+});
+export type RunMarketRules = z.infer<typeof RunMarketRulesSchema>;
+
 export const BacktestSummarySchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -216,6 +252,8 @@ export const BacktestSummarySchema = z.object({
   bars: z.number().int(),
   folds: z.number().int(),
   metrics: z.array(StrategyMetricsSchema),
+  /** Lot rules and funding the run used (absent in runs stored before they were recorded). */
+  marketRules: RunMarketRulesSchema.optional(),
 });
 export type BacktestSummary = z.infer<typeof BacktestSummarySchema>;
 
@@ -257,10 +295,19 @@ export const BacktestDetailSchema = BacktestSummarySchema.extend({
   fillCounts: z.record(z.string(), z.number().int()),
   /** Present when asked for with `fills: true`. */
   fills: z.array(FillSchema.extend({ strategy: z.string() })).optional(),
+  /** Funding payments per strategy, present with `fills: true` (or `fillsOf`). */
+  funding: z.array(FundingPaymentSchema.extend({ strategy: z.string() })).optional(),
 });
 export type BacktestDetail = z.infer<typeof BacktestDetailSchema>;
 
-export const BacktestExportTableSchema = z.enum(['metrics', 'equity', 'weights', 'fills', 'folds']);
+export const BacktestExportTableSchema = z.enum([
+  'metrics',
+  'equity',
+  'weights',
+  'fills',
+  'funding',
+  'folds',
+]);
 
 const Id = z.string().min(1).max(80);
 

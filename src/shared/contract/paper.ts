@@ -2,7 +2,13 @@
 // stream through the same engine as backtests, persisted bar by bar so that a restart resumes it.
 import { z } from 'zod';
 import { FeedSchema, IntervalSchema, SymbolSchema } from '../domain';
-import { BacktestStrategyNameSchema, CostsSchema, FillSchema, RiskSchema } from './backtest';
+import {
+  BacktestStrategyNameSchema,
+  CostsSchema,
+  FillSchema,
+  FundingPaymentSchema,
+  RiskSchema,
+} from './backtest';
 
 const AccountId = z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/, 'account ids are letters, digits, - and _');
 
@@ -38,6 +44,8 @@ export const PositionSchema = z.object({
   unrealisedPnl: z.number(),
   realisedPnl: z.number(),
   fees: z.number(),
+  /** Funding paid on this position net of funding received, quote coin. */
+  funding: z.number().optional(),
 });
 
 export const PendingOrderSchema = z.object({
@@ -81,6 +89,8 @@ export const PaperAccountSchema = z.object({
   drawdown: z.number(),
   killed: z.boolean(),
   totalFees: z.number(),
+  /** Funding paid net of funding received, quote coin. */
+  totalFunding: z.number().optional(),
   positions: z.array(PositionSchema),
   /** Decided at the close of lastBarTime, filling at the next bar's open. */
   pendingOrders: z.array(PendingOrderSchema),
@@ -119,6 +129,16 @@ export const paperCalls = {
       .strict(),
     /** Newest first. */
     result: z.array(FillSchema.extend({ seq: z.number().int() })),
+  },
+  'paper.funding': {
+    params: z
+      .object({
+        accountId: AccountId.optional(),
+        limit: z.number().int().positive().max(10_000).optional(),
+      })
+      .strict(),
+    /** Funding payments, newest first: a ledger of their own next to the fills. */
+    result: z.array(FundingPaymentSchema.extend({ seq: z.number().int() })),
   },
   'paper.equity': {
     params: z

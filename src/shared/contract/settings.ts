@@ -24,6 +24,9 @@ export const SettingsSchema = z.object({
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
+/** The paper account's default drawdown kill switch: a fraction of the peak equity. */
+export const PAPER_KILL_DRAWDOWN = 0.25;
+
 export const DEFAULT_SETTINGS: Settings = {
   feed: 'bybit',
   symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'AVAXUSDT', 'DOTUSDT'],
@@ -33,7 +36,9 @@ export const DEFAULT_SETTINGS: Settings = {
   autoStream: true,
   theme: 'dark',
   costs: DEFAULT_COSTS,
-  risk: DEFAULT_RISK,
+  // Paper trading stops a losing account at 25% drawdown unless the user turns it off (1 = off);
+  // a backtest takes its own limits.
+  risk: { ...DEFAULT_RISK, killDrawdown: PAPER_KILL_DRAWDOWN },
   activeModelId: null,
 };
 

@@ -17,9 +17,12 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(here, '../../..');
 export const SCREENSHOTS_DIR = resolve(here, '../screenshots');
 
-/** Builds the renderer when its sources changed, then starts a host serving it (demo mode by default). */
+/**
+ * Builds the renderer when its sources changed, then starts a host serving it (demo mode by default,
+ * without the first-run demo model, which journeys of their own ask for by passing ['--demo']).
+ */
 export async function startAppHost(
-  args: string[] = ['--demo'],
+  args: string[] = ['--demo', '--no-demo-model'],
   options: HeadlessHostOptions = {},
 ): Promise<RunningHost> {
   ensureRendererBuilt(ROOT);

@@ -14,6 +14,7 @@ import { ModelsRepo } from '../../../src/main/core/store/models.repo';
 import type { ModelInfo, ModelProgress, Prediction } from '../../../src/shared/contract/model';
 import type { Dispatch } from '../../../src/shared/rpc';
 import { domainDispatch } from '../../support/domain-dispatch';
+import { TEST_BACKEND } from '../../support/model-backend';
 
 const START = Date.UTC(2025, 0, 1);
 const HOUR = 3_600_000;
@@ -58,7 +59,7 @@ beforeAll(() => {
     events,
     jobs,
     clock: { now: () => 42 },
-    backend: 'wasm',
+    backend: TEST_BACKEND,
   });
   dispatch = domainDispatch(model.handlers);
 });
@@ -104,7 +105,7 @@ describe('model handlers', () => {
     expect(info.trainFrom).toBe(START);
     expect(info.trainTo).toBe(START + (BARS - 1) * HOUR);
     expect(info.dataHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(info.backend).toBe('wasm');
+    expect(info.backend).toBe(TEST_BACKEND);
     expect(info.createdAt).toBe(42);
     expect(info.config.dModel).toBe(16);
     expect(info.metrics.meanAttention).toHaveLength(5);

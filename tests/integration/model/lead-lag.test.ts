@@ -13,6 +13,7 @@ import { initBackend } from '../../../src/main/core/model/backend';
 import { prepareDataset } from '../../../src/main/core/model/dataset';
 import { trainModel } from '../../../src/main/core/model/trainer';
 import { ModelConfigSchema } from '../../../src/shared/contract/model';
+import { TEST_BACKEND } from '../../support/model-backend';
 
 // Small enough for CI (about 10 s each on a shared core), large enough to learn the effect.
 const config = ModelConfigSchema.parse({
@@ -42,7 +43,7 @@ async function train(spec: MarketSpec, seed: number) {
 }
 
 beforeAll(async () => {
-  expect(await initBackend('wasm')).toBe('wasm');
+  expect(await initBackend(TEST_BACKEND)).toBe(TEST_BACKEND);
 });
 
 describe('lead-lag recovery', () => {

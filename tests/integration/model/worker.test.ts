@@ -9,6 +9,7 @@ import { runTraining, type TrainingInput } from '../../../src/main/core/model/tr
 import { trainInWorker } from '../../../src/main/core/model/worker-client';
 import { ModelConfigSchema } from '../../../src/shared/contract/model';
 import type { ModelProgress } from '../../../src/shared/contract/model';
+import { TEST_BACKEND } from '../../support/model-backend';
 
 function input(epochs: number, bars = 1200): TrainingInput {
   const data = generateMarket(DEFAULT_MARKET_SPEC, {
@@ -34,7 +35,7 @@ function input(epochs: number, bars = 1200): TrainingInput {
 }
 
 beforeAll(async () => {
-  expect(await initBackend('wasm')).toBe('wasm');
+  expect(await initBackend(TEST_BACKEND)).toBe(TEST_BACKEND);
 });
 
 describe('training in a worker thread', () => {
@@ -43,11 +44,11 @@ describe('training in a worker thread', () => {
     const progress: Array<Omit<ModelProgress, 'jobId'>> = [];
     const histogram = monitorEventLoopDelay({ resolution: 10 });
     histogram.enable();
-    const outcome = await trainInWorker(job, { backend: 'wasm', onProgress: (p) => progress.push(p) });
+    const outcome = await trainInWorker(job, { backend: TEST_BACKEND, onProgress: (p) => progress.push(p) });
     histogram.disable();
     const p99Ms = histogram.percentile(99) / 1e6;
     expect(p99Ms, `event-loop delay p99 ${p99Ms.toFixed(1)} ms`).toBeLessThan(50);
-    expect(outcome.backend).toBe('wasm');
+    expect(outcome.backend).toBe(TEST_BACKEND);
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.at(-1)!.epoch).toBeGreaterThanOrEqual(1);
     expect(progress.some((p) => p.validationLoss !== null && p.samplesPerSecond > 0)).toBe(true);
@@ -62,7 +63,7 @@ describe('training in a worker thread', () => {
   it('is cancelled through the AbortSignal', async () => {
     const controller = new AbortController();
     const run = trainInWorker(input(200), {
-      backend: 'wasm',
+      backend: TEST_BACKEND,
       signal: controller.signal,
       onProgress: () => controller.abort(),
     });

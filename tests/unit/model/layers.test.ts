@@ -13,12 +13,13 @@ import {
 } from '../../../src/main/core/model/layers';
 import { CrossAssetModel } from '../../../src/main/core/model/model';
 import { randomInput, smallConfig, SYMBOLS } from './helpers';
+import { TEST_BACKEND } from '../../support/model-backend';
 
 beforeAll(async () => {
-  expect(await initBackend('wasm')).toBe('wasm');
+  expect(await initBackend(TEST_BACKEND)).toBe(TEST_BACKEND);
 });
 
-describe('model layers on wasm', () => {
+describe(`model layers on ${TEST_BACKEND}`, () => {
   const models: CrossAssetModel[] = [];
   afterAll(() => models.forEach((m) => m.dispose()));
   const make = (overrides = {}) => {
@@ -251,11 +252,14 @@ describe('model layers on wasm', () => {
     });
   });
 
-  it('a clone on wasm shares the buffer yet outlives its source', () => {
-    const source = tf.tensor1d([1, 2, 3]);
-    const copy = tf.clone(source);
-    source.dispose();
-    expect(Array.from(copy.dataSync())).toEqual([1, 2, 3]);
-    copy.dispose();
-  });
+  it.skipIf(TEST_BACKEND !== 'wasm')(
+    'a clone on wasm shares the buffer yet outlives its source (wasm only: its Identity kernel is replaced)',
+    () => {
+      const source = tf.tensor1d([1, 2, 3]);
+      const copy = tf.clone(source);
+      source.dispose();
+      expect(Array.from(copy.dataSync())).toEqual([1, 2, 3]);
+      copy.dispose();
+    },
+  );
 });

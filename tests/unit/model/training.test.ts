@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { constantCount } from '../../../src/main/core/model/constants';
 import { alignCandles } from '../../../src/main/core/features/align';
 import { gatherWindows } from '../../../src/main/core/features/windows';
 import { DEFAULT_MARKET_SPEC, generateMarket } from '../../../src/main/core/market/simulator/synthetic';
@@ -13,6 +14,7 @@ import { seededRandom } from '../../../src/main/core/model/params';
 import type { ModelConfig } from '../../../src/shared/contract/model';
 import { CoreError } from '../../../src/shared/errors';
 import { smallConfig } from './helpers';
+import { TEST_BACKEND } from '../../support/model-backend';
 
 let clock = 0;
 const now = () => (clock += 5);
@@ -32,10 +34,10 @@ function dataset(config: ModelConfig, bars = 400, seed = 5): Dataset {
 }
 
 beforeAll(async () => {
-  expect(await initBackend('wasm')).toBe('wasm');
+  expect(await initBackend(TEST_BACKEND)).toBe(TEST_BACKEND);
 });
 
-describe('training on wasm', () => {
+describe(`training on ${TEST_BACKEND}`, () => {
   it('overfits a tiny dataset to near-zero loss (the model can learn)', () => {
     const config = smallConfig({ dropout: 0, dModel: 32, loss: { mse: 1, crossEntropy: 1, sharpe: 0 } });
     const data = dataset(config, 200);
@@ -95,7 +97,8 @@ describe('training on wasm', () => {
       predictWindows(a.model, x, data.stats.targetStd),
     );
     for (const m of [a.model, b.model, c.model, restored]) m.dispose();
-    expect(tf.memory().numTensors).toBe(0);
+    // Only the kept constants (constants.ts) remain.
+    expect(tf.memory().numTensors).toBe(constantCount());
   });
 
   it('reports progress, stops early on a flat validation loss and can be cancelled', async () => {
@@ -131,6 +134,7 @@ describe('training on wasm', () => {
     });
     await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
     await run.catch((e: unknown) => expect(e).toBeInstanceOf(CoreError));
-    expect(tf.memory().numTensors).toBe(0);
+    // Only the kept constants (constants.ts) remain.
+    expect(tf.memory().numTensors).toBe(constantCount());
   });
 });

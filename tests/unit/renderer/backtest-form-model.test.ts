@@ -62,11 +62,12 @@ describe('backtest form defaults', () => {
       feed: 'simulator',
       symbols: 'BTCUSDT, ETHUSDT',
       interval: '60',
-      from: '2024-01-05T04:00',
-      to: '2024-02-11T15:00',
+      from: '2024-01-05 04:00',
+      to: '2024-02-11 15:00',
       trainBars: '360',
       testBars: '135',
-      feeRate: String(SETTINGS.costs.feeRate),
+      // In percent of notional, as Settings shows it.
+      feeRate: String(SETTINGS.costs.feeRate * 100),
       leverage: String(SETTINGS.risk.leverage),
       allowShort: SETTINGS.risk.allowShort,
     });
@@ -100,6 +101,11 @@ describe('backtest form to backtest.run params', () => {
     expect(outcome.params).not.toHaveProperty('model');
   });
 
+  it('takes the fee in percent of notional, as Settings does, and sends the contract a fraction', () => {
+    const outcome = toRunParams(form({ feeRate: '0.1' }), STORED);
+    expect(outcome.params?.costs?.feeRate).toBe(0.001);
+  });
+
   it('names text that is not a number, a missing time and a start after the end at their fields', () => {
     expect(toRunParams(form({ trainBars: 'many', slippageBps: '' }), STORED).errors).toMatchObject({
       trainBars: 'Enter a number',
@@ -114,8 +120,8 @@ describe('backtest form to backtest.run params', () => {
   });
 
   it('puts the contract’s own refusals at the field their path names', () => {
-    const { errors } = toRunParams(form({ feeRate: '0.9', symbols: 'BTCUSDT, eth-usdt' }), STORED);
-    expect(errors?.feeRate).toBeTruthy();
+    const { errors } = toRunParams(form({ feeRate: '9', symbols: 'BTCUSDT, eth-usdt' }), STORED);
+    expect(errors?.feeRate).toMatch(/between 0 and 5 %/);
     expect(errors?.symbols).toBeTruthy();
     expect(Object.keys(errors!).sort()).toEqual(['feeRate', 'symbols']);
   });

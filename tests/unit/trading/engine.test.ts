@@ -28,8 +28,9 @@ function engine(strategy: Strategy, overrides: Partial<EngineConfig> = {}): Trad
       instruments: instrumentsFor(SYMBOLS, 0.001),
       initialCapital: 10_000,
       costs: { feeRate: 0.00055, slippageBps: 0 },
-      risk: { minTradeNotional: 0, rebalanceThreshold: 0 },
       ...overrides,
+      // The cost band has its own tests (rebalancer.test.ts): here every change is traded exactly.
+      risk: { minTradeNotional: 0, rebalanceThreshold: 0, noTradeBand: 0, ...overrides.risk },
     },
     strategy,
   );

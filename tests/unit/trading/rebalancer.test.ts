@@ -8,7 +8,7 @@ import { CoreEvents } from '../../../src/main/core/events';
 import { JobRegistry } from '../../../src/main/core/jobs';
 import { TradingEngine } from '../../../src/main/core/trading/engine';
 import { BacktestService } from '../../../src/main/core/trading/backtest-service';
-import { noTradeHalfWidth, roundTripCost } from '../../../src/main/core/trading/rebalancer';
+import { noTradeHalfWidth, rebalanceTo, roundTripCost } from '../../../src/main/core/trading/rebalancer';
 import { DEFAULT_COSTS, DEFAULT_RISK } from '../../../src/shared/contract/backtest';
 import type { Strategy } from '../../../src/main/core/trading/types';
 import { tempStore } from '../../support/temp-store';
@@ -19,16 +19,25 @@ describe('cost-aware rebalancer', () => {
     // 2 x (0.055% + 2 bps) = 0.15% of notional; 20 of them = 3% of equity.
     expect(roundTripCost({ feeRate: 0.00055, slippageBps: 2 })).toBeCloseTo(0.0015, 12);
     expect(noTradeHalfWidth(DEFAULT_COSTS, DEFAULT_RISK)).toBeCloseTo(20 * 0.0015, 12);
-    // Free trading leaves only the plain drift threshold.
-    expect(noTradeHalfWidth({ feeRate: 0, slippageBps: 0 }, { noTradeBand: 20, rebalanceThreshold: 0 })).toBe(
-      0,
-    );
+    expect(noTradeHalfWidth({ feeRate: 0, slippageBps: 0 }, { noTradeBand: 20 })).toBe(0);
+  });
+
+  it('trades to the near edge of the band, never inside it, and to the target when the band is 0', () => {
+    expect(rebalanceTo(0.5, 0.52, 0.03)).toBeNull();
+    expect(rebalanceTo(0.5, 0.6, 0.03)).toBeCloseTo(0.57, 12);
+    expect(rebalanceTo(0.5, 0, 0.03)).toBeCloseTo(0.03, 12);
+    expect(rebalanceTo(0.2, -0.5, 0.03)).toBeCloseTo(-0.47, 12);
+    expect(rebalanceTo(0.5, 0.6, 0)).toBe(0.6);
+    // The plain drift threshold gates without moving the edge.
+    expect(rebalanceTo(0.5, 0.52, 0, 0.05)).toBeNull();
+    expect(rebalanceTo(0.5, 0.6, 0, 0.05)).toBe(0.6);
   });
 
   it('does not trade a target that wobbles inside the band, and trades it when the band is off', () => {
     const market = randomMarket(mulberry32(3), ['AAA', 'BBB'], 200, 0.002);
     let k = 0;
-    // 0.5 then 0.51/0.49 alternately: a wobble of 1% of equity, inside a 3% band.
+    // 0.49/0.51 alternately: a wobble of 2% of equity, inside a 3% band. Entering trades to the band's
+    // edge (0.46), then once more to 0.48 when 0.51 is seen; after that every change is inside it.
     const wobble: Strategy = { name: 'wobble', decide: () => [0.5 + (k++ % 2 ? 0.01 : -0.01), 0] };
     const fillsWith = (noTradeBand: number) => {
       k = 0;
@@ -45,7 +54,8 @@ describe('cost-aware rebalancer', () => {
       for (const bars of market.bars) fills += engine.onBar(bars).fills.length;
       return fills;
     };
-    expect(fillsWith(20)).toBe(1);
+    // (Prices drift the held weight a little, so a few more small trades at the edge happen.)
+    expect(fillsWith(20)).toBeLessThanOrEqual(10);
     expect(fillsWith(0)).toBeGreaterThan(150);
   });
 

@@ -18,7 +18,9 @@ import { parseFundingCsvInSlices, writeFunding } from './funding-csv';
 import { SerialQueue } from '../serial-queue';
 import { resolveFeed, resolveRestUrl } from './feeds';
 import { gapRanges } from './gap-ranges';
+import { FundingUpkeep } from './funding-upkeep';
 import { LiveIngest, type IngestStatus, type StreamTuning } from './ingest';
+import { SIMULATOR_FEED } from './feeds';
 
 export interface MarketDeps {
   candles: CandlesRepo;
@@ -31,6 +33,8 @@ export interface MarketDeps {
   jobs: JobRegistry;
   clock: Clock;
   backend: () => BackendName;
+  /** Which backend serves which model job (model/backend-choice.ts); null while measuring. */
+  backendJobs?: () => MarketStatus['backendJobs'];
   activeModelId?: () => string | null;
   /** Test and bench knobs: retry policy, websocket timings. */
   tuning?: { rest?: Partial<Omit<BybitRestOptions, 'baseUrl'>>; stream?: StreamTuning; fillRetryMs?: number };
@@ -46,6 +50,7 @@ interface StreamConfig {
 
 export class MarketService {
   private ingest: LiveIngest | null = null;
+  private upkeep: FundingUpkeep | null = null;
   private config: StreamConfig | null = null;
   private ingestStatus: IngestStatus | null = null;
   private lastEmitted = '';
@@ -81,6 +86,7 @@ export class MarketService {
           : Math.max(0, (this.deps.clock.now() - s.lastFrameAt) / (this.deps.clock.speed?.() ?? 1)),
       reconnects: s?.reconnects ?? 0,
       backend: this.deps.backend(),
+      backendJobs: this.deps.backendJobs?.() ?? null,
       activeModelId: this.deps.activeModelId?.() ?? null,
     };
   }
@@ -134,6 +140,7 @@ export class MarketService {
     });
     this.ingest = ingest;
     ingest.start();
+    this.startUpkeep(config);
     this.ingestStatus = ingest.status();
     this.emitStatusIfChanged();
     return this.status();
@@ -159,7 +166,11 @@ export class MarketService {
         instruments: this.deps.instruments,
         funding: this.deps.funding,
       });
-      return { jobId: job.id, written: result.written, funding: result.funding };
+      return {
+        jobId: job.id,
+        written: result.written,
+        ...(this.deps.funding ? { funding: result.funding } : {}),
+      };
     });
   }
 
@@ -241,7 +252,45 @@ export class MarketService {
     return new BybitRest({ ...this.deps.tuning?.rest, baseUrl });
   }
 
+  /**
+   * Refreshes the symbols' instrument rules (the exchange adjusts them over time) and keeps their
+   * funding current while the stream runs. Failures are reported, never fatal to the candle stream.
+   */
+  private startUpkeep(config: StreamConfig): void {
+    const { instruments, funding } = this.deps;
+    const rest = this.rest(config.restUrl);
+    if (instruments) {
+      rest
+        .instrumentRules(config.symbols)
+        .then((rules) => {
+          const source = config.feed === SIMULATOR_FEED ? 'simulator' : 'exchange';
+          instruments.upsert(
+            config.feed,
+            rules.map((r) => ({ ...r, source })),
+          );
+        })
+        .catch((err: unknown) =>
+          console.error('instrument rules:', err instanceof Error ? err.message : err),
+        );
+    }
+    if (!funding) return;
+    this.upkeep = new FundingUpkeep({
+      feed: config.feed,
+      symbols: config.symbols,
+      wsUrl: config.wsUrl,
+      rest,
+      funding,
+      instruments,
+      now: () => this.deps.clock.now(),
+      retryMs: this.deps.tuning?.fillRetryMs,
+      onError: (err) => console.error('funding upkeep:', err instanceof Error ? err.message : err),
+    });
+    this.upkeep.start();
+  }
+
   private async stopIngest(): Promise<void> {
+    this.upkeep?.stop();
+    this.upkeep = null;
     const ingest = this.ingest;
     this.ingest = null;
     this.ingestStatus = null;

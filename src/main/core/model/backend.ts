@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendName } from '../../../shared/domain';
+import { registerNativeKernels } from './native-kernels';
 
 export { tf };
 
@@ -31,9 +32,13 @@ function wasmDirectory(): string {
 
 async function tryNative(): Promise<boolean> {
   try {
-    // A variable specifier: the package is optional, absent here, and must not be bundled.
+    // TensorFlow's C++ start-up notes (oneDNN, CPU features) are not the user's concern.
+    process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+    // A variable specifier: the package is optional (`npm run setup:native` builds it where its own
+    // install cannot download libtensorflow) and must not be bundled.
     const name = '@tensorflow/tfjs-node';
     await import(/* @vite-ignore */ name);
+    registerNativeKernels();
     return await tf.setBackend('tensorflow');
   } catch {
     return false;

@@ -7,6 +7,7 @@ export type ModelHandlerName =
 
 export type { ModelDeps } from './service';
 export { currentBackend, initBackend } from './backend';
+export { backendChoice, chooseBackends } from './backend-choice';
 
 export function createModelHandlers(deps: ModelDeps): {
   handlers: Pick<Handlers, ModelHandlerName>;

@@ -1,7 +1,7 @@
 // The model domain's operations: train (a job in a worker thread), list/get/delete, predict. Candles
 // come from the store, aligned strictly (a gap is an error, never filled).
 import { randomUUID } from 'node:crypto';
-import type { BackendName, Candle, Interval } from '../../../shared/domain';
+import { intervalName, type BackendName, type Candle, type Interval } from '../../../shared/domain';
 import { CoreError } from '../../../shared/errors';
 import { ModelConfigSchema, type ModelInfo, type Prediction } from '../../../shared/contract/model';
 import type { HandlerParams } from '../../../shared/contract';
@@ -13,7 +13,7 @@ import { WARMUP_BARS } from '../features/indicators';
 import { buildFeatureMatrix, createWindowSource, firstDecisionBar, gatherWindows } from '../features/windows';
 import type { CandlesRepo } from '../store/candles.repo';
 import type { ModelsRepo } from '../store/models.repo';
-import { currentBackend, initBackend } from './backend';
+import { chooseBackends } from './backend-choice';
 import { featureSpecOf } from './dataset';
 import { predictWindows, type SamplePrediction } from './infer';
 import { ModelRegistry } from './registry';
@@ -29,7 +29,7 @@ export interface ModelDeps {
   clock: Clock;
   /** How training runs; default a worker thread. Tests may pass the in-process runner. */
   train?: (input: TrainingInput, options: WorkerTrainingOptions) => Promise<TrainingOutcome>;
-  /** Backend for training workers and predictions; default the best available. */
+  /** Backend for training workers and predictions; default chosen per job by measurement at start. */
   backend?: BackendName;
 }
 
@@ -78,15 +78,16 @@ export class ModelService {
         );
       };
       const train = this.deps.train ?? trainInWorker;
+      const { training } = await chooseBackends({ pinned: this.deps.backend });
       const outcome = await train(
         { aligned, config, seed: params.seed },
-        { signal: job.signal, onProgress, backend: this.deps.backend },
+        { signal: job.signal, onProgress, backend: training },
       );
       job.throwIfCancelled();
       const id = `model-${randomUUID().slice(0, 8)}`;
       return this.registry.save({
         id,
-        name: params.name ?? `${aligned.symbols.join('+')} ${aligned.interval}`,
+        name: params.name ?? `${aligned.symbols.join('+')} ${intervalName(aligned.interval)}`,
         createdAt: clock.now(),
         feed: params.feed,
         aligned,
@@ -151,8 +152,9 @@ export class ModelService {
     return this.registry.delete(id);
   }
 
+  /** Predictions run on this thread, on the backend chosen for decisions. */
   private async ensureBackend(): Promise<void> {
-    if (currentBackend() === 'none') await initBackend(this.deps.backend);
+    await chooseBackends({ pinned: this.deps.backend });
   }
 
   close(): void {

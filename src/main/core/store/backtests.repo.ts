@@ -2,7 +2,7 @@
 // per decision and every fill, written in one transaction, read back whole or in parts, deleted whole.
 // Series are float64 little-endian BLOBs (see the migration for why).
 import type { Statement, Transaction } from 'better-sqlite3';
-import type { FillDto } from '../../../shared/contract/backtest';
+import type { FillDto, FundingPaymentDto } from '../../../shared/contract/backtest';
 import type { Interval } from '../../../shared/domain';
 import type { Db } from './db';
 
@@ -25,6 +25,8 @@ export interface StoredStrategyRun {
   /** Row-major [bar x symbols + symbol]. */
   weights: Float64Array;
   fills: readonly FillDto[];
+  /** Funding payments, in the order they happened (table backtest_funding). */
+  funding?: readonly FundingPaymentDto[];
 }
 
 export interface StoredAttention {
@@ -122,6 +124,8 @@ export class BacktestsRepo {
   private readonly insertStrategy: Statement;
   private readonly insertAttention: Statement;
   private readonly insertFill: Statement;
+  private readonly insertFunding: Statement;
+  private readonly fundingOf: Statement;
   private readonly headerById: Statement;
   private readonly headers: Statement;
   private readonly foldsOf: Statement;
@@ -177,6 +181,14 @@ export class BacktestsRepo {
     );
     this.fillCountsOf = db.prepare(
       'SELECT strategy, COUNT(*) AS count FROM backtest_fills WHERE backtest_id = ? GROUP BY strategy',
+    );
+    this.insertFunding = db.prepare(
+      `INSERT INTO backtest_funding (backtest_id, strategy, seq, time, symbol, quantity, price, position_value, rate,
+         payment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.fundingOf = db.prepare(
+      `SELECT strategy, time, symbol, quantity, price, position_value AS positionValue, rate, payment
+       FROM backtest_funding WHERE backtest_id = ? AND (? IS NULL OR strategy = ?) ORDER BY strategy, seq`,
     );
     this.deleteById = db.prepare('DELETE FROM backtests WHERE id = ?');
     this.writeRun = db.transaction((run: StoredBacktest) => this.writeAll(run));
@@ -240,6 +252,12 @@ export class BacktestsRepo {
       realisedPnl: r.realised_pnl,
       reason: r.reason,
     }));
+  }
+
+  /** Funding payments of a run, of one strategy or all (ordered by strategy, then as they happened). */
+  funding(id: string, strategy?: string): Array<FundingPaymentDto & { strategy: string }> {
+    const s = strategy ?? null;
+    return this.fundingOf.all(id, s, s) as Array<FundingPaymentDto & { strategy: string }>;
   }
 
   fillCounts(id: string): Record<string, number> {
@@ -317,6 +335,20 @@ export class BacktestsRepo {
           f.slippageBps,
           f.realisedPnl,
           f.reason,
+        ),
+      );
+      r.funding?.forEach((f, seq) =>
+        this.insertFunding.run(
+          id,
+          r.strategy,
+          seq,
+          f.time,
+          f.symbol,
+          f.quantity,
+          f.price,
+          f.positionValue,
+          f.rate,
+          f.payment,
         ),
       );
     });

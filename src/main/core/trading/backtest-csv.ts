@@ -1,9 +1,9 @@
 // CSV export of a stored backtest, one table at a time. RFC 4180 quoting; times as ISO UTC and epoch ms;
 // numbers printed in full precision.
-import type { FillDto } from '../../../shared/contract/backtest';
+import type { FillDto, FundingPaymentDto } from '../../../shared/contract/backtest';
 import type { StoredBacktest } from '../store/backtests.repo';
 
-export type CsvTable = 'metrics' | 'equity' | 'weights' | 'fills' | 'folds';
+export type CsvTable = 'metrics' | 'equity' | 'weights' | 'fills' | 'funding' | 'folds';
 
 const METRIC_COLUMNS = [
   'bars',
@@ -22,6 +22,8 @@ const METRIC_COLUMNS = [
   'annualTurnover',
   'feesPaid',
   'feesFraction',
+  'fundingPaid',
+  'fundingFraction',
   'exposure',
   'timeInMarket',
 ] as const;
@@ -30,6 +32,7 @@ export function backtestCsv(
   run: StoredBacktest,
   table: CsvTable,
   fills: ReadonlyArray<FillDto & { strategy: string }> = [],
+  funding: ReadonlyArray<FundingPaymentDto & { strategy: string }> = [],
 ): string {
   const rows: unknown[][] = [];
   switch (table) {
@@ -103,6 +106,33 @@ export function backtestCsv(
           f.slippageBps,
           f.realisedPnl,
           f.reason,
+        ]);
+      }
+      break;
+    }
+    case 'funding': {
+      rows.push([
+        'strategy',
+        'time',
+        'time_ms',
+        'symbol',
+        'quantity',
+        'price',
+        'position_value',
+        'rate',
+        'payment',
+      ]);
+      for (const f of funding) {
+        rows.push([
+          f.strategy,
+          iso(f.time),
+          f.time,
+          f.symbol,
+          f.quantity,
+          f.price,
+          f.positionValue,
+          f.rate,
+          f.payment,
         ]);
       }
       break;

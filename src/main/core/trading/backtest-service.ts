@@ -8,13 +8,17 @@ import type {
   BacktestStrategyName,
   BacktestSummary,
   PerformanceMetricsDto,
+  RunMarketRules,
 } from '../../../shared/contract/backtest';
-import { intervalMs } from '../../../shared/domain';
+import { RunMarketRulesSchema } from '../../../shared/contract/backtest';
+import { intervalMs, intervalName } from '../../../shared/domain';
 import { CoreError } from '../../../shared/errors';
 import type { Clock } from '../clock';
 import type { JobRegistry } from '../jobs';
 import type { BacktestListing, BacktestsRepo, StoredBacktest } from '../store/backtests.repo';
 import type { CandlesRepo } from '../store/candles.repo';
+import type { FundingRepo } from '../store/funding.repo';
+import type { InstrumentsRepo } from '../store/instruments.repo';
 import {
   DEFAULT_BACKTEST_SETTINGS,
   runBacktest,
@@ -24,9 +28,10 @@ import {
 import { allBaselines } from './baselines';
 import { DEFAULT_COSTS } from './broker';
 import { backtestCsv, type CsvTable } from './backtest-csv';
-import { instrumentSpecFor } from './instruments';
+import { fundingForRun, instrumentsForRun, marketRulesReport } from './instruments';
 import { linearLeadLagFit } from './linear-lead-lag';
 import {
+  DEFAULT_MODEL_WEIGHTS_FROM,
   modelHorizon,
   modelWalkForwardFit,
   type ModelBacktestSettings,
@@ -42,6 +47,10 @@ type RunParams = HandlerParams<'backtest.run'>;
 export interface BacktestDeps {
   candles: CandlesRepo;
   backtests: BacktestsRepo;
+  /** The feeds' stored lot rules; without, rules are derived (and the run says so). */
+  instruments?: InstrumentsRepo;
+  /** The feeds' stored funding history; without, funding is not modelled (and the run says so). */
+  funding?: FundingRepo;
   jobs: JobRegistry;
   clock: Clock;
   /** The model domain (training per fold, batch inference); absent, the 'model' strategy is refused. */
@@ -114,13 +123,24 @@ export class BacktestService {
       }),
     );
     const data = alignMarketData(symbols, candles);
-    const instruments = symbols.map((symbol, i) => instrumentSpecFor(symbol, data.close[i] ?? 1));
+    const instruments = instrumentsForRun(this.deps.instruments, params.feed, symbols, data.close);
+    const lastBar = data.times[data.times.length - 1] ?? params.to;
+    const funding = fundingForRun(
+      this.deps.funding,
+      params.feed,
+      symbols,
+      data.times[0] ?? params.from,
+      // Funding times inside the last bar are settled on positions held through it.
+      lastBar + intervalMs(params.interval) - 1,
+    );
+    const marketRules = marketRulesReport(instruments, funding);
 
     return this.deps.jobs.run('backtest', params.jobId, signal, async (job) => {
       const result = await runBacktest({
         data,
         barMs: intervalMs(params.interval),
-        instruments,
+        instruments: instruments.specs,
+        funding: funding.feed,
         settings,
         strategy: underTest,
         baselines,
@@ -136,7 +156,7 @@ export class BacktestService {
       job.throwIfCancelled();
       const stored: StoredBacktest = {
         id,
-        name: params.name ?? `${strategyName} ${symbols.join(',')} ${params.interval}`,
+        name: params.name ?? `${strategyName} ${symbols.join(',')} ${intervalName(params.interval)}`,
         createdAt: this.deps.clock.now(),
         feed: params.feed,
         symbols,
@@ -144,7 +164,15 @@ export class BacktestService {
         from: params.from,
         to: params.to,
         strategy: strategyName,
-        params: { strategy: strategyName, ...settings, model: params.model ?? null },
+        params: {
+          strategy: strategyName,
+          ...settings,
+          model:
+            strategyName === 'model'
+              ? { weightsFrom: DEFAULT_MODEL_WEIGHTS_FROM, ...(params.model ?? {}) }
+              : (params.model ?? null),
+          marketRules,
+        },
         bars: Math.max(0, result.times.length - 1),
         times: result.times,
         folds: result.folds.map((f) => ({
@@ -163,6 +191,7 @@ export class BacktestService {
           gross: r.gross,
           weights: r.weights,
           fills: r.fills,
+          funding: r.funding,
         })),
         attention:
           result.runs.find((r) => r.role === 'strategy' && r.attention && r.attention.times.length > 0)
@@ -197,7 +226,9 @@ export class BacktestService {
       })),
       attention: run.attention,
       fillCounts: this.deps.backtests.fillCounts(id),
-      ...(fills || fillsOf !== undefined ? { fills: this.deps.backtests.fills(id, fillsOf) } : {}),
+      ...(fills || fillsOf !== undefined
+        ? { fills: this.deps.backtests.fills(id, fillsOf), funding: this.deps.backtests.funding(id, fillsOf) }
+        : {}),
     };
   }
 
@@ -211,7 +242,8 @@ export class BacktestService {
   exportCsv(id: string, table: CsvTable): { filename: string; csv: string } {
     const run = this.load(id);
     const fills = table === 'fills' ? this.deps.backtests.fills(id) : [];
-    return { filename: `${id}-${table}.csv`, csv: backtestCsv(run, table, fills) };
+    const funding = table === 'funding' ? this.deps.backtests.funding(id) : [];
+    return { filename: `${id}-${table}.csv`, csv: backtestCsv(run, table, fills, funding) };
   }
 
   private load(id: string): StoredBacktest {
@@ -277,12 +309,19 @@ function summaryOf(l: BacktestListing): BacktestSummary {
     outOfSampleTo: l.outOfSampleTo,
     bars: l.bars,
     folds: l.folds,
+    ...marketRulesOf(l.params),
     metrics: l.metrics.map((m) => ({
       strategy: m.strategy,
       role: m.role,
       metrics: m.metrics as PerformanceMetricsDto,
     })),
   };
+}
+
+/** The stored run's lot-rule sources and funding notes (runs stored before them have none). */
+function marketRulesOf(params: unknown): { marketRules?: RunMarketRules } {
+  const parsed = RunMarketRulesSchema.safeParse((params as { marketRules?: unknown } | null)?.marketRules);
+  return parsed.success ? { marketRules: parsed.data } : {};
 }
 
 function drawdownSeries(equity: Float64Array): number[] {

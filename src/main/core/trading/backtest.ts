@@ -7,6 +7,7 @@ import { CoreError } from '../../../shared/errors';
 import { allBaselines } from './baselines';
 import { DEFAULT_COSTS, type CostModel } from './broker';
 import { TradingEngine, type StepResult } from './engine';
+import type { FundingFeed, FundingPayment } from './funding';
 import { barAt, type MarketData } from './market-data';
 import {
   forecastMetrics,
@@ -62,6 +63,8 @@ export interface BacktestRequest {
   barMs: number;
   /** Lot rules in the symbol order of `data`. */
   instruments: InstrumentSpec[];
+  /** Funding rates in the symbol order of `data`; without, funding is not modelled. */
+  funding?: FundingFeed;
   settings: BacktestSettings;
   /** The strategy under test; null runs the baselines only. */
   strategy: StrategyUnderTest | null;
@@ -94,6 +97,8 @@ export interface StrategyRun {
   /** Weights at the same closes, row-major [bar x symbols + symbol]. */
   weights: Float64Array;
   fills: Fill[];
+  /** Funding payments, a ledger of their own. */
+  funding: FundingPayment[];
   metrics: PerformanceMetrics;
   attention: AttentionSeries | null;
 }
@@ -147,6 +152,7 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestRes
     costs: settings.costs,
     risk: settings.risk,
     tradeFrom,
+    funding: request.funding,
   };
   const lane = (name: string, role: StrategyRun['role'], strategy: Strategy): Lane => ({
     engine: new TradingEngine(engineConfig, strategy),
@@ -157,6 +163,7 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestRes
       gross: new Float64Array(rows),
       weights: new Float64Array(rows * n),
       fills: [],
+      funding: [],
       metrics: undefined as unknown as PerformanceMetrics,
       attention: role === 'strategy' ? { times: [], matrices: [], lagWeights: [] } : null,
     },
@@ -233,6 +240,7 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestRes
       barMs: request.barMs,
       tradedNotional: sum(engine.portfolio.tradedNotional),
       feesPaid: engine.portfolio.totalFees(),
+      fundingPaid: engine.portfolio.totalFunding(),
       assetPnl: assetPnl(engine, data),
     });
     if (run.role === 'strategy' && outcomes.length > 0) run.metrics.forecast = forecastMetrics(outcomes);
@@ -257,6 +265,8 @@ function record(run: StrategyRun, step: StepResult, k: number, n: number): void 
   run.gross[k] = s.gross;
   run.weights.set(s.weights, k * n);
   for (const fill of step.fills) run.fills.push(fill);
+  // The engine reuses its payment objects' array, not the objects: keeping them is safe.
+  for (const payment of step.funding) run.funding.push(payment);
 }
 
 function collectModelOutputs(
@@ -299,14 +309,14 @@ function forecastOutcomes(
   return out;
 }
 
-/** Per asset: realised + unrealised at the last close - fees. Every lane starts flat at the first test bar. */
+/** Per asset: realised + unrealised at the last close - fees - funding. Every lane starts flat at the first test bar. */
 function assetPnl(engine: TradingEngine, data: MarketData): Record<string, number> {
   const n = data.symbols.length;
   const last = data.times.length - 1;
   const p = engine.portfolio;
   const out: Record<string, number> = {};
   data.symbols.forEach((symbol, i) => {
-    out[symbol] = p.realised[i]! + p.unrealised(i, data.close[last * n + i]!) - p.fees[i]!;
+    out[symbol] = p.realised[i]! + p.unrealised(i, data.close[last * n + i]!) - p.fees[i]! - p.funding[i]!;
   });
   return out;
 }

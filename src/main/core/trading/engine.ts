@@ -4,14 +4,18 @@
 // cannot see the future.
 //
 // One step, for the bar with open time t:
+//   0. funding: every funding time up to t not yet applied is paid or received on the positions held
+//      before the fills at t (the position held since the open of t-1), at the open of t when the
+//      funding time is t, else at the close of t-1 (funding.ts);
 //   1. the orders decided at the close of t-1 fill at the open of t (broker.ts);
 //   2. bar t is appended to the history and the book is marked at its close;
 //   3. at the close of t: kill switch, else (on a cadence bar) strategy → target weights → risk overlay
 //      → cost-aware rebalancer (rebalancer.ts: changes inside the no-trade band are not traded) →
 //      orders, pending until the open of t+1.
 import { fillOrders, LotRules, type CostModel, DEFAULT_COSTS } from './broker';
+import type { FundingFeed, FundingPayment } from './funding';
 import { RollingVolatility, SeriesBuffer } from './history';
-import { noTradeHalfWidth, outsideBand } from './rebalancer';
+import { noTradeHalfWidth, rebalanceTo } from './rebalancer';
 import { Portfolio, type PortfolioSnapshot } from './portfolio';
 import {
   applyWeightLimits,
@@ -49,6 +53,8 @@ export interface EngineConfig {
   tradeFrom?: number;
   /** Bars of history kept per symbol (0 = all). Paper trading bounds memory with it. */
   maxHistory?: number;
+  /** Funding rates to apply; without a feed, funding is not modelled. */
+  funding?: FundingFeed;
 }
 
 /** The account after a step, marked at the close of the bar. Reused between steps: copy what you keep. */
@@ -66,6 +72,8 @@ export interface EngineState {
   drawdown: number;
   killed: boolean;
   totalFees: number;
+  /** Funding paid net of funding received, quote coin. */
+  totalFunding: number;
   quantities: Float64Array;
   /** quantity x close / equity, in symbol order. */
   weights: Float64Array;
@@ -76,6 +84,8 @@ export interface StepResult {
   time: number;
   /** Filled at the open of this bar (decided at the close of the previous one). */
   fills: Fill[];
+  /** Funding paid or received at funding times up to this bar's open, before its fills. */
+  funding: FundingPayment[];
   /** Decided at the close of this bar, to fill at the open of the next. */
   orders: Order[];
   /** Whether the strategy was asked at this bar. */
@@ -96,6 +106,8 @@ export interface EngineSnapshot {
   killed: boolean;
   portfolio: PortfolioSnapshot;
   pending: Order[];
+  /** Funding times up to it have been applied; absent in snapshots from before funding. */
+  fundingThrough?: number;
 }
 
 export class TradingEngine {
@@ -114,6 +126,11 @@ export class TradingEngine {
   private pending: Order[] = [];
   private spare: Order[] = [];
   private readonly fills: Fill[] = [];
+  private readonly fundingPayments: FundingPayment[] = [];
+  private readonly funding: FundingFeed | null;
+  /** Funding times up to it are applied; the next one known is nextFundingAt. Finite: snapshots are JSON. */
+  private fundingThrough = -Number.MAX_SAFE_INTEGER;
+  private nextFundingAt = Infinity;
   private lastTime = -Infinity;
   private barIndex = -1;
   private decisionIndex = 0;
@@ -141,6 +158,8 @@ export class TradingEngine {
         ? this.symbols.map(() => new RollingVolatility(this.costs.volatilityWindow))
         : null;
     this.tradeFrom = config.tradeFrom ?? -Infinity;
+    this.funding = config.funding ?? null;
+    this.nextFundingAt = this.funding ? this.funding.nextAfter(this.fundingThrough) : Infinity;
     this.portfolio = new Portfolio(config.initialCapital, n);
     this.peakEquity = config.initialCapital;
     this.closes = new Float64Array(n);
@@ -156,12 +175,14 @@ export class TradingEngine {
       drawdown: 0,
       killed: false,
       totalFees: 0,
+      totalFunding: 0,
       quantities: this.portfolio.quantities,
       weights: new Float64Array(n),
     };
     this.result = {
       time: NaN,
       fills: this.fills,
+      funding: this.fundingPayments,
       orders: this.pending,
       decided: false,
       decision: null,
@@ -269,6 +290,14 @@ export class TradingEngine {
     result.decision = null;
     result.targetWeights = null;
 
+    // 0. Funding up to the open of t, on the positions held before its fills.
+    this.fundingPayments.length = 0;
+    if (this.funding) {
+      // A live feed learns of new rates over time: with none known ahead, ask again each bar.
+      if (this.nextFundingAt === Infinity) this.nextFundingAt = this.funding.nextAfter(this.fundingThrough);
+      if (t >= this.nextFundingAt) this.applyFunding(t, bars.open);
+    }
+
     // 1. Fill at the open of t what was decided at the close of t-1.
     this.fills.length = 0;
     if (this.pending.length > 0) {
@@ -327,6 +356,7 @@ export class TradingEngine {
       killed: this.killed,
       portfolio: this.portfolio.snapshot(),
       pending: this.pending.map((o) => ({ ...o })),
+      fundingThrough: this.fundingThrough,
     };
   }
 
@@ -338,12 +368,43 @@ export class TradingEngine {
     this.peakEquity = snapshot.peakEquity;
     this.killed = snapshot.killed;
     this.portfolio.restore(snapshot.portfolio);
+    // A snapshot from before funding was modelled settles nothing before its last bar.
+    this.fundingThrough =
+      typeof snapshot.fundingThrough === 'number' ? snapshot.fundingThrough : snapshot.lastTime;
+    this.nextFundingAt = this.funding ? this.funding.nextAfter(this.fundingThrough) : Infinity;
     this.pending.length = 0;
     for (const order of snapshot.pending) this.pending.push({ ...order });
     this.result.orders = this.pending;
     const last = this.history[0]!.length > 0 ? this.history.map((h) => h.close[h.length - 1]!) : null;
     if (last) this.mark(snapshot.lastTime, last);
     this.state.killed = this.killed;
+  }
+
+  /** Pays or receives funding at every funding time in (fundingThrough, t]. */
+  private applyFunding(t: number, open: ArrayLike<number>): void {
+    const feed = this.funding!;
+    const q = this.portfolio.quantities;
+    for (let i = 0; i < this.symbols.length; i++) {
+      for (const rate of feed.between(i, this.fundingThrough, t)) {
+        const quantity = q[i]!;
+        if (quantity === 0) continue;
+        const price = rate.fundingTimeMs === t || !(this.closes[i]! > 0) ? open[i]! : this.closes[i]!;
+        const positionValue = quantity * price;
+        const payment = positionValue * rate.rate;
+        this.portfolio.payFunding(i, payment);
+        this.fundingPayments.push({
+          time: rate.fundingTimeMs,
+          symbol: this.symbols[i]!,
+          quantity,
+          price,
+          positionValue,
+          rate: rate.rate,
+          payment,
+        });
+      }
+    }
+    this.fundingThrough = t;
+    this.nextFundingAt = feed.nextAfter(t);
   }
 
   private checkTime(time: number): void {
@@ -385,6 +446,7 @@ export class TradingEngine {
     s.peakEquity = this.peakEquity;
     s.drawdown = drawdown(equity, this.peakEquity);
     s.totalFees = this.portfolio.totalFees();
+    s.totalFunding = this.portfolio.totalFunding();
     for (let i = 0; i < n; i++) s.weights[i] = equity > 0 ? (q[i]! * this.closes[i]!) / equity : 0;
   }
 
@@ -396,13 +458,17 @@ export class TradingEngine {
     const risk = this.risk;
     const band = reason === 'kill' ? 0 : noTradeHalfWidth(this.costs, risk);
     for (let i = 0; i < n; i++) {
-      const targetWeight = this.target[i]!;
       const held = q[i]!;
       const price = this.closes[i]!;
       if (!(price > 0)) continue;
+      const wanted =
+        reason === 'kill'
+          ? this.target[i]!
+          : rebalanceTo(this.state.weights[i]!, this.target[i]!, band, risk.rebalanceThreshold);
+      if (wanted === null) continue;
+      const targetWeight = wanted;
       const closing = targetWeight === 0 || equity <= 0;
       if (closing && held === 0) continue;
-      if (reason !== 'kill' && !outsideBand(this.state.weights[i]!, targetWeight, band)) continue;
       const lot = this.lots[i]!;
       const targetQuantity = closing ? 0 : lot.roundDown((targetWeight * equity) / price);
       const quantity = lot.snap(targetQuantity - held);

@@ -31,7 +31,7 @@ export function createBacktestHandlers(deps: BacktestDeps): {
 }
 
 export type PaperHandlerName =
-  'paper.start' | 'paper.stop' | 'paper.account' | 'paper.fills' | 'paper.equity';
+  'paper.start' | 'paper.stop' | 'paper.account' | 'paper.fills' | 'paper.funding' | 'paper.equity';
 
 export interface PaperHandlerDeps extends PaperDeps {
   /** The app's settings: default feed, symbols and interval of a new account. */
@@ -98,6 +98,7 @@ export function createPaperHandlers(deps: PaperHandlerDeps): {
       'paper.account': (params) => view(params.accountId),
       'paper.fills': (params) =>
         deps.paper.fills(accountOf(params.accountId), params.limit, params.beforeSeq),
+      'paper.funding': (params) => deps.paper.funding(accountOf(params.accountId), params.limit ?? 100),
       'paper.equity': (params) => deps.paper.equity(accountOf(params.accountId), params.from),
     },
     resumeSaved: () =>

@@ -43,11 +43,15 @@ export interface PerformanceMetrics {
   feesPaid: number;
   /** feesPaid / E_0. */
   feesFraction: number;
+  /** Funding paid net of funding received, quote coin (0 when funding is not modelled: see the run's notes). */
+  fundingPaid: number;
+  /** fundingPaid / E_0. */
+  fundingFraction: number;
   /** mean over bars of gross exposure / equity (average gross leverage). */
   exposure: number;
   /** Share of bars with any position. */
   timeInMarket: number;
-  /** Per asset: (realised + unrealised P&L - fees of the asset) / E_0; they sum to totalReturn. */
+  /** Per asset: (realised + unrealised P&L - fees - funding of the asset) / E_0; they sum to totalReturn. */
   contribution: Record<string, number>;
   /** Present when the strategy gave forecasts. */
   forecast?: ForecastMetrics;
@@ -88,7 +92,9 @@ export interface PerformanceInput {
   barMs: number;
   tradedNotional: number;
   feesPaid: number;
-  /** Per-asset P&L net of its fees over the period, quote coin. */
+  /** Funding paid net of funding received, quote coin. */
+  fundingPaid?: number;
+  /** Per-asset P&L net of its fees (and funding) over the period, quote coin. */
   assetPnl: Record<string, number>;
 }
 
@@ -166,6 +172,8 @@ export function performanceMetrics(input: PerformanceInput): PerformanceMetrics 
     annualTurnover: years > 0 ? turnover / years : null,
     feesPaid: input.feesPaid,
     feesFraction: e0 > 0 ? input.feesPaid / e0 : 0,
+    fundingPaid: input.fundingPaid ?? 0,
+    fundingFraction: e0 > 0 ? (input.fundingPaid ?? 0) / e0 : 0,
     exposure: n > 0 ? exposureSum / n : 0,
     timeInMarket: n > 0 ? inMarket / n : 0,
     contribution,

@@ -1,12 +1,17 @@
-// The attention model as a trading strategy. Its decisions come from the model's portfolio head; its
-// return head is kept as the forecast (hit rate, information coefficient) and its cross-asset attention
-// (mean over layers and heads) for the heatmap. Inference is asynchronous and batched, so predictions
+// The attention model as a trading strategy. By default its target weights are the portfolio head's
+// (trained on a Sharpe objective net of turnover cost); `weightsFrom: 'return-head'` trades the return
+// head's forecasts instead (see ModelWeightsFrom). The return head is always kept as the forecast (hit
+// rate, IC) and its cross-asset attention (mean over layers and heads) for the heatmap. Inference is asynchronous and batched, so predictions
 // are computed in `prepare` (per fold in backtests, per decision in paper trading) and `decide` looks
 // them up by bar time. Walk-forward: one model trained per fold on the fold's training window only.
-import type { BacktestModelSettings } from '../../../shared/contract/backtest';
+import {
+  MODEL_WEIGHTS_FROM,
+  type BacktestModelSettings,
+  type ModelWeightsFrom,
+} from '../../../shared/contract/backtest';
 import type { ModelConfig, ModelInfo } from '../../../shared/contract/model';
 import { ModelConfigSchema } from '../../../shared/contract/model';
-import type { Interval } from '../../../shared/domain';
+import { intervalName, type Interval } from '../../../shared/domain';
 import { CoreError } from '../../../shared/errors';
 import type { AlignedCandles } from '../features/align';
 import { firstDecisionBar } from '../features/windows';
@@ -78,11 +83,12 @@ export function meanAttention(attention: number[][][][]): number[][] {
 }
 
 /**
- * How predictions become target weights: 'forecast' is the seed chapter's backtest (the return head's
- * predictions clipped to [-1, 1] and normalised by gross exposure; long-only drops negative ones);
- * 'portfolio' takes the portfolio head's weights as they are.
+ * Which head the target weights come from: 'portfolio-head' takes the portfolio head's weights as they
+ * are (the default); 'return-head' is the seed chapter's backtest (the return head's predictions clipped
+ * to [-1, 1] and normalised by gross exposure; long-only drops negative ones).
  */
-export type ModelWeighting = 'forecast' | 'portfolio';
+export { MODEL_WEIGHTS_FROM, type ModelWeightsFrom };
+export const DEFAULT_MODEL_WEIGHTS_FROM: ModelWeightsFrom = 'portfolio-head';
 
 export function forecastWeights(returns: readonly number[], longOnly: boolean): number[] {
   const clipped = returns.map((r) => (longOnly && r < 0 ? 0 : Math.max(-1, Math.min(1, r))));
@@ -94,7 +100,7 @@ export function forecastWeights(returns: readonly number[], longOnly: boolean): 
 export function modelStrategy(
   port: ModelPort,
   modelId: string,
-  weighting: ModelWeighting = 'forecast',
+  weightsFrom: ModelWeightsFrom = DEFAULT_MODEL_WEIGHTS_FROM,
 ): Strategy {
   const info = port.registry.info(modelId);
   const spec = featureSpecOf(info.config);
@@ -134,7 +140,7 @@ export function modelStrategy(
       predictions.delete(ctx.time);
       return {
         weights:
-          weighting === 'portfolio'
+          weightsFrom === 'portfolio-head'
             ? p.weights
             : forecastWeights(p.returns, info.config.portfolio === 'long-only'),
         forecast: { returns: p.returns, horizon: info.config.horizon },
@@ -148,7 +154,7 @@ export function modelStrategy(
   };
 }
 
-/** Validated by the contract (BacktestModelSettingsSchema); weighting defaults to 'forecast'. */
+/** Validated by the contract (BacktestModelSettingsSchema); weights come from the portfolio head by default. */
 export type ModelBacktestSettings = BacktestModelSettings;
 
 /** The label horizon of a backtest's model settings (the purge gap), without training anything. */
@@ -168,6 +174,12 @@ export function modelWalkForwardFit(
   /** The run the fold models belong to. */
   backtestId?: string,
 ): FitFunction {
+  if (settings.weightsFrom !== undefined && !MODEL_WEIGHTS_FROM.includes(settings.weightsFrom)) {
+    throw new CoreError(
+      'INVALID_PARAMS',
+      `Invalid model settings: weightsFrom must be one of ${MODEL_WEIGHTS_FROM.join(', ')}, not '${String(settings.weightsFrom)}'.`,
+    );
+  }
   const parsed = settings.modelId ? null : ModelConfigSchema.safeParse(settings.config ?? {});
   if (parsed && !parsed.success) {
     throw new CoreError(
@@ -184,7 +196,7 @@ export function modelWalkForwardFit(
           `Model ${info.id} trades ${info.symbols.join(',')} ${info.interval}, not this backtest's series.`,
         );
       }
-      return { strategy: modelStrategy(port, info.id, settings.weighting), modelId: info.id };
+      return { strategy: modelStrategy(port, info.id, settings.weightsFrom), modelId: info.id };
     }
     const info = await port.train(
       {
@@ -193,12 +205,12 @@ export function modelWalkForwardFit(
         to: data.times[fold.trainTo]!,
         config: parsed!.data,
         seed: (settings.seed ?? 1) + fold.index,
-        name: `walk-forward fold ${fold.index + 1} ${series.symbols.join('+')} ${series.interval}`,
+        name: `walk-forward fold ${fold.index + 1} ${series.symbols.join('+')} ${intervalName(series.interval)}`,
         ...(backtestId === undefined ? {} : { backtestId }),
       },
       signal ?? new AbortController().signal,
     );
-    return { strategy: modelStrategy(port, info.id, settings.weighting), modelId: info.id };
+    return { strategy: modelStrategy(port, info.id, settings.weightsFrom), modelId: info.id };
   };
 }
 

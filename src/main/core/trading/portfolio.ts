@@ -2,7 +2,7 @@
 // Perpetuals are linear contracts settled in the quote coin. The book is kept the spot way, which is
 // exact for linear contracts: a buy moves quantity x price out of cash into the position, a sell moves
 // it back, so equity = cash + sum(quantity x price) at any marking price, and shorts raise cash.
-// Funding payments are not modelled.
+// Funding payments (funding.ts) move cash only: paid ones out, received ones in.
 
 export interface PortfolioSnapshot {
   cash: number;
@@ -11,6 +11,8 @@ export interface PortfolioSnapshot {
   realised: number[];
   fees: number[];
   tradedNotional: number[];
+  /** Funding paid per asset (received counts negative); absent in snapshots from before funding. */
+  funding?: number[];
 }
 
 export class Portfolio {
@@ -23,6 +25,8 @@ export class Portfolio {
   readonly fees: Float64Array;
   /** Sum of |quantity x price| traded per asset. */
   readonly tradedNotional: Float64Array;
+  /** Funding paid per asset, quote coin; received funding counts negative. */
+  readonly funding: Float64Array;
 
   constructor(
     readonly initialCapital: number,
@@ -34,6 +38,7 @@ export class Portfolio {
     this.realised = new Float64Array(size);
     this.fees = new Float64Array(size);
     this.tradedNotional = new Float64Array(size);
+    this.funding = new Float64Array(size);
   }
 
   /** cash + sum(quantity x price). */
@@ -84,6 +89,19 @@ export class Portfolio {
     return realised;
   }
 
+  /** Pays `payment` (quote coin; negative: receives) of funding on asset i. */
+  payFunding(i: number, payment: number): void {
+    this.cash -= payment;
+    this.funding[i] = this.funding[i]! + payment;
+  }
+
+  /** Funding paid over all assets, net of funding received. */
+  totalFunding(): number {
+    let total = 0;
+    for (let i = 0; i < this.size; i++) total += this.funding[i]!;
+    return total;
+  }
+
   totalFees(): number {
     let total = 0;
     for (let i = 0; i < this.size; i++) total += this.fees[i]!;
@@ -98,6 +116,7 @@ export class Portfolio {
       realised: Array.from(this.realised),
       fees: Array.from(this.fees),
       tradedNotional: Array.from(this.tradedNotional),
+      funding: Array.from(this.funding),
     };
   }
 
@@ -111,5 +130,6 @@ export class Portfolio {
     this.realised.set(snapshot.realised);
     this.fees.set(snapshot.fees);
     this.tradedNotional.set(snapshot.tradedNotional);
+    this.funding.set(snapshot.funding ?? new Array<number>(this.size).fill(0));
   }
 }

@@ -7,7 +7,10 @@
 // weights: an asset is traded only when |target - current| exceeds the band's half-width
 //   h = noTradeBand x c   (weight units; 20 x 0.0015 = 0.03 by default),
 // so the band widens with costs and vanishes when trading is free. Outside the band the asset is
-// traded all the way to its target. The kill switch bypasses the band (it always flattens).
+// traded to the band's near edge (target - h toward the current weight), not all the way: under
+// proportional costs that is the optimal policy (Davis & Norman 1990; Leland 2000), and a target that
+// jitters around a level is then not chased back and forth. With h = 0 it is the target itself.
+// The kill switch bypasses the band (it always flattens).
 import type { CostModel } from './broker';
 import type { RiskConfig } from './risk';
 
@@ -16,15 +19,26 @@ export function roundTripCost(costs: Pick<CostModel, 'feeRate' | 'slippageBps'>)
   return 2 * (costs.feeRate + costs.slippageBps / 10_000);
 }
 
-/** The band's half-width in weight units, never below the older plain drift threshold. */
+/** The band's half-width in weight units: noTradeBand round-trip costs. */
 export function noTradeHalfWidth(
   costs: Pick<CostModel, 'feeRate' | 'slippageBps'>,
-  risk: Pick<RiskConfig, 'noTradeBand' | 'rebalanceThreshold'>,
+  risk: Pick<RiskConfig, 'noTradeBand'>,
 ): number {
-  return Math.max(risk.noTradeBand * roundTripCost(costs), risk.rebalanceThreshold);
+  return risk.noTradeBand * roundTripCost(costs);
 }
 
-/** Whether moving one asset from `current` to `target` weight is worth trading (outside the band). */
-export function outsideBand(current: number, target: number, halfWidth: number): boolean {
-  return Math.abs(target - current) > halfWidth;
+/**
+ * The weight to trade one asset to, from `current` toward `target`: null inside the band (or below the
+ * plain drift threshold `minChange`, which only gates), else the band's edge nearest the current weight.
+ */
+export function rebalanceTo(
+  current: number,
+  target: number,
+  halfWidth: number,
+  minChange = 0,
+): number | null {
+  const change = target - current;
+  const size = Math.abs(change);
+  if (!(size > halfWidth) || size < minChange) return null;
+  return change > 0 ? target - halfWidth : target + halfWidth;
 }

@@ -1,7 +1,8 @@
-// Picks the transport: Electron's preload bridge when present, else a WebSocket to the headless host
-// that served this page. Views never see which one it is.
+// Picks the transport: the preload's envelope port in the desktop app, else a WebSocket to the headless
+// host that served this page. Both carry the same envelopes to the same serve loop, and the client is
+// the same createClient over either; views never see which one it is.
 import { createClient, type CoreClient } from '../../../shared/rpc';
-import { createBridgeClient, findBridge } from './bridge-client';
+import { findEnvelopePort, ipcLink } from './ipc-link';
 import { LinkStore } from './link';
 import { WebSocketLink } from './websocket-link';
 
@@ -12,10 +13,10 @@ export interface CoreConnection {
 }
 
 export function connectCore(location: Location = window.location): CoreConnection {
-  const bridge = findBridge();
-  if (bridge) {
-    const link = new LinkStore({ transport: 'bridge', state: 'connected', reason: null, epoch: 1 });
-    return { client: createBridgeClient(bridge), link, close: () => {} };
+  const port = findEnvelopePort();
+  if (port) {
+    const link = new LinkStore({ transport: 'ipc', state: 'connected', reason: null, epoch: 1 });
+    return { client: createClient(ipcLink(port)), link, close: () => {} };
   }
 
   const link = new LinkStore({ transport: 'websocket', state: 'connecting', reason: null, epoch: 0 });

@@ -3,7 +3,7 @@
 export type LinkState = 'connecting' | 'connected' | 'disconnected';
 
 export interface LinkStatus {
-  transport: 'bridge' | 'websocket';
+  transport: 'ipc' | 'websocket';
   state: LinkState;
   /** Why the link is not up, written for the user; null when connected. */
   reason: string | null;

@@ -179,3 +179,11 @@ export function usePaperControls(onDone: (account: PaperAccount | null) => void)
   );
   return { start, stop, busy, error, clearError: () => setError(null) };
 }
+
+/** The account the core trades now (any account id), or null when none runs; follows paper.state. */
+export function useRunningPaperAccount(): PaperAccount | null {
+  const current = useCall('paper.account', {});
+  const { reload } = current;
+  useEvent('paper.state', reload);
+  return current.data?.running ? current.data : null;
+}

@@ -46,12 +46,3 @@ export class CandleBook {
     return verdict;
   }
 }
-
-/** Enough decimals to see a tick move at this price level (BTC at 2, a $5 coin at 4). */
-export function pricePrecision(price: number | null): number {
-  if (price === null || !Number.isFinite(price) || price <= 0) return 2;
-  if (price >= 1000) return 2;
-  if (price >= 10) return 3;
-  if (price >= 1) return 4;
-  return 6;
-}

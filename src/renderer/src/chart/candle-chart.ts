@@ -6,14 +6,18 @@ import {
   CrosshairMode,
   HistogramSeries,
   createChart,
+  createSeriesMarkers,
   type CandlestickData,
   type HistogramData,
   type IChartApi,
   type ISeriesApi,
+  type ISeriesMarkersPluginApi,
+  type Time,
   type UTCTimestamp,
 } from 'lightweight-charts';
 import type { Candle } from '../../../shared/domain';
-import { chartTime, pricePrecision } from './candle-book';
+import { pricePrecision } from '../format';
+import { chartTime } from './candle-book';
 import { chartColors } from './theme';
 
 export interface CandleChartParts {
@@ -21,6 +25,8 @@ export interface CandleChartParts {
   candles: ISeriesApi<'Candlestick'>;
   volume: ISeriesApi<'Histogram'>;
   volumeColors: VolumeColors;
+  /** The fills drawn on the candles (buy below the bar, sell above). */
+  markers: ISeriesMarkersPluginApi<Time>;
 }
 
 /** Read once per chart: each theme read is a getComputedStyle, far too slow to do per bar. */
@@ -65,7 +71,8 @@ export function createCandleChart(container: HTMLElement): CandleChartParts {
   });
   volume.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
   const volumeColors = { up: chartColors.upVolume, down: chartColors.downVolume };
-  return { chart, candles, volume, volumeColors };
+  const markers = createSeriesMarkers(candles, []);
+  return { chart, candles, volume, volumeColors, markers };
 }
 
 /** Bars in view after the first load. */

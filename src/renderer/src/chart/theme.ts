@@ -35,3 +35,9 @@ export const chartColors = {
     return cssVar('--down-volume', 'rgba(239, 83, 80, 0.35)');
   },
 };
+
+/** A CSS colour as the canvas needs it: var(--accent) and friends read from the theme. */
+export function resolveColor(color: string): string {
+  const match = /^var\((--[\w-]+)\)$/.exec(color.trim());
+  return match ? cssVar(match[1]!, '#8b95a5') : color;
+}

@@ -1,10 +1,19 @@
 // The top bar: the product name and the views. Alt+1…5 switches views from the keyboard.
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
 
 export const VIEWS = ['Live', 'Models', 'Backtests', 'Data', 'Settings'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
-export function NavBar({ view, onChange }: { view: ViewName; onChange: (view: ViewName) => void }) {
+export function NavBar({
+  view,
+  onChange,
+  aside,
+}: {
+  view: ViewName;
+  onChange: (view: ViewName) => void;
+  /** Shown at the right end of the bar, on every view (the PAPER mark). */
+  aside?: ReactNode;
+}) {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const index = Number(event.key) - 1;
@@ -34,6 +43,7 @@ export function NavBar({ view, onChange }: { view: ViewName; onChange: (view: Vi
           </button>
         ))}
       </nav>
+      {aside}
     </header>
   );
 }

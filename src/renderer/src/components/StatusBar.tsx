@@ -1,7 +1,9 @@
 // The bottom status bar: feed, link and stream state, last-frame latency, TF.js backend, active model.
 import type { MarketStatus } from '../../../shared/domain';
 import { useChangedAt, useFreshness } from '../api/freshness';
-import { useLink } from '../api/hooks';
+import { useState } from 'react';
+import type { JobProgress } from '../../../shared/domain';
+import { useEvent, useLink } from '../api/hooks';
 import { formatInterval, formatLatency } from '../format';
 
 export function StatusBar({ status }: { status: MarketStatus | undefined }) {
@@ -12,6 +14,7 @@ export function StatusBar({ status }: { status: MarketStatus | undefined }) {
   const ageMs = status?.lastFrameAgeMs;
   const frame = useFreshness(ageMs == null || statusAt === null ? null : statusAt - ageMs, FRAME_STALE_MS);
   const latency = formatLatency(status?.lastFrameLatencyMs ?? null);
+  const training = useTraining();
   return (
     <footer className="status-bar" data-testid="status-bar">
       <Item label="feed" value={status?.feed ?? '…'} testId="status-feed" />
@@ -32,10 +35,34 @@ export function StatusBar({ status }: { status: MarketStatus | undefined }) {
       />
       <Item label="reconnects" value={String(status?.reconnects ?? 0)} />
       <span className="status-bar__spacer" />
-      <Item label="tf.js" value={status?.backend ?? '…'} testId="status-backend" />
+      {training && (
+        <Item
+          label="training"
+          value={trainingText(training)}
+          tone={training.state === 'failed' ? 'bad' : training.state === 'done' ? 'good' : 'warn'}
+          testId="status-training"
+        />
+      )}
+      <Item label="tf.js" value={backendText(status)} testId="status-backend" />
       <Item label="model" value={status?.activeModelId ?? 'none'} testId="status-model" />
     </footer>
   );
+}
+
+/** The latest model training job's progress (the first run's demo model, or one from the Models view). */
+function useTraining(): JobProgress | null {
+  const [job, setJob] = useState<JobProgress | null>(null);
+  useEvent('job.progress', (progress) => {
+    if (progress.kind === 'model.train') setJob(progress);
+  });
+  return job;
+}
+
+function trainingText(job: JobProgress): string {
+  if (job.state === 'done') return 'model ready';
+  if (job.state !== 'running') return job.state;
+  const pct = job.total ? ` ${Math.round((100 * job.done) / job.total)}%` : '';
+  return `${job.jobId === 'demo-model' ? 'demo model' : 'model'}${pct}`;
 }
 
 /** No frame for this long and the latency is old news (frames come every second or so while live). */
@@ -64,6 +91,15 @@ function Item({
       <span className="status-bar__value">{value}</span>
     </span>
   );
+}
+
+/** "decide wasm · train tensorflow": the backend of each model job, once chosen at core start. */
+function backendText(status: MarketStatus | undefined): string {
+  if (!status) return '…';
+  const jobs = status.backendJobs;
+  if (!jobs) return `${status.backend} (measuring)`;
+  if (jobs.training === jobs.decisions) return jobs.decisions;
+  return `decide ${jobs.decisions} · train ${jobs.training}`;
 }
 
 type Tone = 'good' | 'warn' | 'bad';

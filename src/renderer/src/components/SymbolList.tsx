@@ -2,10 +2,9 @@
 // with its last price, its change over the tile's window and a live sparkline of the closes, so every
 // symbol is in view while the big chart shows one. Clicking a tile chooses the chart's symbol.
 import { useMemo, useState } from 'react';
-import type { Candle, Interval } from '../../../shared/domain';
+import { intervalMs, type Candle, type Interval } from '../../../shared/domain';
 import { useCall, useEvent } from '../api/hooks';
-import { pricePrecision } from '../chart/candle-book';
-import { formatChange } from '../format';
+import { formatChange, formatPrice, formatSpan } from '../format';
 
 interface Props {
   feed: string;
@@ -76,6 +75,8 @@ function SymbolTile({ feed, interval, symbol, selected, onSelect }: TileProps) {
   const last = closes[closes.length - 1];
   const first = closes[0];
   const down = last !== undefined && first !== undefined && last < first;
+  // The change is over the sparkline's bars: first open time to the last bar's close.
+  const span = formatSpan(closes.length * intervalMs(interval));
   return (
     <button
       type="button"
@@ -85,17 +86,24 @@ function SymbolTile({ feed, interval, symbol, selected, onSelect }: TileProps) {
       data-last-close={last ?? ''}
       onClick={() => onSelect(symbol)}
     >
-      <span className="symbol-tile__name">{symbol}</span>
-      <span className="symbol-tile__price">
-        {last !== undefined ? last.toFixed(pricePrecision(last)) : '—'}
+      <span className="symbol-tile__body">
+        <span className="symbol-tile__name">{symbol}</span>
+        <span className="symbol-tile__price">{last !== undefined ? formatPrice(last) : '—'}</span>
+        <span
+          className={`symbol-tile__change${down ? ' is-down' : ' is-up'}`}
+          title={`change over the last ${closes.length} bars (${span})`}
+          data-testid="tile-change"
+        >
+          {last !== undefined && first !== undefined ? (
+            <>
+              {formatChange(first, last)} <span className="symbol-tile__window">{span}</span>
+            </>
+          ) : (
+            '\u00a0'
+          )}
+        </span>
+        <Sparkline closes={closes} down={down} />
       </span>
-      <span
-        className={`symbol-tile__change${down ? ' is-down' : ' is-up'}`}
-        title={`change over the last ${closes.length} bars`}
-      >
-        {last !== undefined && first !== undefined ? formatChange(first, last) : '\u00a0'}
-      </span>
-      <Sparkline closes={closes} down={down} />
     </button>
   );
 }

@@ -1,8 +1,8 @@
 // Live: the trading screen. A strip of every symbol (price, change, sparkline) above the large candle
 // chart of the chosen one, the paper account (equity, P&L, positions, fills) below it, and in the right
 // column the paper-trading controls, the portfolio weights and the model's cross-asset attention.
-import { useState } from 'react';
 import type { MarketStatus } from '../../../shared/domain';
+import { useStoredState } from '../api/drafts';
 import { useCall } from '../api/hooks';
 import { useMarketSymbols } from '../api/market';
 import { useSettingsInForce } from '../api/settings';
@@ -26,13 +26,11 @@ import { SymbolList } from '../components/SymbolList';
 import { formatInterval } from '../format';
 import './live.css';
 
-/** Height of the equity curve's plot in the account row (px). */
-const EQUITY_CHART_HEIGHT = 132;
-
 export function LiveView({ status }: { status: MarketStatus | undefined }) {
   const symbols = useMarketSymbols(status);
-  const [chosen, setChosen] = useState<string | null>(null);
-  const [layout, setLayout] = useState<'single' | 'grid'>('single');
+  // The chosen symbol and the layout survive a reload.
+  const [chosen, setChosen] = useStoredState<string | null>('live.symbol', null);
+  const [layout, setLayout] = useStoredState<'single' | 'grid'>('live.layout', 'single');
   const paper = usePaperTrading();
   const info = symbols.data;
   if (!info) {
@@ -95,12 +93,13 @@ export function LiveView({ status }: { status: MarketStatus | undefined }) {
               feed={info.feed}
               symbol={symbol}
               interval={info.interval}
+              fills={paper.fills}
             />
           )}
         </section>
       </div>
       <div className="live-desk__account">
-        <EquityPanel account={account} marks={paper.equity} height={EQUITY_CHART_HEIGHT} />
+        <EquityPanel account={account} marks={paper.equity} height="fill" />
         <PositionsTable account={account} />
         <FillsTable fills={paper.fills} />
       </div>

@@ -4,6 +4,7 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { Settings } from '../../../shared/contract';
 import { toCoreError } from '../api/data';
+import { readStored, removeStored, writeStored } from '../api/drafts';
 import { issuesByField, useSettings } from '../api/settings';
 import { CostFields, RiskFields } from '../components/settings/CostRiskFields';
 import { FeedFields } from '../components/settings/FeedFields';
@@ -16,6 +17,8 @@ import {
 } from '../components/settings/settings-draft';
 import './settings.css';
 
+const DRAFT_KEY = 'draft.settings';
+
 type SaveState =
   | { kind: 'idle' }
   | { kind: 'saving' }
@@ -24,7 +27,8 @@ type SaveState =
 
 export function SettingsView() {
   const { settings, loadError, save } = useSettings();
-  const [draft, setDraft] = useState<SettingsDraft | null>(null);
+  // An unsaved draft is kept in storage: leaving the view or reloading does not lose it.
+  const [draft, setDraft] = useState<SettingsDraft | null>(() => readStored<SettingsDraft | null>(DRAFT_KEY, null));
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
   const [saveState, setSaveState] = useState<SaveState>({ kind: 'idle' });
 
@@ -38,6 +42,14 @@ export function SettingsView() {
     () => (checked?.settings && settings ? changedSettings(settings, checked.settings) : {}),
     [checked, settings],
   );
+  // Kept while it differs from the settings in force (or does not parse yet); dropped once saved or discarded.
+  const unsaved =
+    checked !== null && (Object.keys(patch).length > 0 || Object.keys(checked.errors).length > 0);
+  useEffect(() => {
+    if (draft === null || !settings) return;
+    if (unsaved) writeStored(DRAFT_KEY, draft);
+    else removeStored(DRAFT_KEY);
+  }, [draft, settings, unsaved]);
 
   if (!settings || !draft || !checked) {
     return (
@@ -92,7 +104,9 @@ export function SettingsView() {
           type="button"
           className="form-button"
           disabled={!dirty && invalidCount === 0}
+          data-testid="settings-discard"
           onClick={() => {
+            if (!window.confirm('Discard your unsaved changes to the settings?')) return;
             setDraft(toDraft(settings, draft.feeUnit));
             setServerErrors({});
             setSaveState({ kind: 'idle' });

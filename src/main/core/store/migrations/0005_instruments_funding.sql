@@ -37,3 +37,35 @@ CREATE TABLE funding_coverage (
   to_time   INTEGER NOT NULL CHECK (to_time >= from_time),
   PRIMARY KEY (feed, symbol)
 ) STRICT, WITHOUT ROWID;
+
+-- Every funding payment of a stored backtest, a ledger entry of its own next to the fills: at funding
+-- time `time` the position of `quantity` marked at `price` paid `payment` = position_value × rate
+-- (quote coin; negative when received).
+CREATE TABLE backtest_funding (
+  backtest_id    TEXT    NOT NULL,
+  strategy       TEXT    NOT NULL,
+  seq            INTEGER NOT NULL,
+  time           INTEGER NOT NULL,
+  symbol         TEXT    NOT NULL,
+  quantity       REAL    NOT NULL,
+  price          REAL    NOT NULL CHECK (price > 0),
+  position_value REAL    NOT NULL,
+  rate           REAL    NOT NULL,
+  payment        REAL    NOT NULL,
+  PRIMARY KEY (backtest_id, strategy, seq),
+  FOREIGN KEY (backtest_id, strategy) REFERENCES backtest_strategies (backtest_id, strategy) ON DELETE CASCADE
+) STRICT, WITHOUT ROWID;
+
+-- The same for paper accounts, written in the transaction of the bar that settled it.
+CREATE TABLE paper_funding (
+  account_id     TEXT    NOT NULL REFERENCES paper_accounts (id) ON DELETE CASCADE,
+  seq            INTEGER NOT NULL,
+  time           INTEGER NOT NULL,
+  symbol         TEXT    NOT NULL,
+  quantity       REAL    NOT NULL,
+  price          REAL    NOT NULL CHECK (price > 0),
+  position_value REAL    NOT NULL,
+  rate           REAL    NOT NULL,
+  payment        REAL    NOT NULL,
+  PRIMARY KEY (account_id, seq)
+) STRICT, WITHOUT ROWID;

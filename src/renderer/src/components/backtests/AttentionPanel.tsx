@@ -2,9 +2,10 @@
 // asset the others attend to most) at every decision, and the mean query × key matrix of one fold.
 import { useMemo, useState } from 'react';
 import type { BacktestDetail } from '../../../../shared/contract/backtest';
-import { LineChart, type LineSeries } from '../charts/LineChart';
+import type { ChartSeries } from '../../chart/series-data';
+import { formatDate, formatNumber } from '../../format';
+import { TimeSeriesChart } from '../charts/TimeSeriesChart';
 import { assetColor } from './series';
-import { formatAxisTime, formatDate } from './format';
 
 type Attention = NonNullable<BacktestDetail['attention']>;
 
@@ -26,7 +27,7 @@ function AttentionOverTime({ run, attention }: { run: BacktestDetail; attention:
   const overall = useMemo(() => meanMatrix(attention.matrices), [attention]);
   const leader = useMemo(() => leaderOf(overall), [overall]);
 
-  const series = useMemo<LineSeries[]>(
+  const series = useMemo<ChartSeries[]>(
     () =>
       symbols
         .map((symbol, q) => ({ symbol, q }))
@@ -52,11 +53,11 @@ function AttentionOverTime({ run, attention }: { run: BacktestDetail; attention:
 
   return (
     <div className="bt-attention" data-testid="backtest-attention">
-      <LineChart
+      <TimeSeriesChart
         series={series}
         height={150}
-        formatX={formatAxisTime}
-        formatY={(y) => y.toFixed(2)}
+        testId="backtest-attention-chart"
+        formatValue={(y) => formatNumber(y, 2)}
         includeZero
       />
       <div className="bt-attention__matrix">
@@ -88,7 +89,7 @@ function AttentionOverTime({ run, attention }: { run: BacktestDetail; attention:
                   const w = matrix[i]?.[j] ?? 0;
                   return (
                     <td key={k} style={{ backgroundColor: heat(w) }}>
-                      {w.toFixed(2)}
+                      {formatNumber(w, 2)}
                     </td>
                   );
                 })}

@@ -3,9 +3,8 @@
 import { useMemo, useState } from 'react';
 import type { BacktestDetail } from '../../../../shared/contract/backtest';
 import { useBacktestDetail } from '../../api/backtests';
-import { formatInterval } from '../../format';
-import type { LineSeries } from '../charts/LineChart';
-import { formatDate, formatPercent } from './format';
+import type { ChartSeries } from '../../chart/series-data';
+import { formatDate, formatInterval, formatPercent, formatRatio } from '../../format';
 import { MetricsTable, type MetricsColumn } from './MetricsTable';
 import { PercentChartPanel, RunFrame } from './RunFrame';
 import { equitySeries } from './series';
@@ -46,7 +45,7 @@ function CompareBody({
   const [withBaselines, setWithBaselines] = useState(false);
   const label = (run: BacktestDetail, i: number) => `${String.fromCharCode(65 + i)}: ${run.name}`;
 
-  const series = useMemo<LineSeries[]>(
+  const series = useMemo<ChartSeries[]>(
     () =>
       runs.flatMap((run, i) =>
         equitySeries(run, (s) =>
@@ -89,12 +88,13 @@ function CompareBody({
                 {formatDate(run.outOfSampleFrom)} → {formatDate(run.outOfSampleTo)}
               </span>
               <span className="bt-mono">
-                {formatPercent(m?.totalReturn)} · Sharpe {m?.sharpe?.toFixed(2) ?? '—'}
+                {formatPercent(m?.totalReturn)} · Sharpe {formatRatio(m?.sharpe)}
               </span>
             </button>
           );
         })}
       </header>
+      <CompareWarning runs={runs} />
       <label className="bt-check bt-compare__toggle">
         <input type="checkbox" checked={withBaselines} onChange={(e) => setWithBaselines(e.target.checked)} />
         Show baselines
@@ -113,5 +113,34 @@ function CompareBody({
         </section>
       </div>
     </>
+  );
+}
+
+/**
+ * What makes two runs' figures incomparable: different out-of-sample ranges (a return over three
+ * weeks beside one over three months), intervals or symbols. Said above the charts, not hidden.
+ */
+export function compareProblems(a: BacktestDetail, b: BacktestDetail): string[] {
+  const problems: string[] = [];
+  if (a.outOfSampleFrom !== b.outOfSampleFrom || a.outOfSampleTo !== b.outOfSampleTo) {
+    problems.push(
+      `different out-of-sample ranges (A ${formatDate(a.outOfSampleFrom)} → ${formatDate(a.outOfSampleTo)}, ` +
+        `B ${formatDate(b.outOfSampleFrom)} → ${formatDate(b.outOfSampleTo)})`,
+    );
+  }
+  if (a.interval !== b.interval)
+    problems.push(`different intervals (A ${formatInterval(a.interval)}, B ${formatInterval(b.interval)})`);
+  if (a.symbols.join() !== b.symbols.join()) problems.push('different symbols');
+  return problems;
+}
+
+function CompareWarning({ runs }: { runs: [BacktestDetail, BacktestDetail] }) {
+  const problems = compareProblems(runs[0], runs[1]);
+  if (problems.length === 0) return null;
+  return (
+    <div className="bt-compare__warning" role="alert" data-testid="compare-range-warning">
+      These runs are not like for like: {problems.join('; ')}. Returns, Sharpe and drawdowns over different
+      periods do not compare directly.
+    </div>
   );
 }

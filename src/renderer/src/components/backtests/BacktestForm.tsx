@@ -2,6 +2,7 @@
 // strategy, walk-forward windows, costs, risk, and for the model a compact configuration. Wrong values
 // are named at their field, whether the form or the core found them.
 import { useEffect, useState, type FormEvent } from 'react';
+import { useStoredState } from '../../api/drafts';
 import type { Settings } from '../../../../shared/contract';
 import { BASELINE_NAMES, type BacktestStrategyName } from '../../../../shared/contract/backtest';
 import type { SeriesCoverage } from '../../../../shared/contract/market';
@@ -9,7 +10,7 @@ import { FeedSchema, INTERVALS, type Interval } from '../../../../shared/domain'
 import { CoreError } from '../../../../shared/errors';
 import { fieldErrorsOf, type BacktestRunParams } from '../../api/backtests';
 import { useCall } from '../../api/hooks';
-import { formatInterval } from '../../format';
+import { formatCount, formatDateTime, formatInterval, toUtcInput } from '../../format';
 import { Field, NumberInput } from './FormField';
 import {
   commonCoverage,
@@ -21,7 +22,6 @@ import {
   type FieldErrors,
   type FormField,
 } from './form-model';
-import { formatTime, toUtcInput } from './format';
 
 export const STRATEGY_LABELS: Record<BacktestStrategyName, string> = {
   model: 'Attention model (trained per fold)',
@@ -42,7 +42,10 @@ export interface BacktestFormProps {
 }
 
 export function BacktestForm({ settings, stored: initialStored, running, onRun }: BacktestFormProps) {
-  const [values, setValues] = useState<BacktestFormValues>(() => defaultFormValues(settings, initialStored));
+  // What was typed survives a change of view and a reload.
+  const [values, setValues] = useStoredState<BacktestFormValues>('draft.backtest', () =>
+    defaultFormValues(settings, initialStored),
+  );
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   // Coverage of the feed typed in the form (it may differ from the settings' feed).
@@ -148,7 +151,9 @@ export function BacktestForm({ settings, stored: initialStored, running, onRun }
         <Field name="from" label="From (UTC)" error={errors.from}>
           <input
             className="bt-input"
-            type="datetime-local"
+            type="text"
+            placeholder="YYYY-MM-DD HH:mm"
+            spellCheck={false}
             name="from"
             value={values.from}
             onChange={(e) => set('from', e.target.value)}
@@ -157,7 +162,9 @@ export function BacktestForm({ settings, stored: initialStored, running, onRun }
         <Field name="to" label="To (UTC)" error={errors.to}>
           <input
             className="bt-input"
-            type="datetime-local"
+            type="text"
+            placeholder="YYYY-MM-DD HH:mm"
+            spellCheck={false}
             name="to"
             value={values.to}
             onChange={(e) => set('to', e.target.value)}
@@ -165,7 +172,7 @@ export function BacktestForm({ settings, stored: initialStored, running, onRun }
         </Field>
         <div className="bt-form__coverage" data-testid="backtest-coverage">
           {coverage
-            ? `Stored: ${coverage.bars.toLocaleString('en-US')} bars, ${formatTime(coverage.from)} → ${formatTime(coverage.to)}`
+            ? `Stored: ${formatCount(coverage.bars)} bars, ${formatDateTime(coverage.from)} → ${formatDateTime(coverage.to)}`
             : 'No stored candles common to these symbols; backfill them in Data.'}
           <button type="button" className="bt-link" onClick={applyStoredRange}>
             Use stored range
@@ -219,7 +226,7 @@ export function BacktestForm({ settings, stored: initialStored, running, onRun }
 
       <fieldset className="bt-form__group">
         <legend>Costs and risk</legend>
-        {number('feeRate', 'Fee rate', 'fraction of notional')}
+        {number('feeRate', 'Fee (%)', '% of notional, as in Settings')}
         {number('slippageBps', 'Slippage (bps)')}
         {number('maxGross', 'Max gross')}
         {number('maxWeight', 'Max weight')}

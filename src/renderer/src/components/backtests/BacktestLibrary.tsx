@@ -2,8 +2,15 @@
 // sorts by that column (again: the other way); ticking two rows offers the comparison.
 import { useMemo, useState } from 'react';
 import type { BacktestSummary, PerformanceMetricsDto } from '../../../../shared/contract/backtest';
-import { formatInterval } from '../../format';
-import { formatDate, formatPercent, formatRatio, formatTime, signClass } from './format';
+import {
+  baseAsset,
+  formatDate,
+  formatDateTime,
+  formatInterval,
+  formatPercent,
+  formatRatio,
+  signClass,
+} from '../../format';
 
 type SortKey =
   'name' | 'symbols' | 'interval' | 'range' | 'totalReturn' | 'sharpe' | 'maxDrawdown' | 'created';
@@ -150,7 +157,9 @@ export function BacktestLibrary({
                       </button>
                       <span className="bt-table__strategy">{run.strategy}</span>
                     </td>
-                    <td className="bt-table__symbols">{run.symbols.join(', ')}</td>
+                    <td className="bt-table__symbols" title={run.symbols.join(', ')}>
+                      {run.symbols.map(baseAsset).join(' ')}
+                    </td>
                     <td>{formatInterval(run.interval)}</td>
                     <td className="bt-table__mono">
                       {formatDate(run.outOfSampleFrom)} → {formatDate(run.outOfSampleTo)}
@@ -162,9 +171,9 @@ export function BacktestLibrary({
                       {formatRatio(m?.sharpe)}
                     </td>
                     <td className="is-numeric" data-metric="maxDrawdown">
-                      {formatPercent(m?.maxDrawdown, 2, false)}
+                      {formatPercent(m?.maxDrawdown, false)}
                     </td>
-                    <td className="is-numeric">{formatTime(run.createdAt)}</td>
+                    <td className="is-numeric">{formatDateTime(run.createdAt)}</td>
                   </tr>
                 );
               })}

@@ -1,6 +1,10 @@
 // The running (or last) backtest: a progress bar with the core's message, Cancel while it runs, and
-// a way to open the stored run once it is done.
+// a way to open the stored run once it is done. The time elapsed ticks from the first second, with an
+// ETA once the pace is known, so loading candles and training fold models never look frozen at 0%.
 import type { BacktestJob } from '../../api/backtests';
+import { formatCount, formatProgress } from '../../format';
+import { timingText } from '../progress/eta';
+import { useElapsed } from '../progress/use-elapsed';
 
 export interface BacktestProgressProps {
   job: BacktestJob;
@@ -15,6 +19,7 @@ export function BacktestProgress({ job, onCancel, onOpen }: BacktestProgressProp
   const total = progress?.total ?? null;
   const done = progress?.done ?? 0;
   const fraction = phase === 'done' ? 1 : total ? Math.min(1, done / total) : 0;
+  const elapsed = useElapsed(phase === 'running');
   const message =
     phase === 'failed' || phase === 'cancelled'
       ? (job.error?.message ?? progress?.message ?? '')
@@ -34,8 +39,8 @@ export function BacktestProgress({ job, onCancel, onOpen }: BacktestProgressProp
       <div className="bt-progress__head">
         <span className="bt-progress__phase">{PHASE_TEXT[phase]}</span>
         <span className="bt-progress__figure">
-          {total ? `${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} bars` : ''}
-          {` · ${Math.round(fraction * 100)}%`}
+          {total ? `${formatCount(done)} / ${formatCount(total)} bars · ` : ''}
+          {formatProgress(fraction)}
         </span>
       </div>
       <div
@@ -50,6 +55,11 @@ export function BacktestProgress({ job, onCancel, onOpen }: BacktestProgressProp
       <div className="bt-progress__message" data-testid="backtest-progress-message">
         {message}
       </div>
+      {phase === 'running' && (
+        <div className="bt-progress__timing" data-testid="backtest-eta">
+          {timingText(elapsed, fraction)}
+        </div>
+      )}
       <div className="bt-progress__actions">
         {phase === 'running' && (
           <button type="button" className="bt-button" onClick={onCancel}>

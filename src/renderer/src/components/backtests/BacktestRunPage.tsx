@@ -3,11 +3,10 @@
 import { useMemo, useState } from 'react';
 import type { BacktestDetail } from '../../../../shared/contract/backtest';
 import { useBacktestDetail } from '../../api/backtests';
-import { formatInterval } from '../../format';
-import { StackedAreaChart } from '../charts/StackedAreaChart';
+import { formatDateTime, formatInterval, formatPercent, formatWithInterval } from '../../format';
+import { TimeSeriesChart } from '../charts/TimeSeriesChart';
 import { AttentionPanel } from './AttentionPanel';
 import { FillsTable } from './FillsTable';
-import { formatAxisTime, formatPercent, formatTime } from './format';
 import { MetricsTable, type MetricsColumn } from './MetricsTable';
 import { RunActions } from './RunActions';
 import { PercentChartPanel, RunFrame } from './RunFrame';
@@ -50,22 +49,35 @@ function RunBody({ run }: { run: BacktestDetail }) {
       : [];
   });
   const headline = run.metrics.find((m) => m.role === 'strategy')?.metrics;
+  const weightsFrom = (run.params['model'] as { weightsFrom?: string } | null | undefined)?.weightsFrom;
 
   return (
     <>
       <header className="bt-run__head">
+        {run.feed === 'simulator' && (
+          <div className="bt-run__banner" role="note" data-testid="backtest-synthetic-banner">
+            synthetic market, accelerated clock: figures say nothing about real markets
+          </div>
+        )}
         <h2 className="bt-run__name">{run.name}</h2>
         <span className="bt-run__meta">
           {run.strategy} · {run.symbols.join(', ')} · {formatInterval(run.interval)} · {run.feed}
+          {run.strategy === 'model' && (
+            <span data-testid="backtest-weights-from">
+              {' '}
+              · weights from the {weightsFrom === 'portfolio-head' ? 'portfolio head' : 'return head'}
+            </span>
+          )}
         </span>
         <span className="bt-run__meta bt-mono">
-          out of sample {formatTime(run.outOfSampleFrom)} → {formatTime(run.outOfSampleTo)} · {run.bars} bars
-          · {run.folds} folds
+          out of sample {formatDateTime(run.outOfSampleFrom)} → {formatDateTime(run.outOfSampleTo)} ·{' '}
+          {run.bars} bars · {run.folds} folds
         </span>
         {headline && (
           <span className="bt-run__headline bt-mono" data-testid="backtest-headline">
-            return {formatPercent(headline.totalReturn)} · Sharpe {headline.sharpe?.toFixed(2) ?? '—'} · max
-            DD {formatPercent(headline.maxDrawdown, 2, false)}
+            return {formatPercent(headline.totalReturn)} · Sharpe{' '}
+            {formatWithInterval(headline.sharpe, headline.sharpeInterval)} · max DD{' '}
+            {formatPercent(headline.maxDrawdown, false)}
           </span>
         )}
       </header>
@@ -77,13 +89,7 @@ function RunBody({ run }: { run: BacktestDetail }) {
           testId="backtest-equity"
           wide
         />
-        <PercentChartPanel
-          title="Drawdown"
-          series={drawdown}
-          height={170}
-          testId="backtest-drawdown"
-          legend={false}
-        />
+        <PercentChartPanel title="Drawdown" series={drawdown} height={170} testId="backtest-drawdown" />
         <section className="bt-panel">
           <div className="panel-title bt-panel__title-row">
             <span>Weights over time</span>
@@ -100,12 +106,12 @@ function RunBody({ run }: { run: BacktestDetail }) {
               ))}
             </select>
           </div>
-          <StackedAreaChart
-            x={run.times}
+          <TimeSeriesChart
             series={weights}
             height={170}
             testId="backtest-weights"
-            formatX={formatAxisTime}
+            formatValue={(y) => formatPercent(y)}
+            includeZero
           />
         </section>
         <section className="bt-panel bt-panel--wide">
@@ -150,10 +156,10 @@ function FoldsTable({ run }: { run: BacktestDetail }) {
             <tr key={f.index}>
               <td className="is-numeric">{f.index + 1}</td>
               <td className="bt-mono">
-                {formatTime(f.trainFrom)} → {formatTime(f.trainTo)}
+                {formatDateTime(f.trainFrom)} → {formatDateTime(f.trainTo)}
               </td>
               <td className="bt-mono">
-                {formatTime(f.testFrom)} → {formatTime(f.testTo)}
+                {formatDateTime(f.testFrom)} → {formatDateTime(f.testTo)}
               </td>
               <td className="bt-mono">{f.modelId ?? '—'}</td>
             </tr>

@@ -3,17 +3,11 @@
 import { useState } from 'react';
 import { useBacktestFills } from '../../api/backtests';
 import { FillCells, FillHeadCells, type FillFormat } from '../fills/FillCells';
-import { formatMoney, formatTime, signClass } from './format';
+import { formatAmount, formatCount, formatNumber, formatSignedAmount, signClass } from '../../format';
 
 const PAGE_SIZE = 50;
 
-const RUN_FILL: FillFormat = {
-  numeric: 'is-numeric',
-  timeClass: 'bt-mono',
-  time: formatTime,
-  quantity: (quantity) => quantity.toPrecision(4),
-  price: (price) => price.toPrecision(6),
-};
+const RUN_FILL: FillFormat = { numeric: 'is-numeric', timeClass: 'bt-mono' };
 
 export interface FillsTableProps {
   runId: string;
@@ -44,7 +38,7 @@ export function FillsTable({ runId, strategies, fillCounts }: FillsTableProps) {
         >
           {strategies.map((s) => (
             <option key={s} value={s}>
-              {s} ({(fillCounts[s] ?? 0).toLocaleString('en-US')})
+              {s} ({formatCount(fillCounts[s] ?? 0)})
             </option>
           ))}
         </select>
@@ -59,7 +53,7 @@ export function FillsTable({ runId, strategies, fillCounts }: FillsTableProps) {
           </button>
           <span className="bt-mono">
             {fills.length === 0 ? '0' : `${current * PAGE_SIZE + 1}–${current * PAGE_SIZE + shown.length}`} of{' '}
-            {fills.length.toLocaleString('en-US')}
+            {formatCount(fills.length)}
           </span>
           <button
             type="button"
@@ -83,10 +77,10 @@ export function FillsTable({ runId, strategies, fillCounts }: FillsTableProps) {
             <thead>
               <tr>
                 <FillHeadCells format={RUN_FILL} timeLabel="Filled" />
-                <th className="is-numeric">Notional</th>
-                <th className="is-numeric">Fee</th>
+                <th className="is-numeric">Notional (USDT)</th>
+                <th className="is-numeric">Fee (USDT)</th>
                 <th className="is-numeric">Slip (bps)</th>
-                <th className="is-numeric">Realised</th>
+                <th className="is-numeric">Realised (USDT)</th>
                 <th>Why</th>
               </tr>
             </thead>
@@ -94,10 +88,12 @@ export function FillsTable({ runId, strategies, fillCounts }: FillsTableProps) {
               {shown.map((f, i) => (
                 <tr key={`${f.time}-${f.symbol}-${i}`}>
                   <FillCells fill={f} format={RUN_FILL} />
-                  <td className="is-numeric">{formatMoney(f.notional)}</td>
-                  <td className="is-numeric">{formatMoney(f.fee)}</td>
-                  <td className="is-numeric">{f.slippageBps.toFixed(1)}</td>
-                  <td className={`is-numeric ${signClass(f.realisedPnl)}`}>{formatMoney(f.realisedPnl)}</td>
+                  <td className="is-numeric">{formatAmount(f.notional)}</td>
+                  <td className="is-numeric">{formatAmount(f.fee)}</td>
+                  <td className="is-numeric">{formatNumber(f.slippageBps, 1)}</td>
+                  <td className={`is-numeric ${signClass(f.realisedPnl)}`}>
+                    {formatSignedAmount(f.realisedPnl)}
+                  </td>
                   <td>{f.reason}</td>
                 </tr>
               ))}

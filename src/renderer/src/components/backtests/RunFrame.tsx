@@ -1,8 +1,9 @@
 // What a run's page and the comparison of two runs share: the frame with the way back to the library
 // (and the run's actions), the loading and error lines, and the percent charts over out-of-sample time.
 import type { ReactNode } from 'react';
-import { LineChart, type LineSeries } from '../charts/LineChart';
-import { formatAxisTime, formatPercent } from './format';
+import type { ChartSeries } from '../../chart/series-data';
+import { formatPercent } from '../../format';
+import { TimeSeriesChart } from '../charts/TimeSeriesChart';
 
 export interface RunFrameProps {
   testId: string;
@@ -56,34 +57,24 @@ export function RunFrame({
 
 export interface PercentChartPanelProps {
   title: string;
-  series: readonly LineSeries[];
+  series: readonly ChartSeries[];
   height: number;
   testId: string;
   /** Spans both columns of the run grid. */
   wide?: boolean;
-  legend?: boolean;
 }
 
 /** Growth or drawdown as percentages over time, zero always in view. */
-export function PercentChartPanel({
-  title,
-  series,
-  height,
-  testId,
-  wide = false,
-  legend,
-}: PercentChartPanelProps) {
+export function PercentChartPanel({ title, series, height, testId, wide = false }: PercentChartPanelProps) {
   return (
     <section className={wide ? 'bt-panel bt-panel--wide' : 'bt-panel'}>
       <div className="panel-title">{title}</div>
-      <LineChart
+      <TimeSeriesChart
         series={series}
         height={height}
         testId={testId}
-        formatX={formatAxisTime}
-        formatY={(y) => formatPercent(y, 1)}
+        formatValue={(y) => formatPercent(y)}
         includeZero
-        legend={legend}
       />
     </section>
   );

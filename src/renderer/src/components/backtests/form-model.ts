@@ -10,7 +10,7 @@ import {
 import type { SeriesCoverage } from '../../../../shared/contract/market';
 import { ModelConfigSchema } from '../../../../shared/contract/model';
 import { intervalMs, type Interval } from '../../../../shared/domain';
-import { parseUtcInput, toUtcInput } from './format';
+import { feeFromPercentInput, feeToPercentInput, parseUtcInput, toUtcInput } from '../../format';
 
 export interface BacktestFormValues {
   name: string;
@@ -112,6 +112,8 @@ export function commonCoverage(
 }
 
 const DAY_MS = 86_400_000;
+/** The contract's cap on the fee (0.05 of notional), in the percent the form takes. */
+const MAX_FEE_PERCENT = 5;
 
 /** Walk-forward windows that fit the range: the core's 90/30-day defaults, shrunk to leave folds. */
 export function defaultWindows(interval: Interval, bars: number): { trainBars: number; testBars: number } {
@@ -137,7 +139,8 @@ export function defaultFormValues(settings: Settings, stored: readonly SeriesCov
     testBars: String(windows.testBars),
     purgeBars: '1',
     expanding: false,
-    feeRate: String(settings.costs.feeRate),
+    // Typed in percent of notional, as in Settings: 0.055 (%), not 0.00055.
+    feeRate: feeToPercentInput(settings.costs.feeRate),
     slippageBps: String(settings.costs.slippageBps),
     maxGross: String(settings.risk.maxGross),
     maxWeight: String(settings.risk.maxWeight),
@@ -192,7 +195,10 @@ export function toRunParams(values: BacktestFormValues, stored: readonly SeriesC
     testBars: numbers.testBars,
     purgeBars: numbers.purgeBars,
     expanding: values.expanding,
-    costs: { feeRate: numbers.feeRate, slippageBps: numbers.slippageBps },
+    costs: {
+      feeRate: numbers.feeRate === undefined ? undefined : feeFromPercentInput(numbers.feeRate),
+      slippageBps: numbers.slippageBps,
+    },
     risk: {
       maxGross: numbers.maxGross,
       maxWeight: numbers.maxWeight,
@@ -202,6 +208,8 @@ export function toRunParams(values: BacktestFormValues, stored: readonly SeriesC
     },
     ...(values.strategy === 'model' ? { model: { config: modelConfigOf(numbers) } } : {}),
   };
+  if (numbers.feeRate !== undefined && !(numbers.feeRate >= 0 && numbers.feeRate <= MAX_FEE_PERCENT))
+    errors.feeRate = `Enter a fee between 0 and ${MAX_FEE_PERCENT} % of notional`;
   const parsed = BacktestParamsSchema.safeParse(params);
   if (!parsed.success) addIssues(errors, parsed.error.issues, '');
   if (values.strategy === 'model') {

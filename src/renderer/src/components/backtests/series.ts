@@ -1,17 +1,19 @@
 // Chart series of a stored run: equity and drawdown per strategy, weights per asset, colours that
 // stay the same for a name across every chart of the page.
 import type { BacktestDetail } from '../../../../shared/contract/backtest';
-import type { LineSeries } from '../charts/LineChart';
-import type { StackedSeries } from '../charts/StackedAreaChart';
+import type { ChartSeries } from '../../chart/series-data';
 
 /** Assets: distinct hues that read on both themes. */
 const ASSET_COLORS = ['#4c9aff', '#f0b90b', '#26a69a', '#ab47bc', '#ef5350', '#29b6f6', '#d4e157', '#ff8a65'];
-/** Baselines: quieter than the strategy, which is drawn in the accent colour. */
-const BASELINE_COLORS: Record<string, string> = {
+/**
+ * Baselines, dashed beside the strategy (drawn in the accent blue): four hues far apart (amber,
+ * purple, pink, green) so that no two read as the same line on either theme.
+ */
+export const BASELINE_COLORS: Record<string, string> = {
   'equal-weight-rebalanced': '#e0a630',
-  'equal-weight-buy-and-hold': '#ab47bc',
-  'btc-only': '#f0b90b',
-  'cross-sectional-momentum': '#26a69a',
+  'equal-weight-buy-and-hold': '#a66bd6',
+  'btc-only': '#ec5f8c',
+  'cross-sectional-momentum': '#43a047',
 };
 const FALLBACK = ['#8b95a5', '#29b6f6', '#ff8a65', '#d4e157'];
 
@@ -32,7 +34,7 @@ function growth(s: Series, times: readonly number[]) {
   return s.equity.map((e, i) => ({ x: times[i] ?? i, y: e / first - 1 }));
 }
 
-export function equitySeries(run: BacktestDetail, label?: (s: Series) => string): LineSeries[] {
+export function equitySeries(run: BacktestDetail, label?: (s: Series) => string): ChartSeries[] {
   return orderedSeries(run).map((s, i) => ({
     name: label ? label(s) : s.strategy,
     color: strategyColor(s.strategy, s.role, i),
@@ -42,7 +44,7 @@ export function equitySeries(run: BacktestDetail, label?: (s: Series) => string)
   }));
 }
 
-export function drawdownSeries(run: BacktestDetail): LineSeries[] {
+export function drawdownSeries(run: BacktestDetail): ChartSeries[] {
   return orderedSeries(run).map((s, i) => ({
     name: s.strategy,
     color: strategyColor(s.strategy, s.role, i),
@@ -60,12 +62,14 @@ export function orderedSeries(run: BacktestDetail): Series[] {
   ];
 }
 
-export function weightSeries(run: BacktestDetail, strategy: string): StackedSeries[] {
+/** Each asset's weight as held over each bar (a step line: the book changes only at a bar). */
+export function weightSeries(run: BacktestDetail, strategy: string): ChartSeries[] {
   const s = run.series.find((r) => r.strategy === strategy);
   if (!s) return [];
   return run.symbols.map((symbol, a) => ({
     name: symbol,
     color: assetColor(a),
-    values: s.weights.map((w) => w[a] ?? 0),
+    step: true,
+    points: s.weights.map((w, k) => ({ x: run.times[k] ?? k, y: w[a] ?? 0 })),
   }));
 }

@@ -7,16 +7,18 @@ import { issuesByField } from '../../api/settings';
 import { FormField, FormSection } from '../settings/FormField';
 import { feedProblem, readSymbolList } from './series-fields';
 import { FeedField, IntervalField } from './SeriesFields';
-import { parseUtcInput, toUtcInput } from './utc-time';
+import { formatCount, parseUtcInput, toUtcInput } from '../../format';
+import { timingText } from '../progress/eta';
+import { useElapsed } from '../progress/use-elapsed';
 
 const DAY_MS = 86_400_000;
 
 function progressText(progress: JobProgress | null): string {
   if (!progress) return 'Starting…';
   if (progress.total === 0) return 'Nothing to download: every bar of the range is already stored.';
-  const of = progress.total !== null ? ` / ${progress.total.toLocaleString('en-US')}` : '';
+  const of = progress.total !== null ? ` / ${formatCount(progress.total)}` : '';
   const state = progress.state === 'running' ? progress.message : progress.state;
-  return `${progress.done.toLocaleString('en-US')}${of} bars · ${state}`;
+  return `${formatCount(progress.done)}${of} bars · ${state}`;
 }
 
 export interface BackfillDefaults {
@@ -33,8 +35,8 @@ export function BackfillForm({ defaults, onWritten }: { defaults: BackfillDefaul
   const [from, setFrom] = useState(() => toUtcInput(Date.now() - DAY_MS));
   const [to, setTo] = useState(() => toUtcInput(Date.now()));
 
-  const fromMs = parseUtcInput(from);
-  const toMs = parseUtcInput(to);
+  const fromMs = parseUtcInput(from) ?? Number.NaN;
+  const toMs = parseUtcInput(to) ?? Number.NaN;
   const symbolList = readSymbolList(symbols);
   const errors: Record<string, string | undefined> = {
     ...(job.error ? issuesByField(job.error) : {}),
@@ -56,6 +58,7 @@ export function BackfillForm({ defaults, onWritten }: { defaults: BackfillDefaul
 
   const progress = job.progress;
   const fraction = progress?.total ? Math.min(1, progress.done / progress.total) : job.result ? 1 : 0;
+  const elapsed = useElapsed(job.running);
   const fieldErrorShown = job.error && Object.keys(issuesByField(job.error)).length > 0;
 
   return (
@@ -78,7 +81,9 @@ export function BackfillForm({ defaults, onWritten }: { defaults: BackfillDefaul
           {(control) => (
             <input
               {...control}
-              type="datetime-local"
+              type="text"
+              placeholder="YYYY-MM-DD HH:mm"
+              spellCheck={false}
               value={from}
               onChange={(event) => setFrom(event.target.value)}
             />
@@ -88,7 +93,9 @@ export function BackfillForm({ defaults, onWritten }: { defaults: BackfillDefaul
           {(control) => (
             <input
               {...control}
-              type="datetime-local"
+              type="text"
+              placeholder="YYYY-MM-DD HH:mm"
+              spellCheck={false}
               value={to}
               onChange={(event) => setTo(event.target.value)}
             />
@@ -125,13 +132,18 @@ export function BackfillForm({ defaults, onWritten }: { defaults: BackfillDefaul
               <div className="data-progress__fill" style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
             </div>
             <span className="data-progress__text">{progressText(progress)}</span>
+            {job.running && (
+              <span className="data-progress__text" data-testid="backfill-eta">
+                {timingText(elapsed, fraction)}
+              </span>
+            )}
           </div>
         )}
         {job.result && (
           <div className="data-result form-field--wide" data-testid="backfill-result">
             Written:{' '}
             {Object.entries(job.result.written)
-              .map(([symbol, count]) => `${symbol} ${count.toLocaleString('en-US')}`)
+              .map(([symbol, count]) => `${symbol} ${formatCount(count)}`)
               .join(' · ')}{' '}
             candles
           </div>

@@ -1,8 +1,7 @@
 // Stored series of every feed: first and last confirmed candle, how many bars, and the bars missing
 // between first and last (with where, when the core could list the runs cheaply).
 import type { SeriesCoverage } from '../../../../shared/contract';
-import { formatInterval } from '../../format';
-import { formatUtc } from './utc-time';
+import { formatCount, formatInterval, formatUtcMinute } from '../../format';
 
 function seriesOrder(a: SeriesCoverage, b: SeriesCoverage): number {
   return (
@@ -16,14 +15,14 @@ function GapCell({ series }: { series: SeriesCoverage }) {
   const listed = ranges.reduce((n, r) => n + r.bars, 0);
   return (
     <details className="coverage__gaps">
-      <summary className="coverage__gap-count">{series.gaps.toLocaleString('en-US')}</summary>
+      <summary className="coverage__gap-count">{formatCount(series.gaps)}</summary>
       {ranges.length > 0 ? (
         <ul data-testid="coverage-gap-ranges">
           {ranges.map((range) => (
             <li key={range.from}>
               {range.from === range.to
-                ? formatUtc(range.from)
-                : `${formatUtc(range.from)} → ${formatUtc(range.to)}`}
+                ? formatUtcMinute(range.from)
+                : `${formatUtcMinute(range.from)} → ${formatUtcMinute(range.to)}`}
               <span className="coverage__gap-bars">
                 {range.bars} bar{range.bars > 1 ? 's' : ''}
               </span>
@@ -80,10 +79,10 @@ export function CoverageTable({
               </td>
               <td className="coverage__symbol">{series.symbol}</td>
               <td>{formatInterval(series.interval)}</td>
-              <td className="is-number">{formatUtc(series.first)}</td>
-              <td className="is-number">{formatUtc(series.last)}</td>
+              <td className="is-number">{series.first === null ? '—' : formatUtcMinute(series.first)}</td>
+              <td className="is-number">{series.last === null ? '—' : formatUtcMinute(series.last)}</td>
               <td className="is-number" data-testid="coverage-count" data-count={series.count}>
-                {series.count.toLocaleString('en-US')}
+                {formatCount(series.count)}
               </td>
               <td
                 className={`is-number${series.gaps > 0 ? ' has-gaps' : ''}`}

@@ -10,7 +10,7 @@ import { issuesByField } from '../../api/settings';
 import { FormField, FormSection } from '../settings/FormField';
 import { feedProblem, symbolProblem } from './series-fields';
 import { FeedField, IntervalField } from './SeriesFields';
-import { formatUtc } from './utc-time';
+import { formatCount, formatDateTime } from '../../format';
 
 type Report =
   | {
@@ -165,9 +165,9 @@ function ImportReport({ report }: { report: Report }) {
     const { rows, first, last, timeFormat } = report.result;
     return (
       <div className="data-result is-good form-field--wide" data-testid="csv-report" data-outcome="imported">
-        Imported <strong data-testid="csv-imported-rows">{rows.toLocaleString('en-US')}</strong>{' '}
-        {report.contents === 'funding' ? 'funding rates' : 'candles'} from {report.file}: {formatUtc(first)} →{' '}
-        {formatUtc(last)} UTC (times read as {timeFormat}).
+        Imported <strong data-testid="csv-imported-rows">{formatCount(rows)}</strong>{' '}
+        {report.contents === 'funding' ? 'funding rates' : 'candles'} from {report.file}:{' '}
+        {formatDateTime(first)} → {formatDateTime(last)} (times read as {timeFormat}).
       </div>
     );
   }
@@ -181,7 +181,7 @@ function ImportReport({ report }: { report: Report }) {
     >
       <p className="data-result__headline">
         {report.error.code === 'INVALID_CSV'
-          ? `${report.file} was not imported: ${errorCount} invalid row${errorCount === 1 ? '' : 's'}, nothing was written.`
+          ? `${report.file} was not imported: ${invalidRowsText(errors, errorCount)}, nothing was written.`
           : `${report.file} was not imported: ${report.error.message}`}
       </p>
       {errors.length > 0 && (
@@ -201,4 +201,16 @@ function ImportReport({ report }: { report: Report }) {
       {errorCount > errors.length && <p>The first {errors.length} are listed.</p>}
     </div>
   );
+}
+
+/**
+ * The core counts problems, and one row can have several (a high below the low and a negative
+ * volume): count the rows themselves when every problem is listed, else say how many problems.
+ */
+export function invalidRowsText(errors: readonly { row: number }[], errorCount: number): string {
+  const plural = (n: number, word: string) => `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+  if (errorCount > errors.length) return `${plural(errorCount, 'problem')} in its rows`;
+  const rows = new Set(errors.map((e) => e.row)).size;
+  const problems = errorCount > rows ? ` (${plural(errorCount, 'problem')})` : '';
+  return `${plural(rows, 'invalid row')}${problems}`;
 }

@@ -1,17 +1,14 @@
 // The columns every fills table starts with (when, what, which way, how much, at what price), drawn
-// the same in the Live view's recent fills and a backtest's fills. Each view keeps its own number
-// formats and table classes: a live desk shows the bar's day and time and the chart's price
-// precision, a stored run spans years and reads in significant digits.
+// the same in the Live view's recent fills and a backtest's fills, in the window's one format
+// (format.ts): UTC times, quantities and prices that never turn into exponent notation.
 import type { FillDto } from '../../../../shared/contract/backtest';
+import { formatPrice, formatQuantity, formatUtcMinute } from '../../format';
 
 export interface FillFormat {
   /** Class of the right-aligned number cells in the view's table. */
   numeric: string;
   /** Class of the time cell, if the view's table sets one. */
   timeClass?: string;
-  time: (ms: number) => string;
-  quantity: (quantity: number) => string;
-  price: (price: number) => string;
 }
 
 /** Buys read green, sells red. */
@@ -22,7 +19,7 @@ export function sideClass(side: FillDto['side']): string {
 export function FillHeadCells({ format, timeLabel }: { format: FillFormat; timeLabel: string }) {
   return (
     <>
-      <th>{timeLabel}</th>
+      <th>{timeLabel} (UTC)</th>
       <th>Symbol</th>
       <th>Side</th>
       <th className={format.numeric}>Qty</th>
@@ -34,11 +31,11 @@ export function FillHeadCells({ format, timeLabel }: { format: FillFormat; timeL
 export function FillCells({ fill, format }: { fill: FillDto; format: FillFormat }) {
   return (
     <>
-      <td className={format.timeClass}>{format.time(fill.time)}</td>
+      <td className={format.timeClass}>{formatUtcMinute(fill.time)}</td>
       <td>{fill.symbol}</td>
       <td className={sideClass(fill.side)}>{fill.side}</td>
-      <td className={format.numeric}>{format.quantity(fill.quantity)}</td>
-      <td className={format.numeric}>{format.price(fill.price)}</td>
+      <td className={format.numeric}>{formatQuantity(fill.quantity)}</td>
+      <td className={format.numeric}>{formatPrice(fill.price)}</td>
     </>
   );
 }

@@ -3,7 +3,7 @@
 // averaged over layers and heads or one layer / head; and beside it the learned lag profile.
 import { useMemo, useState } from 'react';
 import type { PaperAttention } from '../../api/paper';
-import { formatBarTime } from './figures';
+import { formatDateTime } from '../../format';
 import { LagProfile } from './LagProfile';
 
 interface Props {
@@ -36,7 +36,7 @@ export function AttentionPanel({ attention, waiting }: Props) {
     <section className="live-panel attention">
       <header className="live-panel__title">
         <span>Cross-asset attention</span>
-        {attention && <span className="live-panel__meta">at {formatBarTime(attention.time)}</span>}
+        {attention && <span className="live-panel__meta">at {formatDateTime(attention.time)}</span>}
         {headCount > 0 && (
           <span className="attention__pickers">
             {layerCount > 1 && (

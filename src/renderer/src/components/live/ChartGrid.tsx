@@ -35,6 +35,7 @@ export function ChartGrid({ feed, interval, symbols, onFocus }: Props) {
             feed={feed}
             symbol={symbol}
             interval={interval}
+            compact
           />
         </section>
       ))}

@@ -2,30 +2,19 @@
 // paid, above the equity curve (stored marks, then one per applied bar).
 import type { PaperAccount } from '../../../../shared/contract/paper';
 import type { EquityMark } from '../../api/paper';
-import { LineChart } from '../charts/LineChart';
-import {
-  formatAxisTime,
-  formatClockTime,
-  formatMoney,
-  formatMoneyAxis,
-  formatPercent,
-  formatPnl,
-  signClass,
-} from './figures';
-
-const DAY_MS = 86_400_000;
+import { formatCompact, formatMoney, formatPercent, formatPnl, signClass } from '../../format';
+import { TimeSeriesChart } from '../charts/TimeSeriesChart';
 
 interface Props {
   account: PaperAccount | null;
   marks: readonly EquityMark[];
-  height: number;
+  height: number | 'fill';
 }
 
 export function EquityPanel({ account, marks, height }: Props) {
   const pnl = account ? account.equity - account.initialCapital : 0;
   const ret = account ? account.equity / account.initialCapital - 1 : 0;
   const maxDrawdown = marks.reduce((worst, m) => Math.max(worst, m.drawdown), 0);
-  const spanMs = marks.length > 1 ? marks[marks.length - 1]!.time - marks[0]!.time : 0;
   return (
     <section className="live-panel equity">
       <header className="live-panel__title">
@@ -37,13 +26,13 @@ export function EquityPanel({ account, marks, height }: Props) {
         <Figure
           label="P&L"
           value={account ? formatPnl(pnl) : '—'}
-          tone={signClass(pnl)}
+          tone={` ${signClass(pnl)}`}
           testId="pnl-profit"
         />
         <Figure
           label="Return"
           value={account ? formatPercent(ret) : '—'}
-          tone={signClass(ret)}
+          tone={` ${signClass(ret)}`}
           testId="pnl-return"
         />
         <Figure
@@ -55,7 +44,7 @@ export function EquityPanel({ account, marks, height }: Props) {
         />
         <Figure label="Fees" value={account ? formatMoney(account.totalFees) : '—'} testId="pnl-fees" />
       </dl>
-      <LineChart
+      <TimeSeriesChart
         testId="paper-equity"
         height={height}
         series={[
@@ -66,10 +55,9 @@ export function EquityPanel({ account, marks, height }: Props) {
             points: marks.map((m) => ({ x: m.time, y: m.equity })),
           },
         ]}
-        formatX={spanMs < DAY_MS ? formatClockTime : formatAxisTime}
-        formatY={formatMoneyAxis}
+        formatValue={formatMoney}
+        formatAxis={formatCompact}
         emptyText={account ? 'No bars traded yet' : 'Start paper trading to see the equity curve'}
-        legend={false}
       />
     </section>
   );

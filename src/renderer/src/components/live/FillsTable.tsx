@@ -2,15 +2,10 @@
 // of `decidedAt`.
 import type { PaperFill } from '../../api/paper';
 import { FillCells, FillHeadCells, type FillFormat } from '../fills/FillCells';
-import { formatBarTime, formatMoney, formatPrice, formatQuantity } from './figures';
+import { formatAmount, formatBps, formatDateTime, formatMoney } from '../../format';
 import { LiveTablePanel } from './LiveTablePanel';
 
-const LIVE_FILL: FillFormat = {
-  numeric: 'num',
-  time: formatBarTime,
-  quantity: formatQuantity,
-  price: formatPrice,
-};
+const LIVE_FILL: FillFormat = { numeric: 'num' };
 
 export function FillsTable({ fills }: { fills: readonly PaperFill[] }) {
   return (
@@ -26,7 +21,7 @@ export function FillsTable({ fills }: { fills: readonly PaperFill[] }) {
       <thead>
         <tr>
           <FillHeadCells format={LIVE_FILL} timeLabel="Time" />
-          <th className="num">Fee</th>
+          <th className="num">Fee (USDT)</th>
         </tr>
       </thead>
       <tbody>
@@ -36,10 +31,10 @@ export function FillsTable({ fills }: { fills: readonly PaperFill[] }) {
             className="fills__row"
             data-time={f.time}
             data-symbol={f.symbol}
-            title={`decided ${formatBarTime(f.decidedAt)} · notional ${formatMoney(f.notional)} · slippage ${f.slippageBps.toFixed(1)} bps${f.reason === 'kill' ? ' · kill switch' : ''}`}
+            title={`decided ${formatDateTime(f.decidedAt)} · notional ${formatMoney(f.notional)} · fee ${formatMoney(f.fee)} · slippage ${formatBps(f.slippageBps)}${f.reason === 'kill' ? ' · kill switch' : ''}`}
           >
             <FillCells fill={f} format={LIVE_FILL} />
-            <td className="num">{formatMoney(f.fee)}</td>
+            <td className="num">{formatAmount(f.fee)}</td>
           </tr>
         ))}
       </tbody>

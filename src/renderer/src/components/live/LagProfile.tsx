@@ -1,6 +1,8 @@
 // The learned lag profile of the lagged cross-attention: one bar per lag with its softmax weight.
 // Lag l means the key asset's bar l - 1 bars before the decision bar (the model's convention: lag 1
-// is the same bar), so a peak at lag 2 says the market leads by one bar.
+// is the same bar), so a peak at lag 2 says the market leads by one bar. One row per lag (label, bar,
+// weight), so the labels stay readable however many lags the model has.
+import { formatNumber } from '../../format';
 
 interface Props {
   lagWeights: readonly number[] | null;
@@ -23,13 +25,13 @@ export function LagProfile({ lagWeights, hasModel }: Props) {
               className="lag-profile__bar"
               data-lag={i + 1}
               data-weight={weight}
-              title={`lag ${i + 1} (${i} bar${i === 1 ? '' : 's'} back): ${weight.toFixed(4)}`}
+              title={`lag ${i + 1} (${i} bar${i === 1 ? '' : 's'} back): ${formatNumber(weight, 4)}`}
             >
-              <span className="lag-profile__value">{weight.toFixed(2)}</span>
-              <span className="lag-profile__track">
-                <span className="lag-profile__fill" style={{ height: `${(weight / max) * 100}%` }} />
-              </span>
               <span className="lag-profile__label">{i + 1}</span>
+              <span className="lag-profile__track">
+                <span className="lag-profile__fill" style={{ width: `${(weight / max) * 100}%` }} />
+              </span>
+              <span className="lag-profile__value">{formatNumber(weight, 2)}</span>
             </div>
           ))}
         </div>

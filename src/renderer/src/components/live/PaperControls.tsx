@@ -9,7 +9,7 @@ import type { PaperAccount } from '../../../../shared/contract/paper';
 import type { CoreError } from '../../../../shared/errors';
 import { useLink } from '../../api/hooks';
 import type { PaperStart } from '../../api/paper';
-import { formatBarTime } from './figures';
+import { formatDateTime } from '../../format';
 
 const STRATEGIES: { value: BacktestStrategyName; label: string }[] = [
   { value: 'model', label: 'Attention model' },
@@ -59,6 +59,9 @@ function resetReason(
   return sameSeries ? null : 'the settings name other symbols, interval or feed';
 }
 
+/** Simulated cash of a new account (USDT), as the core's own default. */
+const DEFAULT_CAPITAL = 100_000;
+
 export function PaperControls(props: Props) {
   const { account, settings, models, busy, error, onStart, onStop, onRefreshModels } = props;
   const [strategy, setStrategy] = useState<BacktestStrategyName>(
@@ -69,12 +72,18 @@ export function PaperControls(props: Props) {
   const running = linkUp && (account?.running ?? false);
   const model = strategy === 'model' ? chosenModel(settings, models) : null;
   const reset = resetReason(account, strategy, model?.id ?? null, settings);
+  // A new account starts with this much simulated cash; a resumed one keeps its own.
+  const [capital, setCapital] = useState(String(account?.initialCapital ?? DEFAULT_CAPITAL));
+  const capitalValue = Number(capital);
+  const capitalValid = Number.isFinite(capitalValue) && capitalValue > 0;
+  const opensNew = !account || reset !== null;
 
   const start = () =>
     onStart({
       strategy,
       ...(model ? { modelId: model.id } : {}),
       ...(reset ? { reset: true } : {}),
+      ...(opensNew ? { initialCapital: capitalValue } : {}),
     });
 
   return (
@@ -98,7 +107,7 @@ export function PaperControls(props: Props) {
           {!linkUp ? 'unknown' : running ? 'running' : account ? 'stopped' : 'no account'}
         </span>
         {account?.lastBarTime != null && (
-          <span className="live-panel__meta">last bar {formatBarTime(account.lastBarTime)}</span>
+          <span className="live-panel__meta">last bar {formatDateTime(account.lastBarTime)}</span>
         )}
       </header>
       <div className="paper-controls__row">
@@ -131,13 +140,41 @@ export function PaperControls(props: Props) {
             type="button"
             className="paper-controls__button is-start"
             data-testid="paper-start"
-            disabled={busy !== null || !linkUp}
+            disabled={busy !== null || !linkUp || (opensNew && !capitalValid)}
             onClick={start}
           >
             {busy === 'start' ? 'Starting…' : reset ? 'Start afresh' : account ? 'Resume' : 'Start'}
           </button>
         )}
       </div>
+      {!running && (
+        <label className="paper-controls__capital">
+          <span>Starting capital</span>
+          <input
+            type="number"
+            min={1}
+            step={1000}
+            inputMode="decimal"
+            data-testid="paper-capital"
+            aria-invalid={!capitalValid}
+            value={capital}
+            disabled={!opensNew || busy !== null}
+            title={
+              opensNew ? 'Simulated cash of the new account, in USDT' : 'The stored account keeps its capital'
+            }
+            onChange={(e) => setCapital(e.target.value)}
+          />
+          <span className="paper-controls__unit">USDT</span>
+          {settings && (
+            <span className="paper-controls__kill" data-testid="paper-kill-limit">
+              kill switch{' '}
+              {settings.risk.killDrawdown >= 1
+                ? 'off'
+                : `at ${(settings.risk.killDrawdown * 100).toFixed(0)}% drawdown`}
+            </span>
+          )}
+        </label>
+      )}
       <div className="paper-controls__hint">
         {running && account
           ? `${strategyLabel(account.strategy)}${account.modelId ? ` '${modelName(models, account.modelId)}'` : ''} on ${account.symbols.length} symbols`
@@ -149,16 +186,19 @@ export function PaperControls(props: Props) {
         {!running && reset && <span className="paper-controls__reset"> · starts afresh: {reset}</span>}
       </div>
       {account?.notice && (
-        <div className="paper-controls__notice" role="status" data-testid="paper-notice">
+        <div
+          className="paper-controls__notice"
+          role={account.killed ? 'alert' : 'status'}
+          data-testid="paper-notice"
+        >
           {account.notice}
         </div>
       )}
       {account?.error && !running && (
         <div className="paper-controls__error" role="alert" data-testid="paper-account-error">
           <strong>Paper trading stopped on an error</strong>
-          {account.error.barTime !== null &&
-            ` at the bar of ${new Date(account.error.barTime).toISOString().slice(0, 16).replace('T', ' ')} UTC`}
-          : {account.error.message} <span className="paper-controls__action">{account.error.action}</span>
+          {account.error.barTime !== null && ` at the bar of ${formatDateTime(account.error.barTime)}`}:{' '}
+          {account.error.message} <span className="paper-controls__action">{account.error.action}</span>
         </div>
       )}
       {error && (

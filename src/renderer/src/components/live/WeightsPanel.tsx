@@ -2,7 +2,7 @@
 // the account holds (from its positions), as horizontal bars around zero with the numbers beside them.
 // Each row carries data-target / data-actual so that tests can read the values without the layout.
 import type { PaperWeights } from '../../api/paper';
-import { formatBarTime, formatWeight } from './figures';
+import { formatDateTime, formatPercent } from '../../format';
 
 interface Props {
   symbols: readonly string[];
@@ -39,7 +39,7 @@ export function WeightsPanel({ symbols, actual, weights }: Props) {
           <span className="weights__key weights__key--actual" /> held
         </span>
         {weights?.targetTime != null && (
-          <span className="live-panel__meta">decided {formatBarTime(weights.targetTime)}</span>
+          <span className="live-panel__meta">decided {formatDateTime(weights.targetTime)}</span>
         )}
       </header>
       {symbols.length === 0 ? (
@@ -50,9 +50,9 @@ export function WeightsPanel({ symbols, actual, weights }: Props) {
             <tr>
               <th>Symbol</th>
               <th className="weights__axis">
-                <span>-{formatWeight(scale).slice(1)}</span>
+                <span>{formatPercent(-scale)}</span>
                 <span>0</span>
-                <span>{formatWeight(scale)}</span>
+                <span>{formatPercent(scale)}</span>
               </th>
               <th className="num">Target</th>
               <th className="num">Held</th>
@@ -75,9 +75,9 @@ export function WeightsPanel({ symbols, actual, weights }: Props) {
                     <WeightBar value={t} scale={scale} kind="target" />
                     <WeightBar value={a} scale={scale} kind="actual" />
                   </td>
-                  <td className="num weights__target">{t === null ? '—' : formatWeight(t)}</td>
+                  <td className="num weights__target">{t === null ? '—' : formatPercent(t)}</td>
                   <td className={`num weights__actual${a !== null && a < 0 ? ' is-down' : ''}`}>
-                    {a === null ? '—' : formatWeight(a)}
+                    {a === null ? '—' : formatPercent(a)}
                   </td>
                 </tr>
               );
@@ -87,12 +87,16 @@ export function WeightsPanel({ symbols, actual, weights }: Props) {
             <tr>
               <td>Gross</td>
               <td />
-              <td className="num">{weights?.target ? formatWeight(gross(target)).replace('+', '') : '—'}</td>
-              <td className="num">{formatWeight(gross(held)).replace('+', '')}</td>
+              <td className="num">{weights?.target ? formatPercent(gross(target), false) : '—'}</td>
+              <td className="num">{formatPercent(gross(held), false)}</td>
             </tr>
           </tfoot>
         </table>
       )}
+      <p className="weights__rule" data-testid="weights-fill-rule">
+        Orders decided at a bar’s close fill at the next bar’s open (paper fills, no real orders): held
+        weights reach the target one bar later, then drift with prices until the next rebalance.
+      </p>
     </section>
   );
 }

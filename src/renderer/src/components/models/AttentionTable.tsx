@@ -1,6 +1,6 @@
 // A model's mean cross-asset attention as a small table: row = the query asset, column = the key asset
 // it attends to; each row sums to 1. Shading is relative to the largest weight so the structure shows.
-import { baseAsset } from './model-format';
+import { baseAsset, formatNumber } from '../../format';
 
 interface Props {
   symbols: readonly string[];
@@ -29,12 +29,12 @@ export function AttentionTable({ symbols, matrix }: Props) {
             {row.map((weight, k) => (
               <td
                 key={symbols[k] ?? k}
-                title={`${symbols[q]} attends to ${symbols[k]}: ${weight.toFixed(4)}`}
+                title={`${symbols[q]} attends to ${symbols[k]}: ${formatNumber(weight, 4)}`}
                 style={{
                   background: `color-mix(in srgb, var(--accent) ${Math.round((weight / largest) * 70)}%, transparent)`,
                 }}
               >
-                {weight.toFixed(2)}
+                {formatNumber(weight, 2)}
               </td>
             ))}
           </tr>

@@ -5,9 +5,16 @@ import type { ModelInfo } from '../../../../shared/contract/model';
 import { CoreError } from '../../../../shared/errors';
 import { useCoreConnection } from '../../api/CoreProvider';
 import { useCall } from '../../api/hooks';
-import { formatInterval } from '../../format';
+import {
+  formatCount,
+  formatDateTime,
+  formatDuration,
+  formatInterval,
+  formatLoss,
+  formatNumber,
+  formatPercent,
+} from '../../format';
 import { AttentionTable } from './AttentionTable';
-import { formatDuration, formatLoss, formatPercent, formatTime } from './model-format';
 
 interface Props {
   id: string;
@@ -121,12 +128,12 @@ function ModelBody({ info }: { info: ModelInfo }) {
             ['feed', info.feed],
             ['symbols', info.symbols.join(', ')],
             ['interval', formatInterval(info.interval)],
-            ['from', formatTime(info.trainFrom)],
-            ['to', formatTime(info.trainTo)],
+            ['from', formatDateTime(info.trainFrom)],
+            ['to', formatDateTime(info.trainTo)],
             ['seed', String(info.seed)],
             ['backend', info.backend],
             ['data hash', info.dataHash.slice(0, 16)],
-            ['created', formatTime(info.createdAt)],
+            ['created', formatDateTime(info.createdAt)],
           ]}
         />
         <h3 className="model-details__heading">Validation</h3>
@@ -135,11 +142,11 @@ function ModelBody({ info }: { info: ModelInfo }) {
             ['epochs (best)', `${m.epochs} (${m.bestEpoch})`],
             ['train loss', formatLoss(m.trainLoss)],
             ['validation loss', formatLoss(m.validationLoss)],
-            ['direction, up/down', formatPercent(m.directionAccuracy)],
-            ['direction, all classes', formatPercent(m.directionAccuracyAll)],
-            ['Sharpe per bar', m.validationSharpe.toFixed(4)],
+            ['direction, up/down', formatPercent(m.directionAccuracy, false)],
+            ['direction, all classes', formatPercent(m.directionAccuracyAll, false)],
+            ['Sharpe per bar', formatNumber(m.validationSharpe, 4)],
             ['validation samples', String(m.validationSamples)],
-            ['samples/s', Math.round(m.samplesPerSecond).toLocaleString('en-US')],
+            ['samples/s', formatCount(m.samplesPerSecond)],
             ['duration', formatDuration(m.durationMs)],
           ]}
         />
@@ -159,7 +166,7 @@ function ModelBody({ info }: { info: ModelInfo }) {
           <>
             <h3 className="model-details__heading">Learned lag weights</h3>
             <KeyValues
-              rows={m.lagWeights.map((w, i) => [`lag ${i + 1} bar${i === 0 ? '' : 's'}`, w.toFixed(3)])}
+              rows={m.lagWeights.map((w, i) => [`lag ${i + 1} bar${i === 0 ? '' : 's'}`, formatNumber(w, 3)])}
             />
           </>
         )}

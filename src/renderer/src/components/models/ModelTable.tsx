@@ -1,8 +1,14 @@
 // The trained models, newest first, with the validation metrics that tell them apart. The model paper
 // trading uses is marked; a click (or Enter) selects a row for its details.
 import type { ModelInfo } from '../../../../shared/contract/model';
-import { formatInterval } from '../../format';
-import { baseAsset, formatLoss, formatPercent, formatTime } from './model-format';
+import {
+  baseAsset,
+  formatDateTime,
+  formatInterval,
+  formatLoss,
+  formatNumber,
+  formatPercent,
+} from '../../format';
 
 interface Props {
   models: readonly ModelInfo[];
@@ -74,11 +80,11 @@ export function ModelTable({ models, activeModelId, selectedId, onSelect }: Prop
                   {model.symbols.map(baseAsset).join(' ')}
                 </td>
                 <td>{formatInterval(model.interval)}</td>
-                <td className="is-mono">{formatTime(model.createdAt)}</td>
+                <td className="is-mono">{formatDateTime(model.createdAt)}</td>
                 <td>{model.backend}</td>
                 <td className="is-number">{model.metrics.epochs}</td>
                 <td className="is-number" data-metric="directionAccuracy">
-                  {formatPercent(model.metrics.directionAccuracy)}
+                  {formatPercent(model.metrics.directionAccuracy, false)}
                 </td>
                 <td className="is-number" data-metric="trainLoss">
                   {formatLoss(model.metrics.trainLoss)}
@@ -86,7 +92,7 @@ export function ModelTable({ models, activeModelId, selectedId, onSelect }: Prop
                 <td className="is-number" data-metric="validationLoss">
                   {formatLoss(model.metrics.validationLoss)}
                 </td>
-                <td className="is-number">{model.metrics.validationSharpe.toFixed(3)}</td>
+                <td className="is-number">{formatNumber(model.metrics.validationSharpe, 3)}</td>
               </tr>
             );
           })}

@@ -2,19 +2,19 @@
 // fields of the contract's ModelConfig, prefilled with its defaults). The range follows the stored
 // coverage until the user types one, so a stream that keeps storing bars keeps the default current.
 import { useEffect, useMemo, useState } from 'react';
+import { useStoredState } from '../../api/drafts';
 import type { Settings } from '../../../../shared/contract';
 import { INTERVALS } from '../../../../shared/domain';
 import { useCoreConnection } from '../../api/CoreProvider';
 import { useCall } from '../../api/hooks';
 import { startTraining, type TrainingSession } from '../../api/models';
-import { formatInterval } from '../../format';
+import { formatInterval, toUtcInput } from '../../format';
 import {
   ARCHITECTURE_FIELDS,
   TRAINING_FIELDS,
   buildParams,
   defaultValues,
   errorsFromIssues,
-  formatUtc,
   issuesOf,
   storedRange,
   type FieldErrors,
@@ -29,7 +29,8 @@ const COVERAGE_POLL_MS = 5_000;
 
 export function TrainForm({ settings, session }: { settings: Settings; session: TrainingSession | null }) {
   const { client } = useCoreConnection();
-  const [values, setValues] = useState<FormValues>(() => defaultValues(settings));
+  // What was typed survives a change of view and a reload.
+  const [values, setValues] = useStoredState<FormValues>('draft.train', () => defaultValues(settings));
   const [errors, setErrors] = useState<FieldErrors>({});
   const coverage = useCall('market.symbols', { feed: values.feed.trim() || settings.feed });
   const running = session?.state === 'running';
@@ -299,7 +300,7 @@ function RangeInput({
     <Field label={label} name={name} error={error}>
       <input
         id={`train-${name}`}
-        value={value ?? (auto === null ? '' : formatUtc(auto))}
+        value={value ?? (auto === null ? '' : toUtcInput(auto))}
         placeholder="YYYY-MM-DD HH:mm"
         onChange={(e) => onChange(e.target.value)}
       />

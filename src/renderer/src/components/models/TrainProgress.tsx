@@ -2,8 +2,17 @@
 // loss as it runs, validation loss at each epoch's end), throughput, and how it ended.
 import { useCoreConnection } from '../../api/CoreProvider';
 import { cancelTraining, clearTraining, trainingFraction, type TrainingSession } from '../../api/models';
-import { LineChart } from '../charts/LineChart';
-import { formatDuration, formatLoss, formatPercent } from './model-format';
+import {
+  formatCount,
+  formatDuration,
+  formatLoss,
+  formatNumber,
+  formatPercent,
+  formatProgress,
+  formatSignificant,
+} from '../../format';
+import { TimeSeriesChart } from '../charts/TimeSeriesChart';
+import { useElapsed } from '../progress/use-elapsed';
 
 export function TrainProgress({
   session,
@@ -13,6 +22,7 @@ export function TrainProgress({
   onShowModel: (id: string) => void;
 }) {
   const { client } = useCoreConnection();
+  const elapsed = useElapsed(session?.state === 'running');
   if (!session) {
     return (
       <section className="train-progress-panel">
@@ -28,7 +38,7 @@ export function TrainProgress({
   const label = progress
     ? `Epoch ${progress.epoch}/${progress.epochs} · step ${progress.step}/${progress.steps}`
     : state === 'running'
-      ? 'Preparing the training windows…'
+      ? `Preparing the training windows… ${formatDuration(elapsed)} elapsed`
       : 'Did not start';
 
   return (
@@ -53,7 +63,7 @@ export function TrainProgress({
             <span className="train-progress__text">
               {label}
               {state === 'running' && progress?.etaMs != null && ` · ETA ${formatDuration(progress.etaMs)}`}
-              {` · ${formatPercent(fraction, 0)}`}
+              {` · ${formatProgress(fraction)}`}
             </span>
           </div>
           {state === 'running' ? (
@@ -81,10 +91,10 @@ export function TrainProgress({
               <Stat label="mse" value={formatLoss(progress?.losses.mse)} />
               <Stat label="cross-entropy" value={formatLoss(progress?.losses.crossEntropy)} />
               <Stat label="sharpe" value={formatLoss(progress?.losses.sharpe)} />
-              <Stat label="learning rate" value={progress ? progress.learningRate.toExponential(1) : '—'} />
+              <Stat label="learning rate" value={progress ? formatSignificant(progress.learningRate) : '—'} />
               <Stat
                 label="samples/s"
-                value={progress ? Math.round(progress.samplesPerSecond).toLocaleString('en-US') : '—'}
+                value={progress ? formatCount(progress.samplesPerSecond) : '—'}
                 testId="train-samples-per-second"
               />
               <Stat
@@ -94,9 +104,10 @@ export function TrainProgress({
             </div>
 
             <div className="train-progress__chart-title">Loss by epoch</div>
-            <LineChart
+            <TimeSeriesChart
               testId="train-loss-chart"
               height={170}
+              axis="number"
               series={[
                 { name: 'train loss', color: 'var(--accent)', points: session.trainLoss },
                 { name: 'validation loss', color: 'var(--warn)', points: session.validationLoss },
@@ -107,10 +118,9 @@ export function TrainProgress({
                   dashed: true,
                 },
               ]}
-              formatX={(x) => String(Number(x.toFixed(1)))}
-              formatY={(y) => formatLoss(y)}
+              formatX={(x) => `epoch ${formatNumber(x, 2)}`}
+              formatValue={(y) => formatLoss(y)}
               emptyText={state === 'running' ? 'Waiting for the first step…' : 'No loss recorded'}
-              legend
             />
           </>
         )}
@@ -127,7 +137,7 @@ function Outcome({ session, onShowModel }: { session: TrainingSession; onShowMod
       <div className="train-outcome is-done" data-testid="train-outcome" role="status">
         Trained <strong>{model.id}</strong> in {formatDuration(model.metrics.durationMs)}:{' '}
         {model.metrics.epochs} epochs (best {model.metrics.bestEpoch}), direction accuracy{' '}
-        {formatPercent(model.metrics.directionAccuracy, 1)}, validation loss{' '}
+        {formatPercent(model.metrics.directionAccuracy, false)}, validation loss{' '}
         {formatLoss(model.metrics.validationLoss)}.{' '}
         <button type="button" className="link-button" onClick={() => onShowModel(model.id)}>
           Show it

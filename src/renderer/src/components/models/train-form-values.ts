@@ -1,6 +1,7 @@
 // The training form's values as the user types them (strings), their defaults (the settings, the stored
 // coverage, the contract's model defaults), and the translation to `model.train` params and back from
 // the core's validation issues to the field that caused each one.
+import { parseUtcInput } from '../../format';
 import type { Settings } from '../../../../shared/contract';
 import { ModelConfigSchema, type ModelConfigInput } from '../../../../shared/contract/model';
 import { intervalMs, type Interval } from '../../../../shared/domain';
@@ -133,22 +134,6 @@ export function storedRange(
   return { from, to, bars: Math.floor((to - from) / intervalMs(interval)) + 1, missing, gaps };
 }
 
-/** UTC, minute precision: what the range inputs show. */
-export function formatUtc(time: number): string {
-  return new Date(time).toISOString().slice(0, 16).replace('T', ' ');
-}
-
-/** Accepts `2024-05-01`, `2024-05-01 12:00`, `2024-05-01T12:00:00Z` (all UTC) or epoch ms. */
-export function parseUtc(text: string): number | null {
-  const value = text.trim();
-  if (/^\d{10,}$/.test(value)) return Number(value);
-  const match = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?Z?)?$/.exec(value);
-  if (!match) return null;
-  const [, y, mo, d, h = '0', mi = '0', s = '0'] = match;
-  const time = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
-  return Number.isNaN(time) ? null : time;
-}
-
 export type BuildResult =
   { params: Omit<TrainParams, 'jobId'>; errors: null } | { params: null; errors: FieldErrors };
 
@@ -178,8 +163,8 @@ export function buildParams(values: FormValues, range: StoredRange): BuildResult
     errors.heads = `d_model (${numbers.dModel}) must be divisible by the number of heads.`;
   }
   if (values.symbols.length === 0) errors.symbols = 'Choose at least one symbol.';
-  const from = values.from === null ? range.from : parseUtc(values.from);
-  const to = values.to === null ? range.to : parseUtc(values.to);
+  const from = values.from === null ? range.from : parseUtcInput(values.from);
+  const to = values.to === null ? range.to : parseUtcInput(values.to);
   if (from === null) {
     errors.from =
       values.from === null ? 'No stored candles for the chosen symbols yet.' : 'Use YYYY-MM-DD HH:mm (UTC).';
