@@ -159,13 +159,14 @@ async function main(): Promise<void> {
     console.log(
       `seeded ${CANDLES.toLocaleString('en-US')} one-minute candles in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
     );
-    const server = await startServerProcess(root, ['--port', '0', '--data-dir', dir, '--demo']);
+    const server = await startServerProcess(root, ['--port', '0', '--data-dir', dir, '--demo', '--no-demo-model']);
     const pid = server.child.pid!;
     const probe = watch(server.rpcUrl, pid);
     await probe.ready;
-    await sleep(2_000);
+    // Let start-up finish (the core's worker, the embedded simulator's history) before measuring.
+    await sleep(10_000);
     probe.reset();
-    await sleep(1_000);
+    await sleep(3_000);
     const idle = probe.figures();
     console.log(
       `idle: longest round trip ${idle.worstMs.toFixed(0)} ms, RSS ${idle.peakRss.toFixed(0)} MB (load ${loadavg()
