@@ -205,6 +205,17 @@ export const marketCalls = {
       timeFormat: z.enum(['ms', 's', 'iso']),
     }),
   },
+  'market.importFundingCsv': {
+    /**
+     * Funding history (`funding_time_ms,funding_rate`, rates as fractions) into a feed of the user's;
+     * all rows or none, as a job. Exchange feeds get theirs from the exchange.
+     */
+    params: z
+      .object({ feed: ImportFeedSchema, symbol: SymbolSchema, ...ImportSourceFields })
+      .strict()
+      .refine(oneSource, ONE_SOURCE),
+    result: z.object({ rows: z.number().int(), first: z.number().nullable(), last: z.number().nullable() }),
+  },
 } as const;
 
 export const marketEvents = {

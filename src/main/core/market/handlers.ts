@@ -12,7 +12,8 @@ export type MarketHandlerName =
   | 'market.upload.chunk'
   | 'market.instruments'
   | 'market.setInstruments'
-  | 'market.importCsv';
+  | 'market.importCsv'
+  | 'market.importFundingCsv';
 
 export type { MarketDeps } from './service';
 
@@ -35,6 +36,7 @@ export function createMarketHandlers(deps: MarketDeps): {
       'market.instruments': (params) => service.instruments(params.feed),
       'market.setInstruments': (params) => service.setInstruments(params.feed, params.rules),
       'market.importCsv': (params, context) => service.importCsv(params, context.signal),
+      'market.importFundingCsv': (params, context) => service.importFundingCsv(params, context.signal),
     },
     close: () => service.close(),
   };

@@ -20,6 +20,7 @@ import { backfill } from './backfill';
 import { BybitRest, type BybitRestOptions } from './bybit-rest';
 import { parseOhlcvCsvInSlices, writeCandles } from './csv-import';
 import { UploadStore } from './uploads';
+import { parseFundingCsvInSlices, writeFunding } from './funding-csv';
 import { SerialQueue } from '../serial-queue';
 import { resolveFeed, resolveRestUrl } from './feeds';
 import { gapRanges } from './gap-ranges';
@@ -203,7 +204,12 @@ export class MarketService {
     return { feed, interval: settings.interval, configured: settings.symbols, stored };
   }
 
-  candles(params: HandlerParams<'market.candles'>): CallResult<'market.candles'> {
+  /**
+   * A page of stored candles. It waits for its turn on the event loop first, so that many page
+   * requests arriving in one burst are served one macrotask each and other clients' calls interleave.
+   */
+  async candles(params: HandlerParams<'market.candles'>): Promise<CallResult<'market.candles'>> {
+    await new Promise((resolve) => setImmediate(resolve));
     const { feed, symbol, interval, ...query } = params;
     return this.deps.candles.range({ feed, symbol, interval }, { includeUnconfirmed: true, ...query });
   }
@@ -227,6 +233,27 @@ export class MarketService {
       });
       job.throwIfCancelled();
       return writeCandles(this.deps.candles, { feed, symbol, interval }, parsed);
+    });
+  }
+
+  /** Funding history for an imported feed, parsed in slices, written in one transaction. */
+  async importFundingCsv(
+    params: HandlerParams<'market.importFundingCsv'>,
+    signal: AbortSignal | undefined,
+  ): Promise<CallResult<'market.importFundingCsv'>> {
+    const { feed, symbol } = params;
+    const funding = this.deps.funding;
+    if (!funding) throw new CoreError('UNKNOWN_METHOD', 'This core keeps no funding history.');
+    const text = this.importText(params);
+    return this.deps.jobs.run('import', params.jobId, signal, async (job) => {
+      const rates = await parseFundingCsvInSlices(text, symbol, {
+        pause: () => new Promise((resolve) => setImmediate(resolve)),
+        progress: (done, total) =>
+          job.progress(done, total, `reading funding of ${feed}/${symbol}: characters parsed`),
+        throwIfCancelled: () => job.throwIfCancelled(),
+      });
+      job.throwIfCancelled();
+      return writeFunding(funding, feed, symbol, rates);
     });
   }
 
