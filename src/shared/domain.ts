@@ -53,6 +53,11 @@ export function intervalName(interval: Interval | string): string {
   return ({ D: '1D', W: '1W', M: '1Mo' } as Record<string, string>)[interval] ?? interval;
 }
 
+/** BTCUSDT → BTC: every traded perpetual is quoted in the same currency, so its base names it. */
+export function baseAsset(symbol: string): string {
+  return symbol.replace(/(USDT|USDC|PERP)$/, '') || symbol;
+}
+
 /** Open time of the bar that contains `time` (minute and day intervals; weeks start on Monday UTC). */
 export function barOpenTime(time: number, interval: Interval): number {
   if (interval === 'W') {

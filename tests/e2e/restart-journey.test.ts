@@ -80,10 +80,14 @@ describe.skipIf(skipReason !== null)('a host restart under an open tab', () => {
     await expect
       .poll(() => page.locator('[data-testid="paper-state"]').textContent(), { timeout: 60_000 })
       .toBe('running');
-    expect(await page.locator('[data-testid="paper-notice"]').innerText()).toMatch(/resumed after the app restarted/i);
+    expect(await page.locator('[data-testid="paper-notice"]').innerText()).toMatch(
+      /resumed after the app restarted/i,
+    );
     expect(second.output()).toMatch(/Paper account 'default' resumed/);
     await expect
-      .poll(() => page.locator('[data-testid="status-latency"]').getAttribute('data-stale'), { timeout: 20_000 })
+      .poll(() => page.locator('[data-testid="status-latency"]').getAttribute('data-stale'), {
+        timeout: 20_000,
+      })
       .toBe('false');
     await app!.screenshot('restart-resumed');
   });

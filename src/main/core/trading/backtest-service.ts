@@ -11,7 +11,7 @@ import type {
   RunMarketRules,
 } from '../../../shared/contract/backtest';
 import { RunMarketRulesSchema } from '../../../shared/contract/backtest';
-import { intervalMs, intervalName } from '../../../shared/domain';
+import { baseAsset, intervalMs, intervalName } from '../../../shared/domain';
 import { CoreError } from '../../../shared/errors';
 import type { Clock } from '../clock';
 import type { JobRegistry } from '../jobs';
@@ -156,7 +156,9 @@ export class BacktestService {
       job.throwIfCancelled();
       const stored: StoredBacktest = {
         id,
-        name: params.name ?? `${strategyName} ${symbols.join(',')} ${intervalName(params.interval)}`,
+        name:
+          params.name ??
+          `${strategyName} ${symbols.map(baseAsset).join('+')} ${intervalName(params.interval)}`,
         createdAt: this.deps.clock.now(),
         feed: params.feed,
         symbols,
