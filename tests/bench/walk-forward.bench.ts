@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BacktestSummary } from '../../src/shared/contract/backtest';
+import { ModelConfigSchema } from '../../src/shared/contract/model';
 import { CoreEvents } from '../../src/main/core/events';
 import { JobRegistry } from '../../src/main/core/jobs';
 import { DEFAULT_MARKET_SPEC, generateMarket } from '../../src/main/core/market/simulator/synthetic';
@@ -103,7 +104,7 @@ const summary = (await backtest.handlers['backtest.run'](
     trainBars: TRAIN,
     testBars: TEST,
     risk: { cadenceBars: 1, rebalanceThreshold: 0.05 },
-    model: { config: configs[preset], seed: 1 },
+    model: { config: ModelConfigSchema.parse(configs[preset]), seed: 1 },
   },
   { signal: new AbortController().signal },
 )) as BacktestSummary;

@@ -190,6 +190,16 @@ describe.skipIf(skipReason !== null)('backtest journey in the browser', () => {
       expect(await metrics.locator(`thead th[data-column="${name}"]`).count()).toBe(1);
     }
     expect(await metrics.locator('tr[data-metric="sharpe"] td').count()).toBe(1 + BASELINES.length);
+    // Honest figures: the Sharpe with its bootstrap interval, no CAGR/Calmar on a run shorter than a
+    // year, and the simulator's runs said to be synthetic.
+    expect(await metrics.locator('tr[data-metric="sharpe"] td').first().innerText()).toMatch(
+      /^-?\d+\.\d{2} \[-?\d+\.\d{2}, -?\d+\.\d{2}\]$/,
+    );
+    expect(await metrics.locator('tr[data-metric="cagr"], tr[data-metric="calmar"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="backtest-synthetic-banner"]').innerText()).toBe(
+      'synthetic market, accelerated clock: figures say nothing about real markets',
+    );
+    expect(await metrics.innerText()).not.toMatch(/\de[+-]\d/);
     expect(
       Number(await page.locator('[data-testid="backtest-weights"]').getAttribute('data-points')),
     ).toBeGreaterThan(10);

@@ -11,6 +11,7 @@ import type { Settings } from '../../src/shared/contract';
 import { ENVELOPE_CHANNEL, OPEN_CHANNEL } from '../../src/shared/envelope-channel';
 import { CoreError } from '../../src/shared/errors';
 import { createClient, parseEnvelope, type CoreClient, type Envelope } from '../../src/shared/rpc';
+import { importSource } from '../../src/shared/upload';
 import { findEnvelopePort, ipcLink } from '../../src/renderer/src/api/ipc-link';
 import { electronState } from '../support/electron-stand-in';
 
@@ -33,16 +34,18 @@ async function until<T>(
   }
 }
 
-/** The envelopes that crossed IPC in one direction, decoded as the WebSocket host decodes its frames. */
+/**
+ * The envelopes that crossed IPC in one direction, decoded as the WebSocket host decodes its frames
+ * (the malformed frames one test sends on purpose are left out).
+ */
 function envelopes(from: 'page' | 'main'): Envelope[] {
   return electronState.frames
     .filter((frame) => frame.from === from && frame.channel === ENVELOPE_CHANNEL)
     .map((frame) => {
       expect(typeof frame.args[0]).toBe('string'); // JSON text, like a WebSocket text frame
-      const envelope = parseEnvelope(frame.args[0] as string);
-      expect(envelope).not.toBeNull();
-      return envelope!;
-    });
+      return parseEnvelope(frame.args[0] as string);
+    })
+    .filter((envelope) => envelope.t !== 'malformed');
 }
 
 beforeAll(async () => {
@@ -94,7 +97,24 @@ describe('one RPC path over IPC', () => {
     ).toEqual(expect.arrayContaining(['INVALID_PARAMS', 'UNKNOWN_METHOD']));
   });
 
-  it('delivers an event', async () => {
+  it('answers a malformed frame with a protocol error, as the WebSocket host does', async () => {
+    const port = findEnvelopePort(electronState.mainWorld)!;
+    const replies: Envelope[] = [];
+    const off = port.onMessage((frame) => replies.push(parseEnvelope(frame)));
+    port.send('{"t":"req","id":77,"method":5}');
+    port.send('not json');
+    port.send('x'.repeat(5 * 1024 * 1024));
+    await until('three replies', () => replies.filter((e) => e.t === 'err').length >= 3, 20_000);
+    off();
+    const errors = replies.filter((e) => e.t === 'err');
+    expect(errors.map((e) => e.t === 'err' && [e.id, e.error.code])).toEqual([
+      [77, 'INVALID_REQUEST'],
+      [null, 'INVALID_REQUEST'],
+      [null, 'INVALID_REQUEST'],
+    ]);
+  });
+
+  it('delivers an event', { timeout: 20_000 }, async () => {
     const changed = new Promise<Settings>((resolve) => {
       const off = client.on('settings.changed', (settings) => {
         off();
@@ -118,22 +138,21 @@ describe('one RPC path over IPC', () => {
           resolve();
         });
       });
-      const backfill = client.call(
-        'market.backfill',
-        {
-          feed: 'simulator',
-          symbols: ['BTCUSDT', 'ETHUSDT'],
-          interval: '1',
-          from: Date.UTC(2020, 0, 1),
-          to: Date.UTC(2024, 0, 1),
-          jobId: 'desktop-cancel',
-        },
+      // A CSV import large enough to run for a while: uploaded in chunks, then parsed as a job.
+      const rows = ['open_time_ms,open,high,low,close,volume'];
+      for (let i = 0; i < 300_000; i++) rows.push(`${Date.UTC(2020, 0, 1) + i * 60_000},100,101,99,100.5,12`);
+      const source = await importSource(rows.join('\n'), (chunk) =>
+        client.call('market.upload.chunk', chunk),
+      );
+      const job = client.call(
+        'market.importCsv',
+        { feed: 'csv', symbol: 'BTCUSDT', interval: '1', jobId: 'desktop-cancel', ...source },
         { signal: controller.signal },
       );
       await started;
       controller.abort();
-      await expect(backfill).rejects.toMatchObject({ code: 'CANCELLED' });
-      const request = envelopes('page').find((e) => e.t === 'req' && e.method === 'market.backfill');
+      await expect(job).rejects.toMatchObject({ code: 'CANCELLED' });
+      const request = envelopes('page').find((e) => e.t === 'req' && e.method === 'market.importCsv');
       expect(request).toBeDefined();
       expect(envelopes('page')).toContainEqual({ t: 'cancel', id: request!.t === 'req' ? request!.id : -1 });
     },
@@ -214,24 +233,19 @@ describe('the hardened shell', () => {
   });
 
   it('ignores frames from any sender but its own window', async () => {
-    const before = envelopes('main').length;
+    const sent: unknown[] = [];
     const stranger = {
-      send() {},
+      send: (...args: unknown[]) => sent.push(args),
       isDestroyed: () => false,
       on() {},
       mainFrame: { url: 'https://evil.example/' },
     };
     const { emitFromSender } = await import('../support/electron-stand-in');
-    emitFromSender(
-      stranger,
-      ENVELOPE_CHANNEL,
-      JSON.stringify({ t: 'req', id: 999, method: 'settings.get', params: {} }),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(
-      envelopes('main')
-        .slice(before)
-        .some((e) => 'id' in e && e.id === 999),
-    ).toBe(false);
+    emitFromSender(stranger, OPEN_CHANNEL);
+    const request = JSON.stringify({ t: 'req', id: 999, method: 'settings.get', params: {} });
+    emitFromSender(stranger, ENVELOPE_CHANNEL, request);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sent).toEqual([]);
+    expect(envelopes('main').some((e) => 'id' in e && e.id === 999)).toBe(false);
   });
 });

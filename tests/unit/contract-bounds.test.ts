@@ -29,5 +29,7 @@ describe('pages and URLs', () => {
       }),
     ).toEqual([]);
     expect(issues('market.stream.start', { wsUrl: 'http://127.0.0.1:1' })).toHaveLength(1);
+    // Not a URL at all: an issue, not a throw from inside the schema.
+    expect(issues('settings.set', { wsUrl: 'not a url' }).length).toBeGreaterThan(0);
   });
 });

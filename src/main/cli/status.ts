@@ -1,5 +1,6 @@
 // `status`: where the data lives, the settings in force and what is stored for the settings' feed.
 import type { SeriesCoverage, Settings } from '../../shared/contract';
+import type { MarketStatus } from '../../shared/domain';
 import { databaseFile } from '../core/config';
 import { isoTime, optionalString, writeJson, type Command } from './command';
 
@@ -13,8 +14,21 @@ export const statusCommand: Command = {
     const settings = (await dispatch('settings.get', {}, { signal })) as Settings;
     const feed = optionalString(values, 'feed') ?? settings.feed;
     const symbols = (await dispatch('market.symbols', { feed }, { signal })) as { stored: SeriesCoverage[] };
+    // Which TensorFlow.js backend serves which model job: the core measures them when it starts.
+    let backends: MarketStatus['backendJobs'] = null;
+    for (let tries = 0; tries < 100 && !backends && !signal.aborted; tries++) {
+      backends = ((await dispatch('market.status', {}, { signal })) as MarketStatus).backendJobs;
+      if (!backends) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     if (json) {
-      writeJson(stdout, { dataDir, database: databaseFile(dataDir), settings, feed, stored: symbols.stored });
+      writeJson(stdout, {
+        dataDir,
+        database: databaseFile(dataDir),
+        settings,
+        feed,
+        stored: symbols.stored,
+        backends,
+      });
       return;
     }
     const lines = [
@@ -22,6 +36,7 @@ export const statusCommand: Command = {
       `Database:       ${databaseFile(dataDir)}`,
       `Feed:           ${settings.feed}${settings.restUrl ? ` (${settings.restUrl})` : ''}`,
       `Symbols:        ${settings.symbols.join(', ')} (interval ${settings.interval})`,
+      `TensorFlow.js:  ${backends ? `training on ${backends.training}, decisions on ${backends.decisions} (${backends.how})` : 'still measuring'}`,
       `Stored candles for feed '${feed}':`,
     ];
     if (symbols.stored.length === 0) lines.push('  none yet (try: npm run cli -- backfill …)');

@@ -141,6 +141,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   });
   const paper = createPaperHandlers({
     candles,
+    instruments,
+    funding,
     paper: new PaperRepo(db),
     events,
     clock,

@@ -3,6 +3,7 @@
 // refuse exactly the same envelopes. Typed structurally so that host/ does not import electron.
 import { parseEnvelope, type Envelope, type Transport } from '../../shared/rpc';
 import { ENVELOPE_CHANNEL } from '../../shared/envelope-channel';
+import { MAX_FRAME_BYTES } from './ws-transport';
 
 /** The part of Electron's WebContents this transport uses. */
 export interface EnvelopeSink {
@@ -15,10 +16,7 @@ export interface IpcTransport extends Transport {
   receive(frame: unknown): void;
 }
 
-export function ipcTransport(
-  contents: EnvelopeSink,
-  log: (line: string) => void = console.error,
-): IpcTransport {
+export function ipcTransport(contents: EnvelopeSink): IpcTransport {
   const handlers = new Set<(message: Envelope) => void>();
   return {
     send(message) {
@@ -29,17 +27,15 @@ export function ipcTransport(
       return () => handlers.delete(handler);
     },
     receive(frame) {
-      const message = typeof frame === 'string' ? parseEnvelope(frame) : null;
-      if (!message) {
-        log(`rpc: ignored a malformed IPC frame (${describe(frame)})`);
-        return;
-      }
+      // Decoded as the WebSocket's text frames are, with the same size cap: a malformed or oversized
+      // frame reaches `serve` as a MalformedFrame, which answers it.
+      let message: Envelope;
+      if (typeof frame !== 'string')
+        message = { t: 'malformed', id: null, reason: 'IPC frames are JSON text envelopes.' };
+      else if (Buffer.byteLength(frame) > MAX_FRAME_BYTES)
+        message = { t: 'malformed', id: null, reason: `The frame is larger than ${MAX_FRAME_BYTES} bytes.` };
+      else message = parseEnvelope(frame);
       for (const handler of handlers) handler(message);
     },
   };
-}
-
-function describe(frame: unknown): string {
-  if (typeof frame !== 'string') return typeof frame;
-  return frame.length > 80 ? `${frame.slice(0, 80)}…` : frame;
 }

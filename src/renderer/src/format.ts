@@ -104,6 +104,17 @@ export function formatRatio(value: number | null | undefined, digits = 2): strin
   return Math.abs(value) >= 1e5 ? COMPACT.format(value) : formatNumber(value, digits);
 }
 
+/** An estimate with its 95% interval, '1.23 [-0.50, 2.96]'; the estimate alone when there is none. */
+export function formatWithInterval(
+  value: number | null | undefined,
+  interval: { low: number | null; high: number | null } | undefined,
+  digits = 2,
+): string {
+  const estimate = formatRatio(value, digits);
+  if (!interval || !finite(interval.low) || !finite(interval.high)) return estimate;
+  return `${estimate} [${formatRatio(interval.low, digits)}, ${formatRatio(interval.high, digits)}]`;
+}
+
 /** Fee as a fraction of notional, shown in percent as every form takes it: 0.00055 → '0.055%'. */
 export function formatFee(fraction: number | null | undefined): string {
   if (!finite(fraction)) return DASH;

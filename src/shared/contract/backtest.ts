@@ -3,6 +3,7 @@
 // close of the bar whose open time is given; fills are at the open of the bar after the decision.
 import { z } from 'zod';
 import { FeedSchema, IntervalSchema, SymbolSchema } from '../domain';
+import { ModelConfigSchema } from './model';
 
 const Time = z.number().int().nonnegative().describe('epoch ms');
 const Ratio = z.number().nullable();
@@ -16,6 +17,24 @@ export const BASELINE_NAMES = [
 
 /** 'model' trains the attention model per fold; the others need no training. */
 export const BacktestStrategyNameSchema = z.enum(['model', 'linear-lead-lag', ...BASELINE_NAMES]);
+
+/** How a backtest of strategy 'model' gets its model: one trained per fold (with `config`), or `modelId`. */
+/** Which head of the model the target weights come from (trading/model-strategy.ts). */
+export const MODEL_WEIGHTS_FROM = ['portfolio-head', 'return-head'] as const;
+export type ModelWeightsFrom = (typeof MODEL_WEIGHTS_FROM)[number];
+
+export const BacktestModelSettingsSchema = z
+  .object({
+    /** Use this trained model for every fold instead of training one per fold. */
+    modelId: z.string().min(1).max(80).optional(),
+    /** The configuration of the model trained per fold; its defaults are the model's. */
+    config: ModelConfigSchema.optional(),
+    seed: z.number().int().nonnegative().optional(),
+    /** Weights from the portfolio head (the default) or from the return head's forecasts. */
+    weightsFrom: z.enum(MODEL_WEIGHTS_FROM).optional(),
+  })
+  .strict();
+export type BacktestModelSettings = z.output<typeof BacktestModelSettingsSchema>;
 export type BacktestStrategyName = z.infer<typeof BacktestStrategyNameSchema>;
 
 export const CostsSchema = z
@@ -92,7 +111,7 @@ export const BacktestParamsSchema = z
     costs: CostsSchema.partial().optional(),
     risk: RiskSchema.partial().optional(),
     /** Model settings passed to the model's fit when strategy is 'model'. */
-    model: z.record(z.string(), z.unknown()).optional(),
+    model: BacktestModelSettingsSchema.optional(),
     /** Client-chosen id so that job.progress events and job.cancel can name this job. */
     jobId: z.string().min(1).max(80).optional(),
   })

@@ -15,13 +15,16 @@ export const HttpUrlSchema = schemeUrl(['http:', 'https:']);
 export const WsUrlSchema = schemeUrl(['ws:', 'wss:']);
 
 function schemeUrl(schemes: string[]) {
-  return z
-    .string()
-    .max(2048)
-    .url()
-    .refine((value) => schemes.includes(new URL(value).protocol), {
-      message: `the URL must start with ${schemes.map((s) => `${s}//`).join(' or ')}`,
-    });
+  return (
+    z
+      .string()
+      .max(2048)
+      .url()
+      // Checks run even when .url() failed, so the URL is parsed defensively here.
+      .refine((value) => URL.canParse(value) && schemes.includes(new URL(value).protocol), {
+        message: `the URL must start with ${schemes.map((s) => `${s}//`).join(' or ')}`,
+      })
+  );
 }
 
 /** The most candles one market.candles call returns; page older ones with `to`. */

@@ -2,7 +2,13 @@
 // stream through the same engine as backtests, persisted bar by bar so that a restart resumes it.
 import { z } from 'zod';
 import { FeedSchema, IntervalSchema, SymbolSchema } from '../domain';
-import { BacktestStrategyNameSchema, CostsSchema, FillSchema, RiskSchema } from './backtest';
+import {
+  BacktestStrategyNameSchema,
+  CostsSchema,
+  FillSchema,
+  FundingPaymentSchema,
+  RiskSchema,
+} from './backtest';
 
 const AccountId = z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/, 'account ids are letters, digits, - and _');
 
@@ -14,14 +20,14 @@ export const PaperStartParamsSchema = z
     feed: FeedSchema.optional(),
     symbols: z.array(SymbolSchema).min(1).max(20).optional(),
     interval: IntervalSchema.optional(),
-    strategy: BacktestStrategyNameSchema.optional(),
+    strategy: BacktestStrategyNameSchema.default('equal-weight-rebalanced'),
     /** With strategy 'model': this trained model; default the newest one trained on these symbols. */
     modelId: z.string().min(1).max(80).optional(),
-    initialCapital: z.number().positive().optional(),
+    initialCapital: z.number().positive().max(1e15).default(100_000),
     costs: CostsSchema.partial().optional(),
     risk: RiskSchema.partial().optional(),
     /** Training bars for strategies fitted on stored history before the first trade. */
-    trainBars: z.number().int().min(10).max(1_000_000).optional(),
+    trainBars: z.number().int().min(10).max(1_000_000).default(2_000),
     /** Delete the account (fills and equity included) and start afresh. */
     reset: z.boolean().optional(),
   })
@@ -38,6 +44,8 @@ export const PositionSchema = z.object({
   unrealisedPnl: z.number(),
   realisedPnl: z.number(),
   fees: z.number(),
+  /** Funding paid on this position net of funding received, quote coin. */
+  funding: z.number().optional(),
 });
 
 export const PendingOrderSchema = z.object({
@@ -81,6 +89,8 @@ export const PaperAccountSchema = z.object({
   drawdown: z.number(),
   killed: z.boolean(),
   totalFees: z.number(),
+  /** Funding paid net of funding received, quote coin. */
+  totalFunding: z.number().optional(),
   positions: z.array(PositionSchema),
   /** Decided at the close of lastBarTime, filling at the next bar's open. */
   pendingOrders: z.array(PendingOrderSchema),
@@ -112,7 +122,7 @@ export const paperCalls = {
     params: z
       .object({
         accountId: AccountId.optional(),
-        limit: z.number().int().positive().max(10_000).optional(),
+        limit: z.number().int().positive().max(10_000).default(100),
         /** Page backwards: fills with seq below this. */
         beforeSeq: z.number().int().nonnegative().optional(),
       })
@@ -120,9 +130,19 @@ export const paperCalls = {
     /** Newest first. */
     result: z.array(FillSchema.extend({ seq: z.number().int() })),
   },
+  'paper.funding': {
+    params: z
+      .object({
+        accountId: AccountId.optional(),
+        limit: z.number().int().positive().max(10_000).optional(),
+      })
+      .strict(),
+    /** Funding payments, newest first: a ledger of their own next to the fills. */
+    result: z.array(FundingPaymentSchema.extend({ seq: z.number().int() })),
+  },
   'paper.equity': {
     params: z
-      .object({ accountId: AccountId.optional(), from: z.number().int().nonnegative().optional() })
+      .object({ accountId: AccountId.optional(), from: z.number().int().nonnegative().default(0) })
       .strict(),
     result: z.array(
       z.object({

@@ -252,11 +252,14 @@ describe(`model layers on ${TEST_BACKEND}`, () => {
     });
   });
 
-  it.skipIf(TEST_BACKEND !== 'wasm')('a clone on wasm shares the buffer yet outlives its source (wasm only: its Identity kernel is replaced)', () => {
-    const source = tf.tensor1d([1, 2, 3]);
-    const copy = tf.clone(source);
-    source.dispose();
-    expect(Array.from(copy.dataSync())).toEqual([1, 2, 3]);
-    copy.dispose();
-  });
+  it.skipIf(TEST_BACKEND !== 'wasm')(
+    'a clone on wasm shares the buffer yet outlives its source (wasm only: its Identity kernel is replaced)',
+    () => {
+      const source = tf.tensor1d([1, 2, 3]);
+      const copy = tf.clone(source);
+      source.dispose();
+      expect(Array.from(copy.dataSync())).toEqual([1, 2, 3]);
+      copy.dispose();
+    },
+  );
 });

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { constantCount } from '../../../src/main/core/model/constants';
 import { alignCandles } from '../../../src/main/core/features/align';
 import { gatherWindows } from '../../../src/main/core/features/windows';
 import { DEFAULT_MARKET_SPEC, generateMarket } from '../../../src/main/core/market/simulator/synthetic';
@@ -96,7 +97,8 @@ describe(`training on ${TEST_BACKEND}`, () => {
       predictWindows(a.model, x, data.stats.targetStd),
     );
     for (const m of [a.model, b.model, c.model, restored]) m.dispose();
-    expect(tf.memory().numTensors).toBe(0);
+    // Only the kept constants (constants.ts) remain.
+    expect(tf.memory().numTensors).toBe(constantCount());
   });
 
   it('reports progress, stops early on a flat validation loss and can be cancelled', async () => {
@@ -132,6 +134,7 @@ describe(`training on ${TEST_BACKEND}`, () => {
     });
     await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
     await run.catch((e: unknown) => expect(e).toBeInstanceOf(CoreError));
-    expect(tf.memory().numTensors).toBe(0);
+    // Only the kept constants (constants.ts) remain.
+    expect(tf.memory().numTensors).toBe(constantCount());
   });
 });

@@ -103,8 +103,8 @@ describe('fills on the candle chart', () => {
     expect(fillMarkers(fills, '60')).toHaveLength(3);
     const fours = fillMarkers(fills, '240');
     expect(fours).toHaveLength(2);
-    expect(fours[0]).toMatchObject({ time: T0, position: 'belowBar', shape: 'arrowUp', text: 'B 0.7500' });
-    expect(fours[1]).toMatchObject({ time: T0, position: 'aboveBar', shape: 'arrowDown', text: 'S 0.1000' });
+    expect(fours[0]).toMatchObject({ time: T0, position: 'belowBar', shape: 'arrowUp', quantity: 0.75 });
+    expect(fours[1]).toMatchObject({ time: T0, position: 'aboveBar', shape: 'arrowDown', quantity: 0.1 });
   });
 
   it('lists the fills of the bar under the crosshair', () => {

@@ -14,12 +14,19 @@ export interface FundingBackfillRequest {
   to: number;
   /** No record exists before it (instruments-info launchTime). */
   launchTimeMs: number;
+  /**
+   * The live upkeep asks right after a funding time, when the exchange may not have published it yet:
+   * then the span is widened only once the record at this time has come back.
+   */
+  requireRecordAt?: number;
 }
 
 export interface FundingBackfillResult {
   /** Rates inserted or changed. */
   written: number;
   requests: number;
+  /** False when `requireRecordAt` was asked for and has not been published yet. */
+  complete: boolean;
 }
 
 export async function backfillFunding(
@@ -29,7 +36,7 @@ export async function backfillFunding(
   signal?: AbortSignal,
 ): Promise<FundingBackfillResult> {
   const { feed, symbol, to } = request;
-  if (to < request.from) return { written: 0, requests: 0 };
+  if (to < request.from) return { written: 0, requests: 0, complete: true };
   const coverage = repo.coverage(feed, symbol);
   const parts: Array<[number, number]> = [];
   if (coverage.checkedFrom === null || coverage.checkedTo === null) parts.push([request.from, to]);
@@ -39,7 +46,9 @@ export async function backfillFunding(
   }
   let written = 0;
   let requests = 0;
+  let complete = true;
   for (const [from, partTo] of parts) {
+    let sawRequired = false;
     // Nothing exists before the launch: the part before it is complete without asking.
     const askFrom = Math.max(from, request.launchTimeMs);
     if (askFrom <= partTo) {
@@ -49,10 +58,16 @@ export async function backfillFunding(
           requests++;
           if (signal?.aborted) throw new CoreError('CANCELLED', 'The backfill was cancelled.');
           written += repo.upsert(feed, page.rates);
+          if (page.rates.some((r) => r.fundingTimeMs === request.requireRecordAt)) sawRequired = true;
         },
       });
     }
+    const required = request.requireRecordAt;
+    if (required !== undefined && required >= from && required <= partTo && !sawRequired) {
+      complete = false;
+      continue;
+    }
     repo.markChecked(feed, symbol, from, partTo);
   }
-  return { written, requests };
+  return { written, requests, complete };
 }

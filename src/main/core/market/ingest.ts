@@ -14,6 +14,9 @@ import { CandleEventFilter } from './candle-event-filter';
 import { nextOpenTime, type KlineUpdate } from './kline-parse';
 import { MAX_PAGE, windowsForMissing } from './paging';
 
+/** Waits before each new try of a refused batch write, ms; then the bars are refilled from REST. */
+const WRITE_RETRY_MS = [20, 100, 500];
+
 export interface AppliedCandle {
   symbol: string;
   candle: CandleWrite;
@@ -176,10 +179,33 @@ export class LiveIngest {
     }
     const batches: SeriesBatch[] = [];
     for (const [symbol, candles] of bySymbol) batches.push({ key: this.symbols.get(symbol)!.key, candles });
+    this.writeBatch(updates, batches, 0);
+  }
+
+  /**
+   * Writes one batch; a refused write (a locked or full database) is tried again a few times, and if
+   * still refused its symbols are refilled from REST once the store takes writes again: the bars are
+   * never dropped while marked as received.
+   */
+  private writeBatch(updates: KlineUpdate[], batches: SeriesBatch[], attempt: number): void {
     try {
       this.options.repo.upsertMany(batches);
     } catch (err) {
+      if (this.stopped) return;
+      if (attempt < WRITE_RETRY_MS.length) {
+        const timer = setTimeout(() => {
+          this.retryTimers.delete(timer);
+          if (!this.stopped) this.writeBatch(updates, batches, attempt + 1);
+        }, WRITE_RETRY_MS[attempt]);
+        this.retryTimers.add(timer);
+        return;
+      }
       this.options.onError?.(err);
+      for (const { key } of batches) {
+        const state = this.symbols.get(key.symbol);
+        if (state) state.lastConfirmed = false;
+        void this.requestFill(key.symbol).catch(() => undefined);
+      }
       return;
     }
     this.announce(updates.map((u) => ({ symbol: u.symbol, candle: u.candle, receivedAt: u.receivedAt })));

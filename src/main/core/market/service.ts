@@ -17,7 +17,9 @@ import { UploadStore } from './uploads';
 import { SerialQueue } from '../serial-queue';
 import { resolveFeed, resolveRestUrl } from './feeds';
 import { gapRanges } from './gap-ranges';
+import { FundingUpkeep } from './funding-upkeep';
 import { LiveIngest, type IngestStatus, type StreamTuning } from './ingest';
+import { SIMULATOR_FEED } from './feeds';
 
 export interface MarketDeps {
   candles: CandlesRepo;
@@ -47,6 +49,7 @@ interface StreamConfig {
 
 export class MarketService {
   private ingest: LiveIngest | null = null;
+  private upkeep: FundingUpkeep | null = null;
   private config: StreamConfig | null = null;
   private ingestStatus: IngestStatus | null = null;
   private lastEmitted = '';
@@ -136,6 +139,7 @@ export class MarketService {
     });
     this.ingest = ingest;
     ingest.start();
+    this.startUpkeep(config);
     this.ingestStatus = ingest.status();
     this.emitStatusIfChanged();
     return this.status();
@@ -161,7 +165,11 @@ export class MarketService {
         instruments: this.deps.instruments,
         funding: this.deps.funding,
       });
-      return { jobId: job.id, written: result.written, funding: result.funding };
+      return {
+        jobId: job.id,
+        written: result.written,
+        ...(this.deps.funding ? { funding: result.funding } : {}),
+      };
     });
   }
 
@@ -217,7 +225,45 @@ export class MarketService {
     return new BybitRest({ ...this.deps.tuning?.rest, baseUrl });
   }
 
+  /**
+   * Refreshes the symbols' instrument rules (the exchange adjusts them over time) and keeps their
+   * funding current while the stream runs. Failures are reported, never fatal to the candle stream.
+   */
+  private startUpkeep(config: StreamConfig): void {
+    const { instruments, funding } = this.deps;
+    const rest = this.rest(config.restUrl);
+    if (instruments) {
+      rest
+        .instrumentRules(config.symbols)
+        .then((rules) => {
+          const source = config.feed === SIMULATOR_FEED ? 'simulator' : 'exchange';
+          instruments.upsert(
+            config.feed,
+            rules.map((r) => ({ ...r, source })),
+          );
+        })
+        .catch((err: unknown) =>
+          console.error('instrument rules:', err instanceof Error ? err.message : err),
+        );
+    }
+    if (!funding) return;
+    this.upkeep = new FundingUpkeep({
+      feed: config.feed,
+      symbols: config.symbols,
+      wsUrl: config.wsUrl,
+      rest,
+      funding,
+      instruments,
+      now: () => this.deps.clock.now(),
+      retryMs: this.deps.tuning?.fillRetryMs,
+      onError: (err) => console.error('funding upkeep:', err instanceof Error ? err.message : err),
+    });
+    this.upkeep.start();
+  }
+
   private async stopIngest(): Promise<void> {
+    this.upkeep?.stop();
+    this.upkeep = null;
     const ingest = this.ingest;
     this.ingest = null;
     this.ingestStatus = null;

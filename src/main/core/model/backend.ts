@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendName } from '../../../shared/domain';
+import { registerNativeKernels } from './native-kernels';
 
 export { tf };
 
@@ -37,6 +38,7 @@ async function tryNative(): Promise<boolean> {
     // install cannot download libtensorflow) and must not be bundled.
     const name = '@tensorflow/tfjs-node';
     await import(/* @vite-ignore */ name);
+    registerNativeKernels();
     return await tf.setBackend('tensorflow');
   } catch {
     return false;

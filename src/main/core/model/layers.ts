@@ -2,8 +2,30 @@
 // einsum), the dense layer has a gradient made of explicit transposes and untransposed 2-D matMuls,
 // nothing trained uses gather or conv, and hot paths avoid broadcasting element-wise ops and rank-5
 // transposes, which wasm runs through slow generic loops.
+//
+// On the native binding (tensorflow) those workarounds only add ops: each op there is a TFE_Execute call
+// through N-API (~10–25 µs of dispatch whatever its size), transposed and batched matMuls are native
+// flags of one kernel, and broadcasting element-wise ops are as fast as same-shape ones. So each layer
+// below has a form per backend flavour: 'wasm' (the workarounds) and 'native' (transpose flags,
+// broadcasts, no copies). Both compute the same values (the backend parity test compares them).
 import { tf } from './backend';
+import { constant } from './constants';
 import { seededUint32 } from './params';
+
+export type LayerFlavour = 'wasm' | 'native';
+let forced: LayerFlavour | null = null;
+
+/** The flavour for the backend in use: 'native' on tensorflow, else 'wasm'. */
+export function layerFlavour(): LayerFlavour {
+  return forced ?? (tf.getBackend() === 'tensorflow' ? 'native' : 'wasm');
+}
+
+/** Forces a flavour whatever the backend (benchmarks measure each on each backend); null: automatic. */
+export function forceLayerFlavour(flavour: LayerFlavour | null): void {
+  forced = flavour;
+}
+
+export const scalar = (v: number) => constant(`scalar:${v}`, () => tf.scalar(v));
 
 /**
  * A copy with its own buffer. wasm's matMul caches its packed right-hand operand by buffer id, not by
@@ -12,7 +34,13 @@ import { seededUint32 } from './params';
  * therefore copied first (one cheap same-shape kernel).
  */
 function fresh(t: tf.Tensor2D): tf.Tensor2D {
-  return tf.mul(t, tf.scalar(1));
+  return tf.mul(t, scalar(1));
+}
+
+/** dx = dy·wᵀ and dW = xᵀ·dy, per flavour (see `matMul2d`). */
+function denseGradients(dy: tf.Tensor2D, x: tf.Tensor2D, w: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
+  if (layerFlavour() === 'native') return [tf.matMul(dy, w, false, true), tf.matMul(x, dy, true, false)];
+  return [tf.matMul(dy, tf.transpose(w)), tf.matMul(tf.transpose(x), fresh(dy))];
 }
 
 /**
@@ -26,10 +54,7 @@ export const matMul2d = tf.customGrad(((...args: unknown[]) => {
     value: tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return [
-        tf.matMul(dy as tf.Tensor2D, tf.transpose(sw)),
-        tf.matMul(tf.transpose(sx), fresh(dy as tf.Tensor2D)),
-      ];
+      return denseGradients(dy as tf.Tensor2D, sx, sw);
     },
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
@@ -47,7 +72,7 @@ function fusedDense(activation: Activation) {
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sw, sy] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
         const g = (activation === 'relu' ? tf.mul(dy, tf.step(sy)) : dy) as tf.Tensor2D;
-        return [tf.matMul(g, tf.transpose(sw)), tf.matMul(tf.transpose(sx), fresh(g)), tf.sum(g, 0)];
+        return [...denseGradients(g, sx, sw), tf.sum(g, 0)];
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]) as (
@@ -73,7 +98,10 @@ export function denseOnData(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor
       value: tf.fused.matMul({ a: x as tf.Tensor2D, b: weights, bias }),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const g = dy as tf.Tensor2D;
-        return [tf.matMul(tf.transpose(saved[0] as tf.Tensor2D), fresh(g)), tf.sum(g, 0)];
+        const sx = saved[0] as tf.Tensor2D;
+        const dw =
+          layerFlavour() === 'native' ? tf.matMul(sx, g, true, false) : tf.matMul(tf.transpose(sx), fresh(g));
+        return [dw, tf.sum(g, 0)];
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0])(w, b) as tf.Tensor2D;
@@ -102,12 +130,14 @@ export function dense(
 
 /** Column c[N, 1] repeated into [N, D] by a K=1 matMul (fast on wasm; a broadcasting op is not). */
 function spreadColumn(c: tf.Tensor, d: number): tf.Tensor2D {
-  return tf.matMul(c as tf.Tensor2D, tf.ones([1, d]) as tf.Tensor2D);
+  return tf.matMul(c as tf.Tensor2D, ones([1, d]));
 }
+
+const ones = (shape: [number, number]) => constant(`ones:${shape}`, () => tf.ones(shape)) as tf.Tensor2D;
 
 /** Row r[D] repeated into [N, D] the same way. */
 function spreadRow(r: tf.Tensor, n: number): tf.Tensor2D {
-  return tf.matMul(tf.ones([n, 1]) as tf.Tensor2D, tf.reshape(r, [1, -1]) as tf.Tensor2D);
+  return tf.matMul(ones([n, 1]), tf.reshape(r, [1, -1]) as tf.Tensor2D);
 }
 
 /**
@@ -115,7 +145,7 @@ function spreadRow(r: tf.Tensor, n: number): tf.Tensor2D {
  * statistics are reductions, spread back over the row by a K=1 matMul, and so are gain and bias.
  * Same values as the moments-based form (a test compares both).
  */
-export const layerNorm = tf.customGrad(((...args: unknown[]) => {
+const layerNormWasm = tf.customGrad(((...args: unknown[]) => {
   const [x, gamma, beta, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
   const [n, d] = x.shape;
   const centred = tf.sub(x, spreadColumn(tf.mean(x, -1, true), d));
@@ -139,6 +169,35 @@ export const layerNorm = tf.customGrad(((...args: unknown[]) => {
   gamma: tf.Tensor,
   beta: tf.Tensor,
 ) => tf.Tensor2D;
+
+/** The same LayerNorm and analytic gradient with broadcasting ops (the native flavour). */
+const layerNormNative = tf.customGrad(((...args: unknown[]) => {
+  const [x, gamma, beta, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+  const centred = tf.sub(x, tf.mean(x, -1, true));
+  const inv = tf.rsqrt(tf.add(tf.mean(tf.square(centred), -1, true), scalar(1e-5)));
+  const normalised = tf.mul(centred, inv) as tf.Tensor2D;
+  save([normalised, inv, gamma]);
+  return {
+    value: tf.add(tf.mul(normalised, gamma), beta),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xhat, sinv, sgamma] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+      const g = tf.mul(dy, sgamma);
+      const meanG = tf.mean(g, -1, true);
+      const meanGx = tf.mean(tf.mul(g, xhat), -1, true);
+      const dx = tf.mul(sinv, tf.sub(tf.sub(g, meanG), tf.mul(xhat, meanGx)));
+      return [dx, tf.sum(tf.mul(dy, xhat), 0), tf.sum(dy, 0)];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as (
+  x: tf.Tensor2D,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+) => tf.Tensor2D;
+
+/** LayerNorm over the last axis of rows x[N, D] in the backend's flavour. */
+export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor2D {
+  return (layerFlavour() === 'native' ? layerNormNative : layerNormWasm)(x, gamma, beta);
+}
 
 /** The reference LayerNorm from moments (tests compare the fast form with it). */
 export function layerNormReference(
@@ -171,6 +230,18 @@ export function dropout(x: tf.Tensor, rate: number, training: boolean, seed: num
 }
 
 /**
+ * h[R·times, D] plus row r of rows[R, D] on each of its `times` rows: a broadcasting add on native,
+ * repeated rows (repeatRows) on wasm.
+ */
+export function addPerGroup(h: tf.Tensor2D, rows: tf.Tensor2D, times: number): tf.Tensor2D {
+  const [r, d] = rows.shape;
+  if (layerFlavour() === 'native') {
+    return tf.reshape(tf.add(tf.reshape(h, [r, times, d]), tf.reshape(rows, [r, 1, d])), [r * times, d]);
+  }
+  return tf.add(h, tf.reshape(repeatRows(rows, times), [r * times, d])) as tf.Tensor2D;
+}
+
+/**
  * Rows x[R, D] repeated `times` each: [R, times, D] (row r's copies adjacent). Built from transposes and
  * a K=1 matMul: wasm's tile is slow, and concat's gradient (split) is too.
  */
@@ -191,7 +262,7 @@ export function repeatColumn(c: tf.Tensor2D, times: number): tf.Tensor2D {
   return tf.customGrad(((...args: unknown[]) => {
     const [column] = args as [tf.Tensor2D];
     return {
-      value: tf.matMul(column, tf.ones([1, times]) as tf.Tensor2D),
+      value: tf.matMul(column, ones([1, times])),
       gradFunc: (dy: tf.Tensor) => [tf.sum(dy, -1, true)],
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0])(c) as tf.Tensor2D;
@@ -202,7 +273,7 @@ export function repeatRow(r: tf.Tensor2D, n: number): tf.Tensor2D {
   return tf.customGrad(((...args: unknown[]) => {
     const [row] = args as [tf.Tensor2D];
     return {
-      value: tf.matMul(tf.ones([n, 1]) as tf.Tensor2D, row),
+      value: tf.matMul(ones([n, 1]), row),
       gradFunc: (dy: tf.Tensor) => [tf.sum(dy, 0, true)],
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0])(r) as tf.Tensor2D;
@@ -216,7 +287,7 @@ export function attention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor): { out: tf.T
   const d = q.shape[q.shape.length - 1]!;
   // Batched matMuls run wasm's plain loop either way; transposeB reads k's rows contiguously and saves a
   // transpose kernel forward and one backward.
-  const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(d));
+  const scores = tf.mul(tf.matMul(q, k, false, true), scalar(1 / Math.sqrt(d)));
   const weights = tf.softmax(scores);
   return { out: tf.matMul(weights, v), weights };
 }

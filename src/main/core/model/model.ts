@@ -9,15 +9,18 @@ import { CoreError } from '../../../shared/errors';
 import type { ModelConfig } from '../../../shared/contract/model';
 import { tf } from './backend';
 import {
+  addPerGroup,
   attention,
   dense,
   denseOnData,
   dropout,
   layerNorm,
   mergeHeads,
+  layerFlavour,
   poolTokens,
   repeatRow,
   repeatRows,
+  scalar,
   shiftBack,
   toHeads,
 } from './layers';
@@ -214,18 +217,15 @@ export class CrossAssetModel {
         );
       }
       // Cross-asset attention among pooled asset tokens: each asset's query over every asset's key/value.
-      const pooled = tf.reshape(poolTokens(tf.reshape(h, [b, a, t, d])), [b * a, d]);
-      const [q, k, v] = (['q', 'k', 'v'] as const).map((part) =>
-        toHeads(dense(pooled, name(`cross/${part}`), name(`cross/${part}_b`)), b, a, heads),
-      );
+      const pooled = tf.reshape(poolTokens(tf.reshape(h, [b, a, t, d])), [b * a, d]) as tf.Tensor2D;
+      const [q, k, v] = projectQkvHeads(pooled, (part) => name(`cross/${part}`), b, a, heads);
       const cross = attention(q!, k!, v!);
       attentionMaps.push(tf.reshape(cross.weights, [b, heads, a, a]));
       let mixed = mergeHeads(cross.out, b, heads);
       if (this.hierarchy) mixed = tf.concat([mixed, ...this.groupAttention(pooled as tf.Tensor2D, b, l)], 1);
       const crossOut = drop(dense(mixed, name('cross/out'), name('cross/out_b'))) as tf.Tensor2D;
-      // The asset's mixed summary is added to each of its tokens (repeated, not broadcast: see layers).
-      const repeated = tf.reshape(repeatRows(crossOut, t), [b * a * t, d]);
-      h = layerNorm(tf.add(h, repeated) as tf.Tensor2D, name('cross/ln_g'), name('cross/ln_b'));
+      // The asset's mixed summary is added to each of its tokens.
+      h = layerNorm(addPerGroup(h, crossOut, t), name('cross/ln_g'), name('cross/ln_b'));
 
       const hidden = dense(h, name('ffn/w1'), name('ffn/b1'), 'relu');
       const ffn = dense(hidden, name('ffn/w2'), name('ffn/b2'));
@@ -240,19 +240,24 @@ export class CrossAssetModel {
       summary = layerNorm(tf.add(summary, lagged.out) as tf.Tensor2D, ps.get('lag/ln_g'), ps.get('lag/ln_b'));
     }
 
-    const returns = tf.reshape(dense(summary, ps.get('head/return'), ps.get('head/return_b')), [
-      b,
-      a,
-    ]) as tf.Tensor2D;
-    const directionLogits = tf.reshape(dense(summary, ps.get('head/direction'), ps.get('head/direction_b')), [
-      b,
-      a,
-      3,
-    ]) as tf.Tensor3D;
-    const scores = tf.reshape(dense(summary, ps.get('head/portfolio'), ps.get('head/portfolio_b')), [
-      b,
-      a,
-    ]) as tf.Tensor2D;
+    // The three heads as one dense layer on their concatenated weights [d, 1 + 3 + 1], split after:
+    // the same values as three dense layers, with one matMul each way and one bias sum.
+    const outputs = ['return', 'direction', 'portfolio'];
+    const headOut = dense(
+      summary,
+      tf.concat(
+        outputs.map((head) => ps.get(`head/${head}`)),
+        1,
+      ),
+      tf.concat(
+        outputs.map((head) => ps.get(`head/${head}_b`)),
+        0,
+      ),
+    );
+    const [returnColumn, directionColumns, scoreColumn] = tf.split(headOut, [1, 3, 1], 1);
+    const returns = tf.reshape(returnColumn!, [b, a]) as tf.Tensor2D;
+    const directionLogits = tf.reshape(directionColumns!, [b, a, 3]) as tf.Tensor3D;
+    const scores = tf.reshape(scoreColumn!, [b, a]) as tf.Tensor2D;
     const weights = portfolioWeights(scores, config.portfolio);
     return { returns, directionLogits, weights, attention: attentionMaps, lagWeights };
   }
@@ -355,7 +360,7 @@ export class CrossAssetModel {
         const headsFirst = tf.reshape(tf.transpose(byBar, [0, 2, 1, 3]), [b, w, heads, a * headDim]);
         return tf.reshape(tf.transpose(headsFirst, [0, 2, 1, 3]), [b * heads, w * a, headDim]);
       };
-      const scores = tf.mul(tf.matMul(q, byLagHeads(keys), false, true), 1 / Math.sqrt(headDim));
+      const scores = tf.mul(tf.matMul(q, byLagHeads(keys), false, true), scalar(1 / Math.sqrt(headDim)));
       const perBar = tf.softmax(tf.reshape(scores, [b * heads, a, w, a]));
       // Bar j of the window is lag w - j.
       const barWeights = tf.reshape(tf.reverse(lagWeights), [1, 1, w, 1]);
@@ -424,6 +429,13 @@ function projectQkvHeads(
     0,
   );
   const qkv = dense(rows, w, bias); // [G·T, 3d]: (part, head, headDim) per row
+  if (layerFlavour() === 'native') {
+    // One rank-5 transpose to [3, G, H, T, dh] and an unstack along the parts: native kernels both.
+    const parts5 = tf.transpose(tf.reshape(qkv, [groups, tokens, 3, heads, headDim]), [2, 0, 3, 1, 4]);
+    return tf
+      .unstack(tf.reshape(parts5, [3, groups * heads, tokens, headDim]))
+      .map((part) => part as tf.Tensor3D);
+  }
   const partFirst = tf.transpose(tf.reshape(qkv, [groups, tokens, 3, d]), [2, 0, 1, 3]); // [3, G, T, d]
   const headed = tf.transpose(tf.reshape(partFirst, [3 * groups, tokens, heads, headDim]), [0, 2, 1, 3]);
   return tf

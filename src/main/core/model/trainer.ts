@@ -288,6 +288,16 @@ function concat(rows: Float32Array[]): Float32Array {
 
 const defaultYield = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/**
+ * Whether `training.workers: 2` splits each batch with a replica thread on this backend. wasm is
+ * single-threaded in Node, so the replica is how training uses the second core. TensorFlow's native
+ * kernels already run on both cores (its intra-op thread pool): a replica there competes for them,
+ * and training ran slower with it (bench model-train: workers 2 against 1 on tensorflow).
+ */
+export function splitsBatches(backend: string): boolean {
+  return backend !== 'tensorflow';
+}
+
 export async function trainModel(data: Dataset, options: TrainOptions): Promise<TrainResult> {
   const { config, seed, now, signal, onProgress } = options;
   const t = config.training;
@@ -320,7 +330,7 @@ export async function trainModel(data: Dataset, options: TrainOptions): Promise<
   let replica: Replica | null = null;
   const gradient = new Float32Array(model.params.parameterCount());
   try {
-    if (t.workers === 2) {
+    if (t.workers === 2 && splitsBatches(currentBackend())) {
       const backend = currentBackend();
       replica = await Replica.start(
         data,

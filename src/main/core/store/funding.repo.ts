@@ -32,6 +32,7 @@ export class FundingRepo {
   private readonly coverageStatement: Statement;
   private readonly setCoverageStatement: Statement;
   private readonly symbolsStatement: Statement;
+  private readonly firstAfterStatement: Statement;
   private readonly writeRates: (feed: string, rates: readonly FundingRate[]) => number;
   private readonly widen: (feed: string, symbol: string, from: number, to: number) => void;
 
@@ -62,6 +63,11 @@ export class FundingRepo {
     );
     this.symbolsStatement = db
       .prepare('SELECT symbol FROM funding_coverage WHERE feed = ? ORDER BY symbol')
+      .pluck();
+    this.firstAfterStatement = db
+      .prepare(
+        'SELECT MIN(funding_time) FROM funding_rates WHERE feed = ? AND symbol = ? AND funding_time > ?',
+      )
       .pluck();
     this.writeRates = db.transaction((feed: string, rates: readonly FundingRate[]) => {
       let changed = 0;
@@ -124,6 +130,16 @@ export class FundingRepo {
   /** Newest stored funding time of the series, or null. */
   last(feed: string, symbol: string): number | null {
     return this.coverage(feed, symbol).last;
+  }
+
+  /** The first stored funding time after `after`, or null. */
+  firstAfter(feed: string, symbol: string, after: number): number | null {
+    const t = this.firstAfterStatement.get(
+      feed,
+      symbol,
+      Number.isFinite(after) ? after : -Number.MAX_SAFE_INTEGER,
+    );
+    return (t as number | null) ?? null;
   }
 
   /** Symbols of `feed` with a checked funding span. */

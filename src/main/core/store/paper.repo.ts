@@ -1,7 +1,7 @@
 // Paper trading accounts (migration 0004). `applyBar` is the one write per closed bar: fills, the
 // equity mark and the engine snapshot in one transaction, guarded so that a bar applies exactly once.
 import type { Statement, Transaction } from 'better-sqlite3';
-import type { FillDto } from '../../../shared/contract/backtest';
+import type { FillDto, FundingPaymentDto } from '../../../shared/contract/backtest';
 import type { Interval } from '../../../shared/domain';
 import { CoreError } from '../../../shared/errors';
 import type { Db } from './db';
@@ -36,6 +36,8 @@ export interface PaperBarWrite {
   time: number;
   updatedAt: number;
   fills: readonly FillDto[];
+  /** Funding paid or received at this bar (table paper_funding, migration instruments_funding). */
+  funding?: readonly FundingPaymentDto[];
   mark: PaperEquityMark;
   snapshot: unknown;
 }
@@ -63,6 +65,8 @@ export class PaperRepo {
   private readonly nextSeq: Statement;
   private readonly insertFill: Statement;
   private readonly insertMark: Statement;
+  /** Prepared on first use: the funding table comes with a later migration than this repo's own. */
+  private fundingStatements: { insert: Statement; nextSeq: Statement; recent: Statement } | null = null;
   private readonly recentFills: Statement;
   private readonly fillsBefore: Statement;
   private readonly marks: Statement;
@@ -127,6 +131,23 @@ export class PaperRepo {
           f.realisedPnl,
           f.reason,
         );
+      }
+      if (write.funding && write.funding.length > 0) {
+        const statements = this.funding_();
+        let fundingSeq = statements.nextSeq.get(write.accountId) as number;
+        for (const f of write.funding) {
+          statements.insert.run(
+            write.accountId,
+            fundingSeq++,
+            f.time,
+            f.symbol,
+            f.quantity,
+            f.price,
+            f.positionValue,
+            f.rate,
+            f.payment,
+          );
+        }
       }
       const m = write.mark;
       this.insertMark.run(
@@ -198,6 +219,28 @@ export class PaperRepo {
       realisedPnl: r.realised_pnl as number,
       reason: r.reason as 'rebalance' | 'kill',
     }));
+  }
+
+  /** The newest funding payments first. */
+  funding(accountId: string, limit = 100): Array<FundingPaymentDto & { seq: number }> {
+    return this.funding_().recent.all(accountId, limit) as Array<FundingPaymentDto & { seq: number }>;
+  }
+
+  private funding_(): { insert: Statement; nextSeq: Statement; recent: Statement } {
+    this.fundingStatements ??= {
+      insert: this.db.prepare(
+        `INSERT INTO paper_funding (account_id, seq, time, symbol, quantity, price, position_value, rate, payment)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      nextSeq: this.db
+        .prepare('SELECT COALESCE(MAX(seq) + 1, 0) FROM paper_funding WHERE account_id = ?')
+        .pluck(),
+      recent: this.db.prepare(
+        `SELECT seq, time, symbol, quantity, price, position_value AS positionValue, rate, payment
+         FROM paper_funding WHERE account_id = ? ORDER BY seq DESC LIMIT ?`,
+      ),
+    };
+    return this.fundingStatements;
   }
 
   equity(accountId: string, from = 0): PaperEquityMark[] {

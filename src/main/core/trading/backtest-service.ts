@@ -64,10 +64,10 @@ const DAY_MS = 86_400_000;
 /** The label horizon of a strategy, in bars: the default purge gap. */
 function horizonOf(
   strategy: BacktestStrategyName,
-  model: Record<string, unknown> | undefined,
+  model: ModelBacktestSettings | undefined,
   port: ModelPort | undefined,
 ): number {
-  if (strategy === 'model') return port ? modelHorizon((model ?? {}) as ModelBacktestSettings, port) : 1;
+  if (strategy === 'model') return port ? modelHorizon(model ?? {}, port) : 1;
   return strategy === 'linear-lead-lag' ? 1 : 0;
 }
 
@@ -274,7 +274,7 @@ export class BacktestService {
       const series = { feed: params.feed, symbols, interval: params.interval };
       return {
         name: 'model',
-        fit: modelWalkForwardFit(port, series, (params.model ?? {}) as ModelBacktestSettings, backtestId),
+        fit: modelWalkForwardFit(port, series, params.model ?? {}, backtestId),
       };
     }
     if (name === 'linear-lead-lag') return { name, fit: linearLeadLagFit({ minEdge: roundTripCost(costs) }) };

@@ -128,8 +128,8 @@ export class TradingEngine {
   private readonly fills: Fill[] = [];
   private readonly fundingPayments: FundingPayment[] = [];
   private readonly funding: FundingFeed | null;
-  /** Funding times up to it are applied; the next one known is nextFundingAt. */
-  private fundingThrough = -Infinity;
+  /** Funding times up to it are applied; the next one known is nextFundingAt. Finite: snapshots are JSON. */
+  private fundingThrough = -Number.MAX_SAFE_INTEGER;
   private nextFundingAt = Infinity;
   private lastTime = -Infinity;
   private barIndex = -1;
@@ -369,7 +369,8 @@ export class TradingEngine {
     this.killed = snapshot.killed;
     this.portfolio.restore(snapshot.portfolio);
     // A snapshot from before funding was modelled settles nothing before its last bar.
-    this.fundingThrough = snapshot.fundingThrough ?? snapshot.lastTime;
+    this.fundingThrough =
+      typeof snapshot.fundingThrough === 'number' ? snapshot.fundingThrough : snapshot.lastTime;
     this.nextFundingAt = this.funding ? this.funding.nextAfter(this.fundingThrough) : Infinity;
     this.pending.length = 0;
     for (const order of snapshot.pending) this.pending.push({ ...order });

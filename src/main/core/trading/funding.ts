@@ -3,6 +3,7 @@
 // receives it. The engine reads rates through a FundingFeed, so a backtest (every rate known up front)
 // and paper trading (rates stored as the exchange settles them) apply funding the same way.
 import type { FundingRate } from '../../../shared/domain';
+import type { FundingRepo } from '../store/funding.repo';
 
 /** One funding payment, a ledger entry of its own next to the fills. */
 export interface FundingPayment {
@@ -64,4 +65,28 @@ function firstAfter(times: Float64Array, t: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** Rates of a live feed as they are stored (paper trading): read from the store at each funding time. */
+export class StoredFundingFeed implements FundingFeed {
+  constructor(
+    private readonly repo: FundingRepo,
+    private readonly feed: string,
+    private readonly symbols: readonly string[],
+  ) {}
+
+  nextAfter(after: number): number {
+    let next = Infinity;
+    for (const symbol of this.symbols) {
+      const first = this.repo.firstAfter(this.feed, symbol, after);
+      if (first !== null && first < next) next = first;
+    }
+    return next;
+  }
+
+  between(i: number, after: number, upTo: number): readonly FundingRate[] {
+    const symbol = this.symbols[i];
+    if (symbol === undefined || !(upTo > after)) return [];
+    return this.repo.range({ feed: this.feed, symbol, from: Math.floor(after) + 1, to: upTo });
+  }
 }

@@ -31,7 +31,7 @@ export function createBacktestHandlers(deps: BacktestDeps): {
 }
 
 export type PaperHandlerName =
-  'paper.start' | 'paper.stop' | 'paper.account' | 'paper.fills' | 'paper.equity';
+  'paper.start' | 'paper.stop' | 'paper.account' | 'paper.fills' | 'paper.funding' | 'paper.equity';
 
 export interface PaperHandlerDeps extends PaperDeps {
   /** The app's settings: default feed, symbols and interval of a new account. */
@@ -69,7 +69,7 @@ export function createPaperHandlers(deps: PaperHandlerDeps): {
       'paper.start': (params) =>
         serial.run(async () => {
           const settings = deps.settings();
-          const strategy = params.strategy ?? 'equal-weight-rebalanced';
+          const strategy = params.strategy;
           // The model chosen in the Models view, unless the call names one.
           const modelId =
             params.modelId ?? (strategy === 'model' ? (settings.activeModelId ?? undefined) : undefined);
@@ -80,10 +80,10 @@ export function createPaperHandlers(deps: PaperHandlerDeps): {
               symbols: params.symbols ?? settings.symbols,
               interval: params.interval ?? settings.interval,
               strategy,
-              initialCapital: params.initialCapital ?? 100_000,
+              initialCapital: params.initialCapital,
               costs: { ...settings.costs, ...params.costs },
               risk: { ...settings.risk, ...params.risk },
-              trainBars: params.trainBars ?? 2_000,
+              trainBars: params.trainBars,
               ...(modelId === undefined ? {} : { modelId }),
             },
             params.reset ?? false,
@@ -97,8 +97,9 @@ export function createPaperHandlers(deps: PaperHandlerDeps): {
         }),
       'paper.account': (params) => view(params.accountId),
       'paper.fills': (params) =>
-        deps.paper.fills(accountOf(params.accountId), params.limit ?? 100, params.beforeSeq),
-      'paper.equity': (params) => deps.paper.equity(accountOf(params.accountId), params.from ?? 0),
+        deps.paper.fills(accountOf(params.accountId), params.limit, params.beforeSeq),
+      'paper.funding': (params) => deps.paper.funding(accountOf(params.accountId), params.limit ?? 100),
+      'paper.equity': (params) => deps.paper.equity(accountOf(params.accountId), params.from),
     },
     resumeSaved: () =>
       serial.run(async () =>

@@ -4,6 +4,11 @@
 // rate, IC) and its cross-asset attention (mean over layers and heads) for the heatmap. Inference is asynchronous and batched, so predictions
 // are computed in `prepare` (per fold in backtests, per decision in paper trading) and `decide` looks
 // them up by bar time. Walk-forward: one model trained per fold on the fold's training window only.
+import {
+  MODEL_WEIGHTS_FROM,
+  type BacktestModelSettings,
+  type ModelWeightsFrom,
+} from '../../../shared/contract/backtest';
 import type { ModelConfig, ModelInfo } from '../../../shared/contract/model';
 import { ModelConfigSchema } from '../../../shared/contract/model';
 import { intervalName, type Interval } from '../../../shared/domain';
@@ -82,8 +87,7 @@ export function meanAttention(attention: number[][][][]): number[][] {
  * are (the default); 'return-head' is the seed chapter's backtest (the return head's predictions clipped
  * to [-1, 1] and normalised by gross exposure; long-only drops negative ones).
  */
-export const MODEL_WEIGHTS_FROM = ['portfolio-head', 'return-head'] as const;
-export type ModelWeightsFrom = (typeof MODEL_WEIGHTS_FROM)[number];
+export { MODEL_WEIGHTS_FROM, type ModelWeightsFrom };
 export const DEFAULT_MODEL_WEIGHTS_FROM: ModelWeightsFrom = 'portfolio-head';
 
 export function forecastWeights(returns: readonly number[], longOnly: boolean): number[] {
@@ -150,14 +154,8 @@ export function modelStrategy(
   };
 }
 
-export interface ModelBacktestSettings {
-  /** Use this trained model for every fold instead of training one per fold. */
-  modelId?: string;
-  config?: unknown;
-  seed?: number;
-  /** Default 'portfolio-head' (see ModelWeightsFrom). */
-  weightsFrom?: ModelWeightsFrom;
-}
+/** Validated by the contract (BacktestModelSettingsSchema); weights come from the portfolio head by default. */
+export type ModelBacktestSettings = BacktestModelSettings;
 
 /** The label horizon of a backtest's model settings (the purge gap), without training anything. */
 export function modelHorizon(settings: ModelBacktestSettings, port: ModelPort): number {

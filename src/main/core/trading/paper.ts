@@ -10,11 +10,14 @@ import { CoreError, toErrorShape } from '../../../shared/errors';
 import type { Clock } from '../clock';
 import type { CoreEvents } from '../events';
 import type { CandlesRepo } from '../store/candles.repo';
+import type { FundingRepo } from '../store/funding.repo';
+import type { InstrumentsRepo } from '../store/instruments.repo';
 import type { PaperAccountRow, PaperRepo } from '../store/paper.repo';
 import type { PaperResumeRepo } from '../store/paper-resume.repo';
 import type { CostModel } from './broker';
 import { TradingEngine, type EngineSnapshot } from './engine';
-import { instrumentSpecFor } from './instruments';
+import { StoredFundingFeed } from './funding';
+import { instrumentsForRun } from './instruments';
 import { alignMarketData, barAt, type MarketData } from './market-data';
 import type { RiskConfig } from './risk';
 import { buildStrategy, type ModelStrategyProvider } from './strategies';
@@ -27,6 +30,10 @@ export interface PaperDeps {
   model?: ModelStrategyProvider;
   /** Remembers which account runs, so that the next start of the app resumes it. */
   resume?: PaperResumeRepo;
+  /** The feed's stored lot rules (else derived ones). */
+  instruments?: InstrumentsRepo;
+  /** The feed's stored funding: applied as it is settled; without, funding is not modelled. */
+  funding?: FundingRepo;
 }
 
 export interface PaperSettings {
@@ -164,7 +171,11 @@ export class PaperTrader {
     const engine = new TradingEngine(
       {
         symbols: account.symbols,
-        instruments: account.symbols.map((symbol, i) => instrumentSpecFor(symbol, firstPrices[i]!)),
+        instruments: instrumentsForRun(this.deps.instruments, account.feed, account.symbols, firstPrices)
+          .specs,
+        ...(this.deps.funding
+          ? { funding: new StoredFundingFeed(this.deps.funding, account.feed, account.symbols) }
+          : {}),
         initialCapital: params.initialCapital,
         costs: params.costs,
         risk: params.risk,
@@ -286,8 +297,11 @@ export class PaperTrader {
       drawdown: state.drawdown,
       killed: state.killed,
       totalFees: p.totalFees(),
+      totalFunding: p.totalFunding(),
       positions: account.symbols.map((symbol, i) => {
-        const price = engine.lastClose(i);
+        // No bar yet (a fresh account on an empty store): no price, shown as such (0 → "—").
+        const close = engine.lastClose(i);
+        const price = Number.isFinite(close) ? close : 0;
         const quantity = p.quantities[i]!;
         return {
           symbol,
@@ -299,6 +313,7 @@ export class PaperTrader {
           unrealisedPnl: p.unrealised(i, price),
           realisedPnl: p.realised[i]!,
           fees: p.fees[i]!,
+          funding: p.funding[i]!,
         };
       }),
       pendingOrders: engine.pendingOrders.map((o) => ({
@@ -346,11 +361,13 @@ export class PaperTrader {
     const step = engine.onBar(bar);
     const s = step.state;
     const fills = step.fills.map((f) => ({ ...f }));
+    const funding = step.funding.map((f) => ({ ...f }));
     const applied = this.deps.paper.applyBar({
       accountId: account.id,
       time: bar.time,
       updatedAt: this.deps.clock.now(),
       fills,
+      funding,
       mark: {
         time: bar.time,
         equity: s.equity,
@@ -441,6 +458,27 @@ export class PaperTrader {
       const awaited = holes.find((t) => t > newest - HOLE_PATIENCE_BARS * barMs);
       through = Math.min(through, awaited === undefined ? last : awaited - 1);
     });
+    return Math.min(through, this.fundingKnownThrough(account, newest));
+  }
+
+  /**
+   * Funding is settled on the position held at its time, so a bar starting at or after a funding time
+   * waits until that time's rate is stored (the stream confirms it from REST just after it), for at
+   * most HOLE_PATIENCE_BARS; a feed without stored funding history does not wait.
+   */
+  private fundingKnownThrough(account: PaperAccountRow, newest: number): number {
+    const repo = this.deps.funding;
+    if (!repo) return Infinity;
+    const barMs = intervalMs(account.interval);
+    let through = Infinity;
+    for (const symbol of account.symbols) {
+      const checkedTo = repo.coverage(account.feed, symbol).checkedTo;
+      if (checkedTo === null) continue;
+      const minutes = this.deps.instruments?.get(account.feed, symbol)?.fundingIntervalMinutes ?? 480;
+      const every = minutes * 60_000;
+      const next = Math.floor(checkedTo / every) * every + every;
+      if (newest - next < HOLE_PATIENCE_BARS * barMs) through = Math.min(through, next - 1);
+    }
     return through;
   }
 

@@ -16,7 +16,7 @@ export function ipcLink(port: CrossDeskEnvelopePort): Transport {
   const handlers = new Set<(message: Envelope) => void>();
   port.onMessage((frame) => {
     const message = parseEnvelope(frame);
-    if (!message) return; // a malformed frame must not break the page
+    if (message.t === 'malformed') return; // a malformed frame must not break the page
     for (const handler of handlers) handler(message);
   });
   return {

@@ -1,8 +1,7 @@
 // Fills as markers on the candle chart: one arrow per display bar and side (a buy below the bar, a sell
-// above it), labelled with the size bought or sold there; the legend lists each fill of the bar under
-// the crosshair. Kept apart from lightweight-charts so that the grouping is plain code.
+// above it), unlabelled so that a busy book stays readable; the legend (the markers' tooltip) lists
+// each fill of the bar under the crosshair with its size and price. Kept apart from lightweight-charts so that the grouping is plain code.
 import { barOpenTime, type Interval } from '../../../shared/domain';
-import { formatQuantity } from '../format';
 
 export interface MarkedFill {
   /** Open time of the bar the fill was executed at. */
@@ -19,7 +18,8 @@ export interface FillMarker {
   position: 'belowBar' | 'aboveBar';
   shape: 'arrowUp' | 'arrowDown';
   color: string;
-  text: string;
+  /** Units bought or sold on the bar, for the marker's id; the legend shows each fill. */
+  quantity: number;
 }
 
 /** Buys and sells in the chart's up and down colours (the theme's, read when drawn). */
@@ -46,7 +46,7 @@ export function fillMarkers(
       position: g.side === 'buy' ? 'belowBar' : 'aboveBar',
       shape: g.side === 'buy' ? 'arrowUp' : 'arrowDown',
       color: colors[g.side],
-      text: `${g.side === 'buy' ? 'B' : 'S'} ${formatQuantity(g.quantity)}`,
+      quantity: g.quantity,
     }));
 }
 

@@ -78,7 +78,8 @@ export function CandleChart({ feed, symbol, interval, fills = [], compact = fals
 
   const legend = (bar: Candle | null) =>
     showLegend(legendRef.current, {
-      symbol: compact ? null : symbol,
+      symbol,
+      compact,
       bar,
       fills: bar ? fillsAt(marked.current, bar.openTime, frames.current.frame) : [],
     });
@@ -184,7 +185,13 @@ export function CandleChart({ feed, symbol, interval, fills = [], compact = fals
     const container = containerRef.current;
     if (!parts || !container) return;
     const markers = fillMarkers(marked.current, timeframe, { buy: chartColors.up, sell: chartColors.down });
-    parts.markers.setMarkers(markers.map((m) => ({ ...m, time: chartTime(m.time) as UTCTimestamp })));
+    parts.markers.setMarkers(
+      markers.map(({ quantity, ...m }) => ({
+        ...m,
+        id: `${m.time}|${quantity}`,
+        time: chartTime(m.time) as UTCTimestamp,
+      })),
+    );
     container.dataset.fillMarkers = String(markers.length);
     if (!hovering.current) legend(lastBar.current);
   }, [markerKey, timeframe, ready]);
@@ -246,24 +253,27 @@ export function CandleChart({ feed, symbol, interval, fills = [], compact = fals
 }
 
 interface LegendContent {
-  /** Named first, unless the chart's frame already names it. */
-  symbol: string | null;
+  symbol: string;
+  /** A grid cell: its title names the symbol; one line of close, change and volume over the plot. */
+  compact: boolean;
   bar: Candle | null;
   /** The fills on that bar: side, size and price, the markers' tooltip. */
   fills: readonly MarkedFill[];
 }
 
 /** The legend above the chart: the bar under the crosshair (else the latest), its volume and fills. */
-function showLegend(element: HTMLElement | null, { symbol, bar, fills }: LegendContent): void {
+function showLegend(element: HTMLElement | null, { symbol, compact, bar, fills }: LegendContent): void {
   if (!element) return;
   const parts: [string, string][] = [];
-  if (symbol) parts.push(['symbol', symbol]);
+  if (!compact) parts.push(['symbol', symbol]);
   if (bar) {
-    parts.push(['time', formatDateTime(bar.openTime)]);
-    parts.push(['ohlc', `O ${formatPrice(bar.open)}  H ${formatPrice(bar.high)}`]);
-    parts.push(['ohlc', `L ${formatPrice(bar.low)}  C ${formatPrice(bar.close)}`]);
+    if (!compact) {
+      parts.push(['time', formatDateTime(bar.openTime)]);
+      parts.push(['ohlc', `O ${formatPrice(bar.open)}  H ${formatPrice(bar.high)}`]);
+      parts.push(['ohlc', `L ${formatPrice(bar.low)}  C ${formatPrice(bar.close)}`]);
+    } else parts.push(['ohlc', `C ${formatPrice(bar.close)}`]);
     parts.push(['change', formatChange(bar.open, bar.close)]);
-    parts.push(['volume', `Vol ${formatCompact(bar.volume)} ${symbol ? baseAsset(symbol) : ''}`.trim()]);
+    parts.push(['volume', `Vol ${formatCompact(bar.volume)} ${baseAsset(symbol)}`]);
   }
   for (const f of fills) {
     parts.push(['fill', `${f.side} ${formatQuantity(f.quantity)} @ ${formatPrice(f.price)}`]);

@@ -27,9 +27,6 @@ import { SymbolList } from '../components/SymbolList';
 import { formatInterval } from '../format';
 import './live.css';
 
-/** Height of the equity curve's plot in the account row (px). */
-const EQUITY_CHART_HEIGHT = 132;
-
 export function LiveView({ status }: { status: MarketStatus | undefined }) {
   const symbols = useMarketSymbols(status);
   // The chosen symbol and the layout survive a reload.
@@ -103,7 +100,7 @@ export function LiveView({ status }: { status: MarketStatus | undefined }) {
         </section>
       </div>
       <div className="live-desk__account">
-        <EquityPanel account={account} marks={paper.equity} height={EQUITY_CHART_HEIGHT} />
+        <EquityPanel account={account} marks={paper.equity} height="fill" />
         <PositionsTable account={account} />
         <FillsTable fills={paper.fills} />
       </div>

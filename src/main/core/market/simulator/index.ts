@@ -9,7 +9,9 @@
 //   rows from `start` on; intervals coarser than the simulated one are rolled up, others are empty.
 // - A subscribe with several args subscribes the valid ones and sends ONE ack: success:false with the
 //   failure texts joined by ';' if any failed. Unsubscribing a topic not subscribed succeeds.
-// - Only `kline.{interval}.{symbol}` of the simulated interval is a known topic (no tickers/orderbook).
+// - Known topics: `kline.{interval}.{symbol}` of the simulated interval, and `tickers.{symbol}` (a
+//   snapshot on subscribe, then deltas of only the changed fields at each kline push: lastPrice,
+//   markPrice, and fundingRate / nextFundingTime when a funding time passes). No orderbook.
 // - The bar forming now is pushed `updatesPerBar` times (confirm:false) then confirmed at its close;
 //   REST's row 0 is its latest pushed state (O=H=L=C, volume 0 before the first push).
 import { createServer, type Server } from 'node:http';
@@ -23,7 +25,7 @@ import { klinePushFrame, klineTopic } from './frames';
 import { instrumentRules, type SimInstrumentRules } from './instruments';
 import { MarketTape, type CandleSource, type TapeEvent } from './market-tape';
 import { fundingSchedule, type FundingSchedule } from './funding';
-import { createRestHandler } from './rest';
+import { createRestHandler, tickerFields } from './rest';
 import { createMarketGenerator, DEFAULT_MARKET_SPEC, specForSymbols, type MarketSpec } from './synthetic';
 import { WsHub, type Connection } from './ws';
 
@@ -206,8 +208,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const stats = { restRequests: 0, restRejected: 0, wsConnections: 0, wsRefused: 0, framesSent: 0 };
   const wallNow = (): number => performance.now();
   const topics = new Set(symbols.map((s) => klineTopic(interval, s)));
+  for (const s of symbols) topics.add(tickerTopic(s));
+  /** The ticker fields last sent per symbol, so that deltas carry only what changed. */
+  const lastTicker: Record<string, Record<string, string>> = {};
+  const tickerNow = (symbol: string): Record<string, string> =>
+    tickerFields({ tape, funding }, symbol, clock.now());
   const hub = new WsHub({
     isKnownTopic: (topic) => topics.has(topic),
+    onSubscribed: (connection, topic) => {
+      if (!topic.startsWith('tickers.')) return;
+      const symbol = topic.slice('tickers.'.length);
+      const data = tickerNow(symbol);
+      lastTicker[symbol] = data;
+      hub.send(connection, tickerFrame(topic, 'snapshot', data, clock.now()));
+    },
     faults,
     idleTimeoutMs: options.idleTimeoutMs ?? 600_000,
     connectLimit: options.wsConnectLimit ?? null,
@@ -236,7 +250,23 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
   };
 
+  /** A delta of the fields that changed since the last ticker frame of each subscribed symbol. */
+  const pushTickers = (): void => {
+    for (const symbol of symbols) {
+      const topic = tickerTopic(symbol);
+      if (hub.subscriberCount(topic) === 0) continue;
+      const data = tickerNow(symbol);
+      const before = lastTicker[symbol] ?? {};
+      const changed: Record<string, string> = { symbol };
+      for (const [k, v] of Object.entries(data)) if (before[k] !== v) changed[k] = v;
+      lastTicker[symbol] = data;
+      if (Object.keys(changed).length > 1)
+        hub.broadcast(topic, tickerFrame(topic, 'delta', changed, clock.now()));
+    }
+  };
+
   const onEvent = (event: TapeEvent): void => {
+    if (event.kind !== 'open') pushTickers();
     const ts = Math.max(clock.now(), 'timestamp' in event ? event.timestamp : 0);
     if (event.kind === 'open') {
       barPlan = Object.fromEntries(symbols.map((s) => [s, faults.barDecisions()]));
@@ -400,6 +430,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function tickerTopic(symbol: string): string {
+  return `tickers.${symbol}`;
+}
+
+/** A tickers frame as Bybit's linear stream sends it (`cs` is a cross sequence; here the time). */
+function tickerFrame(
+  topic: string,
+  type: 'snapshot' | 'delta',
+  data: Record<string, string>,
+  ts: number,
+): string {
+  return JSON.stringify({ topic, type, data, cs: ts, ts });
 }
 
 /** A frame a client must survive: text that is not JSON, or JSON of the wrong shape. */

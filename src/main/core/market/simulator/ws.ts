@@ -32,6 +32,8 @@ export interface Connection {
 
 export interface WsHubOptions {
   isKnownTopic(topic: string): boolean;
+  /** After the ack of a new subscription: e.g. the first `snapshot` of a tickers topic. */
+  onSubscribed?(connection: Connection, topic: string): void;
   faults: FaultInjector;
   idleTimeoutMs: number;
   /** New connections allowed per window (Bybit: 500 per 5 min); beyond it upgrades get HTTP 503. */
@@ -225,8 +227,13 @@ export class WsHub {
         }
         const errors =
           op === 'subscribe' ? this.subscribe(connection, args) : this.unsubscribe(connection, args);
+        const before = op === 'subscribe' ? new Set(connection.topics) : null;
         const okText = connection.category === 'spot' ? op : '';
         this.reply(connection, errors.length === 0 ? ack(true, okText) : ack(false, errors.join(';')));
+        if (before && this.options.onSubscribed) {
+          for (const topic of connection.topics)
+            if (!before.has(topic)) this.options.onSubscribed(connection, topic);
+        }
         return;
       }
       default:

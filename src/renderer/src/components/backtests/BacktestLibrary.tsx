@@ -3,6 +3,7 @@
 import { useMemo, useState } from 'react';
 import type { BacktestSummary, PerformanceMetricsDto } from '../../../../shared/contract/backtest';
 import {
+  baseAsset,
   formatDate,
   formatDateTime,
   formatInterval,
@@ -156,7 +157,9 @@ export function BacktestLibrary({
                       </button>
                       <span className="bt-table__strategy">{run.strategy}</span>
                     </td>
-                    <td className="bt-table__symbols">{run.symbols.join(', ')}</td>
+                    <td className="bt-table__symbols" title={run.symbols.join(', ')}>
+                      {run.symbols.map(baseAsset).join(' ')}
+                    </td>
                     <td>{formatInterval(run.interval)}</td>
                     <td className="bt-table__mono">
                       {formatDate(run.outOfSampleFrom)} → {formatDate(run.outOfSampleTo)}

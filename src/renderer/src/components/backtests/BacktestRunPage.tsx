@@ -3,7 +3,7 @@
 import { useMemo, useState } from 'react';
 import type { BacktestDetail } from '../../../../shared/contract/backtest';
 import { useBacktestDetail } from '../../api/backtests';
-import { formatDateTime, formatInterval, formatPercent, formatRatio } from '../../format';
+import { formatDateTime, formatInterval, formatPercent, formatWithInterval } from '../../format';
 import { TimeSeriesChart } from '../charts/TimeSeriesChart';
 import { AttentionPanel } from './AttentionPanel';
 import { FillsTable } from './FillsTable';
@@ -49,13 +49,25 @@ function RunBody({ run }: { run: BacktestDetail }) {
       : [];
   });
   const headline = run.metrics.find((m) => m.role === 'strategy')?.metrics;
+  const weightsFrom = (run.params['model'] as { weightsFrom?: string } | null | undefined)?.weightsFrom;
 
   return (
     <>
       <header className="bt-run__head">
+        {run.feed === 'simulator' && (
+          <div className="bt-run__banner" role="note" data-testid="backtest-synthetic-banner">
+            synthetic market, accelerated clock: figures say nothing about real markets
+          </div>
+        )}
         <h2 className="bt-run__name">{run.name}</h2>
         <span className="bt-run__meta">
           {run.strategy} · {run.symbols.join(', ')} · {formatInterval(run.interval)} · {run.feed}
+          {run.strategy === 'model' && (
+            <span data-testid="backtest-weights-from">
+              {' '}
+              · weights from the {weightsFrom === 'portfolio-head' ? 'portfolio head' : 'return head'}
+            </span>
+          )}
         </span>
         <span className="bt-run__meta bt-mono">
           out of sample {formatDateTime(run.outOfSampleFrom)} → {formatDateTime(run.outOfSampleTo)} ·{' '}
@@ -63,7 +75,8 @@ function RunBody({ run }: { run: BacktestDetail }) {
         </span>
         {headline && (
           <span className="bt-run__headline bt-mono" data-testid="backtest-headline">
-            return {formatPercent(headline.totalReturn)} · Sharpe {formatRatio(headline.sharpe)} · max DD{' '}
+            return {formatPercent(headline.totalReturn)} · Sharpe{' '}
+            {formatWithInterval(headline.sharpe, headline.sharpeInterval)} · max DD{' '}
             {formatPercent(headline.maxDrawdown, false)}
           </span>
         )}

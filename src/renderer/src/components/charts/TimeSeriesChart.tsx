@@ -43,10 +43,12 @@ export interface TimeSeriesChartProps {
   series: readonly ChartSeries[];
   /** The chart's region; its legend is inside it. */
   testId: string;
-  /** Height of the plot in px (the legend sits above it). */
-  height: number;
-  /** Values on the axis and in the legend, with their unit. */
+  /** Height of the plot in px (the legend sits above it), or 'fill' for the rest of a flex column. */
+  height: number | 'fill';
+  /** Values in the legend, with their unit. */
   formatValue: (y: number) => string;
+  /** Values on the axis, where width is short (default: formatValue). */
+  formatAxis?: (y: number) => string;
   /** 'time' (the default): x is epoch ms, shown in UTC. 'number': x is a plain number, shown by formatX. */
   axis?: ChartAxis;
   formatX?: (x: number) => string;
@@ -68,6 +70,7 @@ export function TimeSeriesChart({
   testId,
   height,
   formatValue,
+  formatAxis = formatValue,
   axis = 'time',
   formatX = (x) => String(x),
   includeZero = false,
@@ -102,7 +105,7 @@ export function TimeSeriesChart({
   useEffect(() => {
     const container = plotRef.current;
     if (!container) return;
-    const options = chartOptions(axis, formatValue, formatX);
+    const options = chartOptions(axis, formatAxis, formatX);
     const chart = (axis === 'time'
       ? createChart(container, options)
       : createOptionsChart(container, options)) as unknown as AnyChart;
@@ -137,14 +140,22 @@ export function TimeSeriesChart({
       current.chart.timeScale().fitContent();
       fitted.current = true;
     }
-    current.chart.applyOptions({ localization: { priceFormatter: formatValue } });
+    current.chart.applyOptions({ localization: { priceFormatter: formatAxis } });
     showLegend(null, false);
   }, [plotted, styleKey, includeZero, axis, theme]);
 
   return (
-    <div className="ts-chart" data-testid={testId} data-points={points}>
+    <div
+      className={`ts-chart${height === 'fill' ? ' is-fill' : ''}`}
+      data-testid={testId}
+      data-points={points}
+    >
       <div className="ts-chart__legend" data-testid="chart-legend" ref={legendRef} />
-      <div className={`ts-chart__plot${points === 0 ? ' is-empty' : ''}`} style={{ height }} ref={plotRef}>
+      <div
+        className={`ts-chart__plot${points === 0 ? ' is-empty' : ''}`}
+        style={height === 'fill' ? undefined : { height }}
+        ref={plotRef}
+      >
         {points === 0 && <div className="ts-chart__empty">{emptyText}</div>}
       </div>
     </div>

@@ -2,13 +2,13 @@
 // paid, above the equity curve (stored marks, then one per applied bar).
 import type { PaperAccount } from '../../../../shared/contract/paper';
 import type { EquityMark } from '../../api/paper';
-import { formatMoney, formatPercent, formatPnl, signClass } from '../../format';
+import { formatCompact, formatMoney, formatPercent, formatPnl, signClass } from '../../format';
 import { TimeSeriesChart } from '../charts/TimeSeriesChart';
 
 interface Props {
   account: PaperAccount | null;
   marks: readonly EquityMark[];
-  height: number;
+  height: number | 'fill';
 }
 
 export function EquityPanel({ account, marks, height }: Props) {
@@ -56,6 +56,7 @@ export function EquityPanel({ account, marks, height }: Props) {
           },
         ]}
         formatValue={formatMoney}
+        formatAxis={formatCompact}
         emptyText={account ? 'No bars traded yet' : 'Start paper trading to see the equity curve'}
       />
     </section>

@@ -1,0 +1,84 @@
+// Leaner replacements for three of tfjs-node's kernels, registered when the native backend loads. Its
+// Reshape uploads the target shape as a new int32 tensor on every call, and its Mean and Sum do the
+// same with the axes (Mean also runs a Cast op, float32 to float32). The model runs a few hundred
+// reshapes and reductions per step, each such upload a tensor creation, a TFE handle and a disposal:
+// here the shape and axes tensors are built once per value and kept, and Mean casts only non-float
+// inputs. The ops run are otherwise the same TensorFlow ops with the same attributes: same values.
+import { tf } from './backend';
+import { constant } from './constants';
+
+interface NativeBackend {
+  binding: { TF_ATTR_TYPE: number; TF_FLOAT: number; TF_INT32: number; TF_BOOL: number };
+  executeSingleOutput(name: string, attrs: unknown[], inputs: tf.TensorInfo[]): tf.TensorInfo;
+  createReductionOpAttrs(x: tf.TensorInfo, keepDims: boolean): unknown[];
+}
+
+/** An int32 vector kept (shapes and axes are few and small). */
+function int32Vector(values: readonly number[]): tf.Tensor {
+  return constant(`int32:${values.join(',')}`, () => tf.tensor1d(values as number[], 'int32'));
+}
+
+function dtypeAttr(backend: NativeBackend, name: string, dtype: tf.DataType) {
+  const { binding } = backend;
+  const value = dtype === 'int32' ? binding.TF_INT32 : dtype === 'bool' ? binding.TF_BOOL : binding.TF_FLOAT;
+  return { name, type: binding.TF_ATTR_TYPE, value };
+}
+
+const originals = new Map<string, tf.KernelConfig>();
+
+/** Puts tfjs-node's own kernels back (benchmarks compare both). */
+export function restoreTfjsNodeKernels(): void {
+  for (const config of originals.values()) {
+    tf.unregisterKernel(config.kernelName, 'tensorflow');
+    tf.registerKernel(config);
+  }
+  originals.clear();
+}
+
+export function registerNativeKernels(): void {
+  if (originals.size > 0) return;
+  const replace = (config: tf.KernelConfig) => {
+    const original = tf.getKernel(config.kernelName, 'tensorflow');
+    if (!original) return;
+    originals.set(config.kernelName, original);
+    tf.unregisterKernel(config.kernelName, 'tensorflow');
+    tf.registerKernel(config);
+  };
+  replace({
+    kernelName: 'Reshape',
+    backendName: 'tensorflow',
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      const x = inputs.x as tf.TensorInfo;
+      const native = backend as unknown as NativeBackend;
+      const shape = tf.util.inferFromImplicitShape(attrs!.shape as number[], tf.util.sizeFromShape(x.shape));
+      const attributes = [dtypeAttr(native, 'T', x.dtype), dtypeAttr(native, 'Tshape', 'int32')];
+      return native.executeSingleOutput('Reshape', attributes, [x, int32Vector(shape)]);
+    },
+  });
+  for (const name of ['Mean', 'Sum'] as const) {
+    replace({
+      kernelName: name,
+      backendName: 'tensorflow',
+      kernelFunc: ({ inputs, attrs, backend }) => {
+        const x = inputs.x as tf.TensorInfo;
+        const native = backend as unknown as NativeBackend;
+        const axes = tf.util.parseAxisParam(attrs!.axis as number | number[], x.shape);
+        const keepDims = attrs!.keepDims as boolean;
+        if (name === 'Mean' && x.dtype !== 'float32') {
+          // As tfjs-node does: the mean of integers is a float.
+          const asFloat = tf.cast(x as tf.Tensor, 'float32');
+          const out = native.executeSingleOutput(name, native.createReductionOpAttrs(asFloat, keepDims), [
+            asFloat,
+            int32Vector(axes),
+          ]);
+          asFloat.dispose();
+          return out;
+        }
+        return native.executeSingleOutput(name, native.createReductionOpAttrs(x, keepDims), [
+          x,
+          int32Vector(axes),
+        ]);
+      },
+    });
+  }
+}
