@@ -5,7 +5,7 @@ import { continuation } from '../../../src/main/core/embedded-feed';
 import { intervalName, seriesChangeNotice } from '../../../src/main/core/trading/paper-session';
 
 const HOUR = 3_600_000;
-const account = { feed: 'simulator', symbols: ['BTCUSDT', 'ETHUSDT'], interval: '60' };
+const account = { feed: 'simulator', symbols: ['BTCUSDT', 'ETHUSDT'], interval: '60' as const };
 
 describe('seriesChangeNotice', () => {
   it('is null while the settings name the account’s series', () => {
