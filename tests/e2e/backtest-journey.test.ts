@@ -304,7 +304,7 @@ describe.skipIf(skipReason !== null)('backtest journey in the browser', () => {
       // Asked for, they are listed as the run's, and cannot be made the paper-trading model.
       await page.locator('[data-testid="show-fold-models"]').check();
       await expect.poll(() => list.getAttribute('data-count'), { timeout: 10_000 }).toBe(String(folds.length));
-      expect(await list.locator('[data-testid="fold-model-badge"]').first().innerText()).toBe(`fold of ${run.id}`);
+      expect(await list.locator('[data-testid="fold-model-badge"]').first().textContent()).toBe(`fold of ${run.id}`);
       await list.locator(`tr[data-model-id="${folds[0]!.id}"]`).click();
       await expect
         .poll(() => page.locator('[data-testid="use-for-paper"]').isDisabled(), { timeout: 10_000 })

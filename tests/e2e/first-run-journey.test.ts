@@ -120,11 +120,12 @@ describe.skipIf(skipReason !== null)('the first run of the demo', () => {
     // Issue 11 item 2: no new synthetic path spliced in by the interval changes.
     const settings = await core.client.call('settings.get', {});
     const symbol = settings.symbols[0]!;
-    const before = await core.client.call('market.candles', { feed: 'simulator', symbol, interval: '60' });
+    const confirmed = { feed: 'simulator', symbol, interval: '60' as const, includeUnconfirmed: false };
+    const before = await core.client.call('market.candles', confirmed);
     const last = before[before.length - 1]!;
     await core.client.call('settings.set', { interval: '60' });
     const newer = async () =>
-      (await core.client.call('market.candles', { feed: 'simulator', symbol, interval: '60' })).filter(
+      (await core.client.call('market.candles', confirmed)).filter(
         (c) => c.openTime > last.openTime,
       );
     await expect.poll(async () => (await newer()).length, { timeout: 30_000 }).toBeGreaterThan(1);
