@@ -73,7 +73,8 @@ export const APP_SCHEME_PRIVILEGES = {
 };
 
 function answer(status: number, body: string | Uint8Array, type: string): Response {
-  return new Response(body, { status, headers: { ...SECURITY_HEADERS, 'content-type': type } });
+  // A copy into a plain ArrayBuffer: Response takes no view of a possibly shared buffer.
+  return new Response(typeof body === 'string' ? body : new Uint8Array(body), { status, headers: { ...SECURITY_HEADERS, 'content-type': type } });
 }
 
 /** The protocol handler: a file of the built renderer with the headers, or 404/405 for anything else. */
