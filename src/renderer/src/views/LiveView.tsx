@@ -23,6 +23,7 @@ import { FillsTable } from '../components/live/FillsTable';
 import { PaperControls } from '../components/live/PaperControls';
 import { PositionsTable } from '../components/live/PositionsTable';
 import { WeightsPanel } from '../components/live/WeightsPanel';
+import { StreamHint } from '../components/live/StreamHint';
 import { SymbolList } from '../components/SymbolList';
 import { formatInterval } from '../format';
 import './live.css';
@@ -67,7 +68,7 @@ export function LiveView({ status }: { status: MarketStatus | undefined }) {
             <span className="chart-title__meta">
               {formatInterval(info.interval)} · {info.feed}
             </span>
-            {status?.connection === 'idle' && <span className="chart-title__hint">stream stopped</span>}
+            <StreamHint status={status} />
             <span className="chart-title__layout" role="group" aria-label="Chart layout">
               <button type="button" aria-pressed={layout === 'single'} onClick={() => setLayout('single')}>
                 One chart
