@@ -127,6 +127,24 @@ describe.skipIf(skipReason !== null)('the first run of the demo', () => {
     await core.client.call('paper.stop', {});
   });
 
+  it('continues the 1h history where it left off after the interval changed and changed back', async () => {
+    // Issue 11 item 2: no new synthetic path spliced in by the interval changes.
+    const settings = await core.client.call('settings.get', {});
+    const symbol = settings.symbols[0]!;
+    const confirmed = { feed: 'simulator', symbol, interval: '60' as const, includeUnconfirmed: false };
+    const before = await core.client.call('market.candles', confirmed);
+    const last = before[before.length - 1]!;
+    await core.client.call('settings.set', { interval: '60' });
+    const newer = async () =>
+      (await core.client.call('market.candles', confirmed)).filter(
+        (c) => c.openTime > last.openTime,
+      );
+    await expect.poll(async () => (await newer()).length, { timeout: 30_000 }).toBeGreaterThan(1);
+    const next = (await newer())[0]!;
+    expect(next.openTime - last.openTime).toBe(3_600_000);
+    expect(next.open).toBeCloseTo(last.close, 6);
+  });
+
   it('raised no page errors', () => {
     expect(app!.problems.filter((p) => p.startsWith('page error'))).toEqual([]);
   });

@@ -67,6 +67,7 @@ describe.skipIf(skipReason !== null)('a host restart under an open tab', () => {
     expect(await page.locator('[data-testid="status-latency"]').getAttribute('data-stale')).toBe('true');
     expect(await page.locator('[data-testid="positions"]').getAttribute('data-stale')).toBe('true');
     expect(await page.locator('[data-testid="positions-age"]').innerText()).toMatch(/not live/);
+    expect(await page.locator('[data-testid="chart-stale"]').innerText()).toBe('not live: core unreachable');
     await app!.screenshot('restart-host-stopped');
   });
 
@@ -89,6 +90,7 @@ describe.skipIf(skipReason !== null)('a host restart under an open tab', () => {
         timeout: 20_000,
       })
       .toBe('false');
+    await expect.poll(() => page.locator('[data-testid="chart-stale"]').count(), { timeout: 20_000 }).toBe(0);
     await app!.screenshot('restart-resumed');
   });
 

@@ -11,6 +11,7 @@ import { tf } from './backend';
 import {
   addPerGroup,
   attention,
+  batchMatMul,
   dense,
   denseOnData,
   dropout,
@@ -360,12 +361,12 @@ export class CrossAssetModel {
         const headsFirst = tf.reshape(tf.transpose(byBar, [0, 2, 1, 3]), [b, w, heads, a * headDim]);
         return tf.reshape(tf.transpose(headsFirst, [0, 2, 1, 3]), [b * heads, w * a, headDim]);
       };
-      const scores = tf.mul(tf.matMul(q, byLagHeads(keys), false, true), scalar(1 / Math.sqrt(headDim)));
+      const scores = tf.mul(batchMatMul(q, byLagHeads(keys), true), scalar(1 / Math.sqrt(headDim)));
       const perBar = tf.softmax(tf.reshape(scores, [b * heads, a, w, a]));
       // Bar j of the window is lag w - j.
       const barWeights = tf.reshape(tf.reverse(lagWeights), [1, 1, w, 1]);
       const weighted = tf.reshape(tf.mul(perBar, barWeights), [b * heads, a, w * a]);
-      combined = tf.matMul(weighted, byLagHeads(values));
+      combined = batchMatMul(weighted, byLagHeads(values), false);
     } else {
       const atQueries = (t: tf.Tensor, lag: number) =>
         assetHeads(tf.slice(shiftBack(t, lag, 2), [0, 0, w - positions, 0], [b, a, positions, d]));

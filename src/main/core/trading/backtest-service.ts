@@ -97,7 +97,7 @@ export class BacktestService {
   constructor(private readonly deps: BacktestDeps) {}
 
   async run(params: RunParams, signal: AbortSignal): Promise<BacktestSummary & { jobId: string }> {
-    const strategyName = params.strategy ?? 'linear-lead-lag';
+    const strategyName = params.strategy;
     const settings = resolveSettings(params, strategyName, this.deps.model);
     const symbols = [...params.symbols];
     // Known before the run so that its fold models are stamped with it as they are trained.

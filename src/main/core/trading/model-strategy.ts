@@ -228,6 +228,13 @@ export function modelPaperProvider(port: ModelPort): ModelStrategyProvider {
           .filter((m) => m.symbols.join(',') === wanted && m.interval === interval)
           .sort((a, b) => b.createdAt - a.createdAt)[0];
     if (!info) return null;
+    if (info.backtestId) {
+      throw new CoreError(
+        'INVALID_PARAMS',
+        `Model ${info.id} was trained by backtest ${info.backtestId} for one of its walk-forward folds; ` +
+          'paper trading uses a model you trained (Models view, or `train`).',
+      );
+    }
     return { strategy: modelStrategy(port, info.id), modelId: info.id };
   };
 }

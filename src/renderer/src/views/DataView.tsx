@@ -5,6 +5,7 @@ import { useCoverage } from '../api/data';
 import { BackfillForm } from '../components/data/BackfillForm';
 import { CoverageTable } from '../components/data/CoverageTable';
 import { CsvImportForm } from '../components/data/CsvImportForm';
+import { InstrumentRulesForm } from '../components/data/InstrumentRulesForm';
 import { formatCount } from '../format';
 import './data.css';
 
@@ -51,6 +52,7 @@ export function DataView() {
             onWritten={coverage.reload}
           />
           <CsvImportForm defaultInterval={info.interval} onImported={coverage.reload} />
+          <InstrumentRulesForm />
         </div>
       ) : (
         <div className="view-message">{coverage.error ? coverage.error.message : 'Loading…'}</div>

@@ -74,6 +74,13 @@ const ROWS: Row[] = [
   { key: 'annualTurnover', label: 'Turnover (ann.)', show: (m) => formatRatio(m.annualTurnover, 1) },
   { key: 'feesPaid', label: 'Fees paid', show: (m) => formatMoney(m.feesPaid) },
   { key: 'feesFraction', label: 'Fees / capital', show: (m) => formatPercent(m.feesFraction, false) },
+  // Runs stored before funding was modelled have no figure: a dash, not a zero.
+  { key: 'fundingPaid', label: 'Funding paid', show: (m) => formatMoney(m.fundingPaid) },
+  {
+    key: 'fundingFraction',
+    label: 'Funding / capital',
+    show: (m) => formatPercent(m.fundingFraction, false),
+  },
   { key: 'exposure', label: 'Mean gross exposure', show: (m) => formatRatio(m.exposure) },
   { key: 'timeInMarket', label: 'Time in market', show: (m) => formatPercent(m.timeInMarket, false) },
   {
