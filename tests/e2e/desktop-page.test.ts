@@ -73,7 +73,7 @@ describe.skipIf(skipReason !== null)('the desktop page over the real preload and
     port.onMessage((frame) => {
       void page
         .evaluate(
-          (f) => (window as unknown as { __crossdeskDeliver(f: string): void }).__crossdeskDeliver(f),
+          (f) => (globalThis as unknown as { __crossdeskDeliver(f: string): void }).__crossdeskDeliver(f),
           frame,
         )
         .catch(() => {});
@@ -94,7 +94,7 @@ describe.skipIf(skipReason !== null)('the desktop page over the real preload and
     const before = await waitForChart(page, (state) => state.count > 10, 120_000);
     await waitForChart(page, (state) => state.liveUpdates >= before.liveUpdates + 2, 90_000);
     expect(await page.locator('[data-testid="status-link"]').innerText()).toContain('connected');
-    expect(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations)).toEqual(
+    expect(await page.evaluate(() => (globalThis as unknown as { __violations: string[] }).__violations)).toEqual(
       [],
     );
     expect(sockets).toEqual([]);
