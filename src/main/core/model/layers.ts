@@ -242,19 +242,49 @@ export function layerNormReference(
  * Dropout only while training. The mask is drawn in JS from `seed` (reproducible) and applied with one
  * same-shape multiply: cheaper on wasm than tf.dropout's random tensor and broadcasting ops.
  */
-export function dropout(x: tf.Tensor, rate: number, training: boolean, seed: number): tf.Tensor {
+export function dropout(
+  x: tf.Tensor,
+  rate: number,
+  training: boolean,
+  seed: number,
+  parts?: DropoutParts,
+): tf.Tensor {
   if (!training || rate <= 0) return x;
   // One 32-bit draw gives four byte-sized uniforms: the drop test is byte < round(rate · 256).
-  const random = seededUint32(seed);
   const threshold = Math.round(rate * 256);
   const scale = 256 / (256 - threshold);
   const mask = new Float32Array(x.size);
-  for (let i = 0; i < mask.length; i += 4) {
-    let bits = random();
-    for (let j = i; j < i + 4 && j < mask.length; j++, bits >>>= 8)
-      mask[j] = (bits & 255) < threshold ? 0 : scale;
+  const fill = (partSeed: number, from: number, to: number) => {
+    const random = seededUint32(partSeed);
+    for (let i = from; i < to; i += 4) {
+      let bits = random();
+      for (let j = i; j < i + 4 && j < to; j++, bits >>>= 8) mask[j] = (bits & 255) < threshold ? 0 : scale;
+    }
+  };
+  if (!parts) fill(seed, 0, mask.length);
+  else {
+    // The batch's samples lead the layout: part k's rows are the next samples[k] / total of the mask.
+    const total = parts.samples.reduce((a, b) => a + b, 0);
+    let from = 0;
+    parts.samples.forEach((n, k) => {
+      const to = from + (mask.length / total) * n;
+      fill(parts.seeds[k]! + seed, from, to);
+      from = to;
+    });
   }
   return tf.mul(x, tf.tensor(mask, x.shape, 'float32'));
+}
+
+/**
+ * Dropout masks drawn per part of the batch, as if each part were a batch of its own with its own
+ * seed: a one-thread step with the parts of a two-worker step draws the same masks, so it computes the
+ * same gradient (data-parallel.ts) whichever way the batch is run.
+ */
+export interface DropoutParts {
+  /** Per part, its dropout seed (the forward's dropoutSeed of that part, times 7919). */
+  seeds: number[];
+  /** Samples per part, in batch order. */
+  samples: number[];
 }
 
 /**
