@@ -32,8 +32,16 @@ function nativeProject() {
         name: 'model-native',
         include: [...MODEL_TESTS, 'tests/native/**/*.test.ts'],
         environment: 'node',
-        env: { CROSSDESK_TF_BACKEND: 'tensorflow', TF_CPP_MIN_LOG_LEVEL: '2' },
-        testTimeout: 180_000,
+        // Files run in parallel, one TensorFlow thread each: its intra-op pool on every file's process
+        // oversubscribes the cores (the pools spin while they wait for work).
+        env: {
+          CROSSDESK_TF_BACKEND: 'tensorflow',
+          TF_CPP_MIN_LOG_LEVEL: '2',
+          TF_NUM_INTRAOP_THREADS: '1',
+          TF_NUM_INTEROP_THREADS: '1',
+        },
+        // Small models are dispatch-bound, and native dispatch costs more per op than wasm's.
+        testTimeout: 300_000,
         hookTimeout: 60_000,
       },
     },

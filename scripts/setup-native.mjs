@@ -87,9 +87,13 @@ function findPython() {
 function findNodeGyp() {
   const candidates = [];
   if (process.env.npm_execpath) {
-    candidates.push(join(dirname(dirname(process.env.npm_execpath)), 'node_modules/node-gyp/bin/node-gyp.js'));
+    candidates.push(
+      join(dirname(dirname(process.env.npm_execpath)), 'node_modules/node-gyp/bin/node-gyp.js'),
+    );
   }
-  candidates.push(join(dirname(dirname(process.execPath)), 'lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js'));
+  candidates.push(
+    join(dirname(dirname(process.execPath)), 'lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js'),
+  );
   try {
     const require = createRequire(join(root, 'package.json'));
     candidates.push(join(dirname(dirname(require.resolve('node-gyp'))), 'bin/node-gyp.js'));
@@ -134,7 +138,8 @@ function checkTools() {
     );
   }
   const nodeGyp = findNodeGyp();
-  if (!nodeGyp) throw new SetupError('node-gyp not found.', "npm ships it; reinstall npm or `npm i -g node-gyp`.");
+  if (!nodeGyp)
+    throw new SetupError('node-gyp not found.', 'npm ships it; reinstall npm or `npm i -g node-gyp`.');
   return { python, compiler, nodedir, nodeGyp };
 }
 
@@ -155,7 +160,15 @@ function installPackage() {
     : [process.platform === 'win32' ? 'npm.cmd' : 'npm', []];
   const result = run(
     npm[0],
-    [...npm[1], 'install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', `${PACKAGE}@${packageVersion}`],
+    [
+      ...npm[1],
+      'install',
+      '--no-save',
+      '--ignore-scripts',
+      '--no-audit',
+      '--no-fund',
+      `${PACKAGE}@${packageVersion}`,
+    ],
     { cwd: root },
   );
   if (!result.ok || !existsSync(preGyp)) {
@@ -167,7 +180,9 @@ function installPackage() {
 function findWheel() {
   const dir = join(cache, 'wheel');
   if (!existsSync(dir)) return null;
-  const name = readdirSync(dir).find((n) => n.startsWith(`tensorflow_cpu-${TF_VERSION}-`) && n.endsWith('.whl'));
+  const name = readdirSync(dir).find(
+    (n) => n.startsWith(`tensorflow_cpu-${TF_VERSION}-`) && n.endsWith('.whl'),
+  );
   return name ? join(dir, name) : null;
 }
 
@@ -256,7 +271,10 @@ function extract(python, wheel) {
   const result = run(python, ['-c', EXTRACT, wheel, extracted, ...bindingIncludes()]);
   if (!result.ok) {
     rmSync(extracted, { recursive: true, force: true });
-    throw new SetupError(`Extracting the wheel failed:\n${tail(result.out)}`, 'Delete .native/ and run again.');
+    throw new SetupError(
+      `Extracting the wheel failed:\n${tail(result.out)}`,
+      'Delete .native/ and run again.',
+    );
   }
   note(`${result.out.trim()} headers and 2 libraries`);
   writeFileSync(stamp, `${TF_WHEEL} ${TF_VERSION}\n`);

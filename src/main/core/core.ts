@@ -126,7 +126,9 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   });
   // Choose the TensorFlow.js backend of each model job now (a second or two of measurement, off the
   // request path: model calls wait for it) so that the status bar can show them.
-  void chooseBackends({ now: () => performance.now() }).catch((err: unknown) => console.error('no TensorFlow.js backend:', err));
+  void chooseBackends({ now: () => performance.now() }).catch((err: unknown) =>
+    console.error('no TensorFlow.js backend:', err),
+  );
 
   const backtest = createBacktestHandlers({
     candles,

@@ -10,7 +10,7 @@ import { currentBackend, initBackend, tf } from '../../../src/main/core/model/ba
 import { activeReplicas, Replica } from '../../../src/main/core/model/data-parallel';
 import { prepareDataset, type Dataset } from '../../../src/main/core/model/dataset';
 import { computeLosses } from '../../../src/main/core/model/losses';
-import { CrossAssetModel } from '../../../src/main/core/model/model';
+import { CrossAssetModel, type BatchParts } from '../../../src/main/core/model/model';
 import { FlatAdam } from '../../../src/main/core/model/optimizer';
 import {
   makeBatch,
@@ -53,7 +53,13 @@ function dataset(config: ModelConfig, bars = 400, seed = 5): Dataset {
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
 /** The single-thread gradient of the whole batch, flat in parameter order, and its losses. */
-function wholeBatchGradient(model: CrossAssetModel, data: Dataset, bars: number[], scale: tf.Tensor1D) {
+function wholeBatchGradient(
+  model: CrossAssetModel,
+  data: Dataset,
+  bars: number[],
+  scale: tf.Tensor1D,
+  dropoutSeed: number | BatchParts = 1,
+) {
   const batch = makeBatch(data, bars);
   const variables = model.params.list();
   const flat = new Float32Array(model.params.parameterCount());
@@ -61,7 +67,7 @@ function wholeBatchGradient(model: CrossAssetModel, data: Dataset, bars: number[
     let parts: tf.Tensor[] = [];
     const { grads } = tf.variableGrads(() => {
       const losses = computeLosses(
-        model.forward(batch.x, true, 1),
+        model.forward(batch.x, true, dropoutSeed),
         { ...batch, returnScale: scale },
         model.config.loss,
       );
@@ -85,7 +91,46 @@ beforeAll(async () => {
   expect(await initBackend(TEST_BACKEND)).toBe(TEST_BACKEND);
 });
 
+/** max |a - b| / max |a|. */
+function relativeDifference(a: Float32Array, b: Float32Array): number {
+  let maxAbs = 0;
+  let maxDiff = 0;
+  for (let i = 0; i < a.length; i++) {
+    maxAbs = Math.max(maxAbs, Math.abs(a[i]!));
+    maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
+  }
+  return maxDiff / maxAbs;
+}
+
 describe('data-parallel training on two worker threads', () => {
+  it("one thread with the halves' dropout seeds computes the two-worker gradient, dropout on", async () => {
+    // What training.workers 2 does on tensorflow (one thread, splitsBatches false): the same run.
+    const config = smallConfig();
+    const data = dataset(config, 300);
+    const model = new CrossAssetModel(config, { symbols: data.source.symbols, features: 8 }, 3);
+    const scale = tf.tensor1d(data.stats.targetStd);
+    const bars = data.trainBars.slice(20, 36);
+    const replica = await Replica.start(data, config, 3, currentBackend(), model.params.exportWeights());
+    try {
+      const summed = new Float32Array(model.params.parameterCount());
+      parallelGradients(model, data, bars, scale, 5, replica, summed);
+      const halves = [
+        { seed: 10, samples: 8 },
+        { seed: 11, samples: 8 },
+      ];
+      const oneThread = wholeBatchGradient(model, data, bars, scale, halves).flat;
+      expect(relativeDifference(summed, oneThread)).toBeLessThan(1e-4);
+      // The masks matter: one seed for the whole batch gives another gradient.
+      expect(
+        relativeDifference(summed, wholeBatchGradient(model, data, bars, scale, 10).flat),
+      ).toBeGreaterThan(1e-2);
+    } finally {
+      await replica.close();
+      scale.dispose();
+      model.dispose();
+    }
+  });
+
   const exactCases: Array<[string, ModelConfigInput]> = [
     ['long-only, default loss', {}],
     // A large turnover cost and Sharpe weight make the boundary pair's term visible in the gradient.

@@ -3,7 +3,7 @@
 // tensor count stays flat, with the gradients handed over in the model's fixed parameter order.
 import { tf } from './backend';
 import type { Losses } from './losses';
-import type { CrossAssetModel, ForwardOutput } from './model';
+import type { BatchParts, CrossAssetModel, ForwardOutput } from './model';
 
 export interface StepLosses {
   total: number;
@@ -19,7 +19,7 @@ export interface StepLosses {
 export function lossGradients(
   model: CrossAssetModel,
   x: tf.Tensor4D,
-  dropoutSeed: number,
+  dropoutSeed: number | BatchParts,
   lossesOf: (out: ForwardOutput) => Losses,
   use: (variables: tf.Variable[], grads: (tf.Tensor | undefined)[]) => void,
 ): StepLosses {

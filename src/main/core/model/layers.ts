@@ -10,6 +10,7 @@
 // broadcasts, no copies). Both compute the same values (the backend parity test compares them).
 import { tf } from './backend';
 import { constant } from './constants';
+import { NATIVE_BATCH_MATMUL, NATIVE_BIAS_ADD, NATIVE_MATMUL } from './native-kernels';
 import { seededUint32 } from './params';
 
 export type LayerFlavour = 'wasm' | 'native';
@@ -23,6 +24,25 @@ export function layerFlavour(): LayerFlavour {
 /** Forces a flavour whatever the backend (benchmarks measure each on each backend); null: automatic. */
 export function forceLayerFlavour(flavour: LayerFlavour | null): void {
   forced = flavour;
+}
+
+/** The native flavour on the native backend: our one-op kernels (native-kernels.ts) exist there. */
+const direct = () => layerFlavour() === 'native' && tf.getBackend() === 'tensorflow';
+
+/** a·b as one TensorFlow MatMul (2-D, transpose flags), inside custom gradients only. */
+function nativeMatMul(a: tf.Tensor, b: tf.Tensor, transposeA = false, transposeB = false): tf.Tensor2D {
+  return tf.engine().runKernel(NATIVE_MATMUL, { a, b }, { transposeA, transposeB }) as tf.Tensor2D;
+}
+
+function nativeBatchMatMul(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean): tf.Tensor {
+  return tf.engine().runKernel(NATIVE_BATCH_MATMUL, { a, b }, { transposeA, transposeB }) as tf.Tensor;
+}
+
+/** x·w (+ bias) (then relu) on native: one MatMul, one BiasAdd, one Relu. */
+function nativeDense(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor | null, activation: Activation): tf.Tensor2D {
+  let y = nativeMatMul(x, w);
+  if (b) y = tf.engine().runKernel(NATIVE_BIAS_ADD, { x: y, bias: b }) as tf.Tensor2D;
+  return activation === 'relu' ? tf.relu(y) : y;
 }
 
 export const scalar = (v: number) => constant(`scalar:${v}`, () => tf.scalar(v));
@@ -39,6 +59,7 @@ function fresh(t: tf.Tensor2D): tf.Tensor2D {
 
 /** dx = dy·wᵀ and dW = xᵀ·dy, per flavour (see `matMul2d`). */
 function denseGradients(dy: tf.Tensor2D, x: tf.Tensor2D, w: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
+  if (direct()) return [nativeMatMul(dy, w, false, true), nativeMatMul(x, dy, true, false)];
   if (layerFlavour() === 'native') return [tf.matMul(dy, w, false, true), tf.matMul(x, dy, true, false)];
   return [tf.matMul(dy, tf.transpose(w)), tf.matMul(tf.transpose(x), fresh(dy))];
 }
@@ -51,7 +72,7 @@ export const matMul2d = tf.customGrad(((...args: unknown[]) => {
   const [x, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
   save([x, w]);
   return {
-    value: tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D),
+    value: direct() ? nativeMatMul(x, w) : tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
       return denseGradients(dy as tf.Tensor2D, sx, sw);
@@ -64,7 +85,9 @@ type Activation = 'linear' | 'relu';
 function fusedDense(activation: Activation) {
   return tf.customGrad(((...args: unknown[]) => {
     const [x, w, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
-    const y = tf.fused.matMul({ a: x, b: w, bias: b, activation });
+    const y = direct()
+      ? nativeDense(x, w, b, activation)
+      : tf.fused.matMul({ a: x, b: w, bias: b, activation });
     // The output is only needed for relu's mask; a saved tensor costs a kernel call.
     save(activation === 'relu' ? [x, w, y] : [x, w]);
     return {
@@ -95,12 +118,17 @@ export function denseOnData(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor
     const [weights, bias, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
     save([x]);
     return {
-      value: tf.fused.matMul({ a: x as tf.Tensor2D, b: weights, bias }),
+      value: direct()
+        ? nativeDense(x, weights, bias, 'linear')
+        : tf.fused.matMul({ a: x as tf.Tensor2D, b: weights, bias }),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const g = dy as tf.Tensor2D;
         const sx = saved[0] as tf.Tensor2D;
-        const dw =
-          layerFlavour() === 'native' ? tf.matMul(sx, g, true, false) : tf.matMul(tf.transpose(sx), fresh(g));
+        const dw = direct()
+          ? nativeMatMul(sx, g, true, false)
+          : layerFlavour() === 'native'
+            ? tf.matMul(sx, g, true, false)
+            : tf.matMul(tf.transpose(sx), fresh(g));
         return [dw, tf.sum(g, 0)];
       },
     };
@@ -214,19 +242,49 @@ export function layerNormReference(
  * Dropout only while training. The mask is drawn in JS from `seed` (reproducible) and applied with one
  * same-shape multiply: cheaper on wasm than tf.dropout's random tensor and broadcasting ops.
  */
-export function dropout(x: tf.Tensor, rate: number, training: boolean, seed: number): tf.Tensor {
+export function dropout(
+  x: tf.Tensor,
+  rate: number,
+  training: boolean,
+  seed: number,
+  parts?: DropoutParts,
+): tf.Tensor {
   if (!training || rate <= 0) return x;
   // One 32-bit draw gives four byte-sized uniforms: the drop test is byte < round(rate · 256).
-  const random = seededUint32(seed);
   const threshold = Math.round(rate * 256);
   const scale = 256 / (256 - threshold);
   const mask = new Float32Array(x.size);
-  for (let i = 0; i < mask.length; i += 4) {
-    let bits = random();
-    for (let j = i; j < i + 4 && j < mask.length; j++, bits >>>= 8)
-      mask[j] = (bits & 255) < threshold ? 0 : scale;
+  const fill = (partSeed: number, from: number, to: number) => {
+    const random = seededUint32(partSeed);
+    for (let i = from; i < to; i += 4) {
+      let bits = random();
+      for (let j = i; j < i + 4 && j < to; j++, bits >>>= 8) mask[j] = (bits & 255) < threshold ? 0 : scale;
+    }
+  };
+  if (!parts) fill(seed, 0, mask.length);
+  else {
+    // The batch's samples lead the layout: part k's rows are the next samples[k] / total of the mask.
+    const total = parts.samples.reduce((a, b) => a + b, 0);
+    let from = 0;
+    parts.samples.forEach((n, k) => {
+      const to = from + (mask.length / total) * n;
+      fill(parts.seeds[k]! + seed, from, to);
+      from = to;
+    });
   }
   return tf.mul(x, tf.tensor(mask, x.shape, 'float32'));
+}
+
+/**
+ * Dropout masks drawn per part of the batch, as if each part were a batch of its own with its own
+ * seed: a one-thread step with the parts of a two-worker step draws the same masks, so it computes the
+ * same gradient (data-parallel.ts) whichever way the batch is run.
+ */
+export interface DropoutParts {
+  /** Per part, its dropout seed (the forward's dropoutSeed of that part, times 7919). */
+  seeds: number[];
+  /** Samples per part, in batch order. */
+  samples: number[];
 }
 
 /**
@@ -287,9 +345,37 @@ export function attention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor): { out: tf.T
   const d = q.shape[q.shape.length - 1]!;
   // Batched matMuls run wasm's plain loop either way; transposeB reads k's rows contiguously and saves a
   // transpose kernel forward and one backward.
-  const scores = tf.mul(tf.matMul(q, k, false, true), scalar(1 / Math.sqrt(d)));
+  const scores = tf.mul(batchMatMul(q, k, true), scalar(1 / Math.sqrt(d)));
   const weights = tf.softmax(scores);
-  return { out: tf.matMul(weights, v), weights };
+  return { out: batchMatMul(weights, v, false), weights };
+}
+
+const sameBatch = (a: tf.Tensor, b: tf.Tensor) =>
+  a.rank === b.rank && a.shape.slice(0, -2).every((s, i) => s === b.shape[i]);
+
+/** a·b (transposeB: a·bᵀ) on batched operands with equal batch dims, as one op each way on native. */
+const nativeProduct = (transposeB: boolean) =>
+  tf.customGrad(((...args: unknown[]) => {
+    const [a, b, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    save([a, b]);
+    return {
+      value: nativeBatchMatMul(a, b, false, transposeB),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sa, sb] = saved as [tf.Tensor, tf.Tensor];
+        // C = A·B: dA = dC·Bᵀ, dB = Aᵀ·dC. C = A·Bᵀ: dA = dC·B, dB = dCᵀ·A.
+        return transposeB
+          ? [nativeBatchMatMul(dy, sb, false, false), nativeBatchMatMul(dy, sa, true, false)]
+          : [nativeBatchMatMul(dy, sb, false, true), nativeBatchMatMul(sa, dy, true, false)];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+const nativeProducts = { plain: nativeProduct(false), transposed: nativeProduct(true) };
+
+/** Batched a·b or a·bᵀ: one native op each way where the batch dims agree, else tf.matMul. */
+export function batchMatMul(a: tf.Tensor, b: tf.Tensor, transposeB: boolean): tf.Tensor {
+  if (direct() && sameBatch(a, b))
+    return (transposeB ? nativeProducts.transposed : nativeProducts.plain)(a, b);
+  return tf.matMul(a, b, false, transposeB);
 }
 
 /**

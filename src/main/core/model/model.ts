@@ -11,6 +11,7 @@ import { tf } from './backend';
 import {
   addPerGroup,
   attention,
+  batchMatMul,
   dense,
   denseOnData,
   dropout,
@@ -30,6 +31,9 @@ export interface ModelShape {
   symbols: string[];
   features: number;
 }
+
+/** Parts of a batch with their own dropout seeds, in batch order. */
+export type BatchParts = Array<{ seed: number; samples: number }>;
 
 export interface ForwardOutput {
   /** [B, A] predicted horizon return in units of the training target std. */
@@ -190,13 +194,25 @@ export class CrossAssetModel {
   }
 
   /** X [B, A, lookback, features] → outputs. Call inside tf.tidy. */
-  forward(x: tf.Tensor4D, training = false, dropoutSeed = 0): ForwardOutput {
+  /**
+   * `dropoutSeed` seeds the dropout masks; a list of {seed, samples} parts draws each part's masks as
+   * a forward of that part alone with that seed would (two-worker training's halves on one thread).
+   */
+  forward(x: tf.Tensor4D, training = false, dropoutSeed: number | BatchParts = 0): ForwardOutput {
     const { config, params: ps, assets: a, tokens: t } = this;
     const { dModel: d, heads, patchLength: p } = config;
     const b = x.shape[0];
     const f = this.shape.features;
     let seedCounter = 0;
-    const drop = (v: tf.Tensor) => dropout(v, config.dropout, training, dropoutSeed * 7919 + ++seedCounter);
+    const parts =
+      typeof dropoutSeed === 'number'
+        ? undefined
+        : {
+            seeds: dropoutSeed.map((part) => part.seed * 7919),
+            samples: dropoutSeed.map((part) => part.samples),
+          };
+    const base = typeof dropoutSeed === 'number' ? dropoutSeed * 7919 : 0;
+    const drop = (v: tf.Tensor) => dropout(v, config.dropout, training, base + ++seedCounter, parts);
 
     // Patch embedding: [T, p·F] rows per asset → d_model; the same as a conv1d with kernel = stride = p.
     let h = denseOnData(tf.reshape(x, [b * a * t, p * f]), ps.get('embed/w'), ps.get('embed/b'));
@@ -360,12 +376,12 @@ export class CrossAssetModel {
         const headsFirst = tf.reshape(tf.transpose(byBar, [0, 2, 1, 3]), [b, w, heads, a * headDim]);
         return tf.reshape(tf.transpose(headsFirst, [0, 2, 1, 3]), [b * heads, w * a, headDim]);
       };
-      const scores = tf.mul(tf.matMul(q, byLagHeads(keys), false, true), scalar(1 / Math.sqrt(headDim)));
+      const scores = tf.mul(batchMatMul(q, byLagHeads(keys), true), scalar(1 / Math.sqrt(headDim)));
       const perBar = tf.softmax(tf.reshape(scores, [b * heads, a, w, a]));
       // Bar j of the window is lag w - j.
       const barWeights = tf.reshape(tf.reverse(lagWeights), [1, 1, w, 1]);
       const weighted = tf.reshape(tf.mul(perBar, barWeights), [b * heads, a, w * a]);
-      combined = tf.matMul(weighted, byLagHeads(values));
+      combined = batchMatMul(weighted, byLagHeads(values), false);
     } else {
       const atQueries = (t: tf.Tensor, lag: number) =>
         assetHeads(tf.slice(shiftBack(t, lag, 2), [0, 0, w - positions, 0], [b, a, positions, d]));

@@ -8,7 +8,13 @@ import { tf } from './backend';
 import { constant } from './constants';
 
 interface NativeBackend {
-  binding: { TF_ATTR_TYPE: number; TF_FLOAT: number; TF_INT32: number; TF_BOOL: number };
+  binding: {
+    TF_ATTR_TYPE: number;
+    TF_ATTR_BOOL: number;
+    TF_FLOAT: number;
+    TF_INT32: number;
+    TF_BOOL: number;
+  };
   executeSingleOutput(name: string, attrs: unknown[], inputs: tf.TensorInfo[]): tf.TensorInfo;
   createReductionOpAttrs(x: tf.TensorInfo, keepDims: boolean): unknown[];
 }
@@ -35,7 +41,52 @@ export function restoreTfjsNodeKernels(): void {
   originals.clear();
 }
 
+/**
+ * Kernels of our own, for the native flavour of the model's layers (layers.ts): TensorFlow's MatMul
+ * and BatchMatMulV2 with their transpose flags, and BiasAdd, run as one op each. tfjs-core's matMul
+ * op reshapes both operands to rank 3 and the product back (three Reshape ops around every product,
+ * and tfjs-node's fused matMul adds a matMul, an add and another round of reshapes); the layers call
+ * these through engine.runKernel inside their custom gradients, which give the gradients.
+ */
+export const NATIVE_MATMUL = 'CrossdeskMatMul';
+export const NATIVE_BATCH_MATMUL = 'CrossdeskBatchMatMul';
+export const NATIVE_BIAS_ADD = 'CrossdeskBiasAdd';
+
+function registerOwnKernels(): void {
+  if (tf.getKernel(NATIVE_MATMUL, 'tensorflow')) return;
+  const product = (kernelName: string, op: string, flags: [string, string]): tf.KernelConfig => ({
+    kernelName,
+    backendName: 'tensorflow',
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      const native = backend as unknown as NativeBackend;
+      const a = inputs.a as tf.TensorInfo;
+      const attributes = [
+        dtypeAttr(native, 'T', a.dtype),
+        { name: flags[0], type: native.binding.TF_ATTR_BOOL, value: Boolean(attrs!.transposeA) },
+        { name: flags[1], type: native.binding.TF_ATTR_BOOL, value: Boolean(attrs!.transposeB) },
+      ];
+      return native.executeSingleOutput(op, attributes, [a, inputs.b as tf.TensorInfo]);
+    },
+  });
+  tf.registerKernel(product(NATIVE_MATMUL, 'MatMul', ['transpose_a', 'transpose_b']));
+  tf.registerKernel(product(NATIVE_BATCH_MATMUL, 'BatchMatMulV2', ['adj_x', 'adj_y']));
+  tf.registerKernel({
+    kernelName: NATIVE_BIAS_ADD,
+    backendName: 'tensorflow',
+    kernelFunc: ({ inputs, backend }) => {
+      const native = backend as unknown as NativeBackend;
+      const x = inputs.x as tf.TensorInfo;
+      return native.executeSingleOutput(
+        'BiasAdd',
+        [dtypeAttr(native, 'T', x.dtype)],
+        [x, inputs.bias as tf.TensorInfo],
+      );
+    },
+  });
+}
+
 export function registerNativeKernels(): void {
+  registerOwnKernels();
   if (originals.size > 0) return;
   const replace = (config: tf.KernelConfig) => {
     const original = tf.getKernel(config.kernelName, 'tensorflow');

@@ -11,7 +11,7 @@ import { currentBackend, tf } from './backend';
 import { halfGradients, Replica } from './data-parallel';
 import type { Dataset } from './dataset';
 import { computeLosses, netPortfolioReturns, sharpeRatio } from './losses';
-import { CrossAssetModel } from './model';
+import { CrossAssetModel, type BatchParts } from './model';
 import { lossGradients, type StepLosses } from './gradients';
 
 export type { StepLosses } from './gradients';
@@ -88,6 +88,20 @@ export function epochBatches(bars: readonly number[], config: ModelConfig, rando
 }
 
 /**
+ * The step's dropout seeding. With `training.workers: 2` on a backend that trains on one thread (see
+ * splitsBatches), the batch's halves keep the seeds the two workers would give them: the step computes
+ * the same gradient as the two-thread step (and the same training run), on one thread.
+ */
+function dropoutOf(config: ModelConfig, samples: number, stepSeed: number): number | BatchParts {
+  if (config.training.workers !== 2 || samples < 2 || splitsBatches(currentBackend())) return stepSeed;
+  const m = Math.ceil(samples / 2);
+  return [
+    { seed: stepSeed * 2, samples: m },
+    { seed: stepSeed * 2 + 1, samples: samples - m },
+  ];
+}
+
+/**
  * One optimisation step. Gradients go to Adam in the model's fixed parameter order, so its moments stay
  * paired with the right variables.
  */
@@ -101,7 +115,7 @@ export function trainStep(
   return lossGradients(
     model,
     batch.x,
-    stepSeed,
+    dropoutOf(model.config, batch.x.shape[0], stepSeed),
     (out) => computeLosses(out, { ...batch, returnScale }, model.config.loss),
     (_variables, grads) => optimizer.apply(grads),
   );
