@@ -9,6 +9,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync } fro
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DESKTOP_NODE, atLeast } from './node-versions.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(import.meta.url);
@@ -42,6 +43,11 @@ function electronBinary() {
     return existsSync(binary) ? binary : null;
   };
   if (installed()) return { binary: installed() };
+  if (!atLeast(process.versions.node, DESKTOP_NODE)) {
+    return {
+      reason: `Electron's downloader needs Node ${DESKTOP_NODE} or newer and this is Node ${process.versions.node}`,
+    };
+  }
   process.stderr.write("Downloading Electron's binary (first launch only)…\n");
   const result = run(process.execPath, [join(packageDir, 'install.js')], {
     stdio: ['ignore', 'ignore', 'pipe'],

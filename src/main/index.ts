@@ -4,7 +4,7 @@
 import { app, BrowserWindow, ipcMain, protocol, session, shell, type IpcMainEvent } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { resolveDataDir } from './core/config';
-import { startCoreThread, type CoreThread } from './host/core-thread';
+import { connectWhenReady, startCoreThread, type CoreThread } from './host/core-thread';
 import { relayIpc } from './desktop/ipc-relay';
 import {
   APP_INDEX_URL,
@@ -18,7 +18,7 @@ import { denyPermissions, guardWebContents } from './desktop/web-guards';
 const preloadFile = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
 const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
 
-let core: CoreThread | null = null;
+let starting: Promise<CoreThread> | null = null;
 let mainWindow: BrowserWindow | null = null;
 
 /** `--data-dir DIR` or `--data-dir=DIR` among Electron's own arguments. */
@@ -83,26 +83,38 @@ async function start(): Promise<void> {
   denyPermissions(session.defaultSession);
   protocol.handle(APP_SCHEME, rendererProtocolHandler(rendererDir));
 
-  core = await startCoreThread({
+  // The window opens at once; the page's calls wait in the relay while the core opens the database.
+  starting = startCoreThread({
     dataDir: resolveDataDir(dataDirFlag(process.argv)),
     // Set by scripts/start.mjs: better-sqlite3 compiled for Electron's ABI, kept apart from Node's.
     sqliteBinding: process.env['CROSSDESK_SQLITE_BINDING'] || undefined,
     resumePaper: true,
   });
-  core.onStopped((reason) => console.error(`CrossDesk: ${reason}; every call now fails. Restart the app.`));
-  relayIpc(ipcMain, core, trustedSender);
+  relayIpc(ipcMain, { connect: connectWhenReady(starting) }, trustedSender);
   mainWindow = createWindow();
   mainWindow.on('closed', () => (mainWindow = null));
+  let core: CoreThread;
+  try {
+    core = await starting;
+  } catch (err) {
+    // The window stays up: every call it makes is answered with this reason (connectWhenReady).
+    console.error('CrossDesk: the core could not start:', err);
+    return;
+  }
+  core.onStopped((reason) => console.error(`CrossDesk: ${reason}; every call now fails. Restart the app.`));
   for (const line of await core.feed) console.log(line);
 }
 
 app.on('window-all-closed', () => app.quit());
 app.on('before-quit', (event) => {
-  if (!core) return;
+  if (!starting) return;
   event.preventDefault();
-  const closing = core;
-  core = null;
-  void closing.close().finally(() => app.quit());
+  const closing = starting;
+  starting = null;
+  void closing
+    .then((core) => core.close())
+    .catch(() => undefined) // a core that never started has nothing to close
+    .finally(() => app.quit());
 });
 
 start().catch((err: unknown) => {

@@ -53,6 +53,11 @@ export function intervalName(interval: Interval | string): string {
   return ({ D: '1D', W: '1W', M: '1Mo' } as Record<string, string>)[interval] ?? interval;
 }
 
+/** BTCUSDT → BTC: every traded perpetual is quoted in the same currency, so its base names it. */
+export function baseAsset(symbol: string): string {
+  return symbol.replace(/(USDT|USDC|PERP)$/, '') || symbol;
+}
+
 /** Open time of the bar that contains `time` (minute and day intervals; weeks start on Monday UTC). */
 export function barOpenTime(time: number, interval: Interval): number {
   if (interval === 'W') {
@@ -138,6 +143,37 @@ export interface InstrumentRules {
   fetchedAtMs: number | null;
 }
 
+/** The rules a user gives for an imported feed (validated at the contract; stored with source 'user'). */
+export const UserInstrumentRulesSchema = z
+  .object({
+    symbol: SymbolSchema,
+    tickSize: z.number().positive(),
+    qtyStep: z.number().positive(),
+    minOrderQty: z.number().nonnegative(),
+    maxMarketOrderQty: z.number().positive().optional(),
+    minNotionalValue: z.number().nonnegative().optional(),
+    maxLeverage: z.number().positive().optional(),
+    fundingIntervalMinutes: z.number().int().positive().optional(),
+    launchTimeMs: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+export type UserInstrumentRules = z.infer<typeof UserInstrumentRulesSchema>;
+
+export const InstrumentRulesSchema = z.object({
+  symbol: z.string(),
+  status: z.string(),
+  launchTimeMs: z.number(),
+  tickSize: z.number(),
+  qtyStep: z.number(),
+  minOrderQty: z.number(),
+  maxMarketOrderQty: z.number(),
+  minNotionalValue: z.number(),
+  maxLeverage: z.number(),
+  fundingIntervalMinutes: z.number(),
+  source: z.enum(INSTRUMENT_SOURCES),
+  fetchedAtMs: z.number().nullable(),
+});
+
 /** One settled funding rate: at `fundingTimeMs` every open position pays value × rate (longs pay > 0). */
 export interface FundingRate {
   symbol: string;
@@ -170,7 +206,11 @@ export const MarketStatusSchema = z.object({
   backend: BackendNameSchema,
   /** Which backend serves which model job; null while the start-up measurement runs. */
   backendJobs: z
-    .object({ training: BackendNameSchema, decisions: BackendNameSchema, how: z.enum(['measured', 'pinned']) })
+    .object({
+      training: BackendNameSchema,
+      decisions: BackendNameSchema,
+      how: z.enum(['measured', 'pinned']),
+    })
     .nullable(),
   activeModelId: z.string().nullable(),
 });

@@ -200,6 +200,12 @@ describe.skipIf(skipReason !== null)('backtest journey in the browser', () => {
       'synthetic market, accelerated clock: figures say nothing about real markets',
     );
     expect(await metrics.innerText()).not.toMatch(/\de[+-]\d/);
+    // Funding and lot rules: a row per strategy, where the rules came from, and the funding ledger.
+    expect(await metrics.locator('tr[data-metric="fundingPaid"] td').count()).toBe(1 + BASELINES.length);
+    expect(await page.locator('[data-testid="backtest-market-rules"]').innerText()).toMatch(
+      /Lot rules: .*the simulator's table/,
+    );
+    await page.locator('[data-testid="backtest-funding"]').waitFor({ timeout: 15_000 });
     expect(
       Number(await page.locator('[data-testid="backtest-weights"]').getAttribute('data-points')),
     ).toBeGreaterThan(10);
@@ -301,6 +307,22 @@ describe.skipIf(skipReason !== null)('backtest journey in the browser', () => {
       for (const fold of folds) expect(await list.innerText()).not.toContain(fold.id);
       expect(await list.getAttribute('data-count')).toBe('0');
       expect((await core.client.call('model.list', {})).map((m) => m.id)).toEqual([]);
+      // Asked for, they are listed as the run's, and cannot be made the paper-trading model.
+      await page.locator('[data-testid="show-fold-models"]').check();
+      await expect.poll(() => list.getAttribute('data-count'), { timeout: 10_000 }).toBe(String(folds.length));
+      expect(await list.locator('[data-testid="fold-model-badge"]').first().textContent()).toBe(`fold of ${run.id}`);
+      await list.locator(`tr[data-model-id="${folds[0]!.id}"]`).click();
+      await expect
+        .poll(() => page.locator('[data-testid="use-for-paper"]').isDisabled(), { timeout: 10_000 })
+        .toBe(true);
+      const named = await core.client
+        .call('paper.start', { strategy: 'model', accountId: 'folds', modelId: folds[0]!.id })
+        .then(
+          () => null,
+          (err: { message: string }) => err.message,
+        );
+      expect(named).toMatch(/trained by backtest .* for one of its walk-forward folds/);
+      await page.locator('[data-testid="show-fold-models"]').uncheck();
       // Nor does paper trading pick one: the status bar names no model, and a start is refused.
       expect(await page.locator('[data-testid="status-model"]').innerText()).toContain('none');
       const refused = await core.client.call('paper.start', { strategy: 'model', accountId: 'folds' }).then(

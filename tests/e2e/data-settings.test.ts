@@ -136,6 +136,69 @@ describe.skipIf(skipReason !== null)('Data and Settings views in the browser', (
     expect(stored.map((candle) => candle.openTime)).toEqual([0, 1, 2, 4].map((m) => T0 + m * MINUTE));
   });
 
+  it("stores an imported feed's lot rules from the form, refusing an exchange's feed", async () => {
+    const form = page.locator('[data-testid="instrument-rules-form"]');
+    await form.locator('[data-testid="rules-feed"]').fill('simulator');
+    await form.locator('[data-testid="rules-symbol"]').fill('btcusdt');
+    await form.locator('[data-testid="rules-tickSize"]').fill('0.5');
+    await form.locator('[data-testid="rules-qtyStep"]').fill('0.007');
+    await form.locator('[data-testid="rules-minOrderQty"]').fill('0.007');
+    await form.locator('[data-testid="rules-save"]').click();
+    await expect
+      .poll(() => form.innerText(), { timeout: 10_000 })
+      .toMatch(/exchange's feed|imports never go into/);
+    expect(await core!.client.call('market.instruments', { feed: 'simulator' })).not.toContainEqual(
+      expect.objectContaining({ source: 'user' }),
+    );
+    await form.locator('[data-testid="rules-feed"]').fill(IMPORT_FEED);
+    await form.locator('[data-testid="rules-save"]').click();
+    await form.locator('[data-testid="rules-saved"]').waitFor({ timeout: 10_000 });
+    expect(await core!.client.call('market.instruments', { feed: IMPORT_FEED })).toEqual([
+      expect.objectContaining({
+        symbol: 'BTCUSDT',
+        qtyStep: 0.007,
+        minOrderQty: 0.007,
+        tickSize: 0.5,
+        source: 'user',
+      }),
+    ]);
+  });
+
+  it('uploads a large CSV in chunks and imports every row; funding rates too; an exchange feed is refused', async () => {
+    // About 1.3 MB: more than two upload chunks of 512 Ki characters.
+    const big = join(files, 'big.csv');
+    const lines = [HEADER];
+    for (let m = 0; m < 30_000; m++) lines.push(row(m, 100, 101, 99, 100.5));
+    writeFileSync(big, `${lines.join('\n')}\n`);
+    await page.locator('[data-testid="csv-file"]').setInputFiles(big);
+    await page.locator('[data-testid="csv-feed"]').fill('e2e-big');
+    await page.locator('[data-testid="csv-symbol"]').fill(IMPORT_SYMBOL);
+    await page.locator('[data-testid="csv-interval"]').selectOption('1');
+    await page.locator('[data-testid="csv-import"]').click();
+    const report = page.locator('[data-testid="csv-report"][data-outcome="imported"]');
+    await report.waitFor({ timeout: 60_000 });
+    expect(await page.locator('[data-testid="csv-imported-rows"]').innerText()).toBe('30,000');
+
+    const funding = join(files, 'funding.csv');
+    writeFileSync(funding, `funding_time_ms,funding_rate\n${T0},0.0001\n${T0 + 8 * 60 * MINUTE},-0.0002\n`);
+    await page.locator('[data-testid="csv-file"]').setInputFiles(funding);
+    await page.locator('[data-testid="csv-contents"]').selectOption('funding');
+    await page.locator('[data-testid="csv-import"]').click();
+    await page
+      .locator('[data-testid="csv-report"][data-outcome="imported"]')
+      .filter({ hasText: 'funding rates' })
+      .waitFor({ timeout: 15_000 });
+
+    await page.locator('[data-testid="csv-contents"]').selectOption('candles');
+    await page.locator('[data-testid="csv-file"]').setInputFiles(big);
+    await page.locator('[data-testid="csv-feed"]').fill('simulator');
+    await page.locator('[data-testid="csv-import"]').click();
+    const refused = page.locator('[data-testid="csv-report"][data-outcome="rejected"]');
+    await refused.waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-testid="csv-report"]').innerText()).toMatch(/feed of your own/);
+    await page.locator('[data-testid="csv-feed"]').fill(IMPORT_FEED);
+  });
+
   it('backfills a coarser interval from the simulator: progress, candles written, a new series in the table', async () => {
     const form = page.locator('[data-testid="backfill-form"]');
     const fourHours = page.locator(

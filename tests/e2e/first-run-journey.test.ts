@@ -45,8 +45,12 @@ describe.skipIf(skipReason !== null)('the first run of the demo', () => {
       .poll(() => page.locator('.paper-controls__hint').innerText(), { timeout: 10_000 })
       .toContain('demo model (synthetic data)');
     expect(await page.locator('[data-testid="paper-capital"]').inputValue()).toBe('100000');
-    expect(await page.locator('[data-testid="paper-kill-limit"]').innerText()).toBe('kill switch at 25% drawdown');
-    expect(await page.locator('[data-testid="weights-fill-rule"]').innerText()).toMatch(/fill at the next bar’s open/);
+    expect(await page.locator('[data-testid="paper-kill-limit"]').innerText()).toBe(
+      'kill switch at 25% drawdown',
+    );
+    expect(await page.locator('[data-testid="weights-fill-rule"]').innerText()).toMatch(
+      /fill at the next bar’s open/,
+    );
     expect(await page.locator('[data-testid="paper-mark"]').count()).toBe(0);
     await page.locator('[data-testid="paper-capital"]').fill('50000');
   });
@@ -65,14 +69,19 @@ describe.skipIf(skipReason !== null)('the first run of the demo', () => {
       .poll(async () => Number((await weights.getAttribute('data-time')) || 0), { timeout: 30_000 })
       .toBeGreaterThan(firstTime);
     await expect
-      .poll(() => page.locator('[data-testid="attention-heatmap"] .heatmap__cell').count(), { timeout: 30_000 })
+      .poll(() => page.locator('[data-testid="attention-heatmap"] .heatmap__cell').count(), {
+        timeout: 30_000,
+      })
       .toBeGreaterThan(0);
     const equityBefore = await page.locator('[data-testid="pnl-equity"]').innerText();
     await expect
       .poll(() => page.locator('[data-testid="pnl-equity"]').innerText(), { timeout: 30_000 })
       .not.toBe(equityBefore);
     const seconds = (Date.now() - startedAt) / 1000;
-    const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+    const load = os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
     console.log(
       `first run: host start → moving weights, attention and paper P&L in ${seconds.toFixed(1)} s (browser journey; load average ${load}, ${os.cpus().length} cores)`,
     );
@@ -109,11 +118,31 @@ describe.skipIf(skipReason !== null)('the first run of the demo', () => {
       risk: { killDrawdown: 0.0001 },
     });
     const notice = page.locator('[data-testid="paper-notice"]');
-    await expect.poll(() => notice.innerText().catch(() => ''), { timeout: 30_000 }).toMatch(/Kill switch tripped/);
+    await expect
+      .poll(() => notice.innerText().catch(() => ''), { timeout: 30_000 })
+      .toMatch(/Kill switch tripped/);
     expect(await notice.getAttribute('role')).toBe('alert');
     await page.getByRole('button', { name: 'Data', exact: true }).click();
     expect(await page.locator('[data-testid="paper-mark"]').innerText()).toMatch(/kill switch tripped/);
     await core.client.call('paper.stop', {});
+  });
+
+  it('continues the 1h history where it left off after the interval changed and changed back', async () => {
+    // Issue 11 item 2: no new synthetic path spliced in by the interval changes.
+    const settings = await core.client.call('settings.get', {});
+    const symbol = settings.symbols[0]!;
+    const confirmed = { feed: 'simulator', symbol, interval: '60' as const, includeUnconfirmed: false };
+    const before = await core.client.call('market.candles', confirmed);
+    const last = before[before.length - 1]!;
+    await core.client.call('settings.set', { interval: '60' });
+    const newer = async () =>
+      (await core.client.call('market.candles', confirmed)).filter(
+        (c) => c.openTime > last.openTime,
+      );
+    await expect.poll(async () => (await newer()).length, { timeout: 30_000 }).toBeGreaterThan(1);
+    const next = (await newer())[0]!;
+    expect(next.openTime - last.openTime).toBe(3_600_000);
+    expect(next.open).toBeCloseTo(last.close, 6);
   });
 
   it('raised no page errors', () => {

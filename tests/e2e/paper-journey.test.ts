@@ -146,7 +146,7 @@ describe.skipIf(skipReason !== null)('paper trading a trained model from the Liv
 
     const before = await equityPoints(page);
     await expect.poll(() => equityPoints(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(before + 2);
-    const hovered = await hoverChart(page, 'paper-equity', 0.9);
+    const hovered = await hoverChart(page, 'paper-equity', 0.5);
     expect(hovered.entries[0]?.text).toMatch(/^\d{1,3}(,\d{3})*\.\d\d USDT$/);
     expect(await page.locator('[data-testid="pnl-equity"]').innerText()).toMatch(
       /^\d{1,3}(,\d{3})*\.\d\d USDT$/,

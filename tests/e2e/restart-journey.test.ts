@@ -67,6 +67,7 @@ describe.skipIf(skipReason !== null)('a host restart under an open tab', () => {
     expect(await page.locator('[data-testid="status-latency"]').getAttribute('data-stale')).toBe('true');
     expect(await page.locator('[data-testid="positions"]').getAttribute('data-stale')).toBe('true');
     expect(await page.locator('[data-testid="positions-age"]').innerText()).toMatch(/not live/);
+    expect(await page.locator('[data-testid="chart-stale"]').innerText()).toBe('not live: core unreachable');
     await app!.screenshot('restart-host-stopped');
   });
 
@@ -80,11 +81,16 @@ describe.skipIf(skipReason !== null)('a host restart under an open tab', () => {
     await expect
       .poll(() => page.locator('[data-testid="paper-state"]').textContent(), { timeout: 60_000 })
       .toBe('running');
-    expect(await page.locator('[data-testid="paper-notice"]').innerText()).toMatch(/resumed after the app restarted/i);
+    expect(await page.locator('[data-testid="paper-notice"]').innerText()).toMatch(
+      /resumed after the app restarted/i,
+    );
     expect(second.output()).toMatch(/Paper account 'default' resumed/);
     await expect
-      .poll(() => page.locator('[data-testid="status-latency"]').getAttribute('data-stale'), { timeout: 20_000 })
+      .poll(() => page.locator('[data-testid="status-latency"]').getAttribute('data-stale'), {
+        timeout: 20_000,
+      })
       .toBe('false');
+    await expect.poll(() => page.locator('[data-testid="chart-stale"]').count(), { timeout: 20_000 }).toBe(0);
     await app!.screenshot('restart-resumed');
   });
 

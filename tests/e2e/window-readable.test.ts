@@ -159,9 +159,11 @@ describe.skipIf(skipReason !== null)('a window every figure of which reads and a
 
     await openView('Settings');
     const settingsFee = await page.locator('#field-costs-feeRate').inputValue();
+    const settingsKill = await page.locator('#field-risk-killDrawdown').inputValue();
     expect(await page.locator('[data-testid="settings-fee-unit"]').inputValue()).toBe('pct');
     await openView('Backtests');
     expect(await page.locator('input[name="feeRate"]').inputValue()).toBe(settingsFee);
+    expect(await page.locator('input[name="killDrawdown"]').inputValue()).toBe(settingsKill);
     expect(
       await page
         .locator('label:has(input[name="feeRate"]), .bt-field:has(input[name="feeRate"])')
@@ -214,21 +216,21 @@ describe.skipIf(skipReason !== null)('a window every figure of which reads and a
     await page.locator('input[name="trainBars"]').fill('240');
     await page.locator('input[name="testBars"]').fill('24');
     // Every text the timing line shows while the run goes, however short the run.
-    await page.evaluate(() => {
-      const seen: string[] = [];
-      (window as unknown as { __timing: string[] }).__timing = seen;
+    await page.evaluate(`(() => {
+      const seen = [];
+      window.__timing = seen;
       new MutationObserver(() => {
         const text = document.querySelector('[data-testid="backtest-eta"]')?.textContent;
         if (text && seen[seen.length - 1] !== text) seen.push(text);
       }).observe(document.body, { subtree: true, childList: true, characterData: true });
-    });
+    })()`);
     await page.getByRole('button', { name: 'Run backtest' }).click();
     await expect
       .poll(() => page.locator('[data-testid="backtest-progress"]').getAttribute('data-state'), {
         timeout: 60_000,
       })
       .toBe('done');
-    const timing = await page.evaluate(() => (window as unknown as { __timing: string[] }).__timing);
+    const timing = await page.evaluate<string[]>('window.__timing');
     expect(timing.length).toBeGreaterThan(0);
     for (const text of timing) expect(text).toMatch(/^\d+(\.\d)? (ms|s) elapsed · (estimating…|ETA .+)$/);
 

@@ -154,5 +154,25 @@ describe('the backtest command', () => {
     );
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/No stored 60 candles of BTCUSDT on feed 'nothing'/);
+    // Seeds vary only the model's training: a deterministic strategy refuses them as bad usage.
+    const seeds = await cli(
+      'backtest',
+      '--feed',
+      'sim',
+      '--symbols',
+      SYMBOLS,
+      '--interval',
+      '60',
+      '--from',
+      '0',
+      '--to',
+      String(to),
+      '--strategy',
+      'btc-only',
+      '--seeds',
+      '3',
+    );
+    expect(seeds.code).toBe(2);
+    expect(seeds.stderr).toMatch(/--seeds .*--strategy model/);
   });
 });

@@ -10,6 +10,7 @@ import { systemClock } from '../../src/main/core/clock';
 import { CoreEvents } from '../../src/main/core/events';
 import { JobRegistry } from '../../src/main/core/jobs';
 import { createMarketHandlers } from '../../src/main/core/market/handlers';
+import { FundingRepo } from '../../src/main/core/store/funding.repo';
 import { domainDispatch } from '../support/domain-dispatch';
 import { tempStore, type TempStore } from './market-helpers';
 
@@ -30,6 +31,7 @@ function setup() {
   const jobs = new JobRegistry(events);
   const market = createMarketHandlers({
     candles: store.repo,
+    funding: new FundingRepo(store.db),
     settings: () => DEFAULT_SETTINGS,
     events,
     jobs,
@@ -171,5 +173,45 @@ describe('CSV upload and import', () => {
     expect(cell.code).toBe('INVALID_CSV');
     expect(JSON.stringify(cell).length).toBeLessThan(2_000);
     expect(cell.message).toMatch(/line 2, column open/);
+  });
+});
+
+describe('funding CSV import', () => {
+  it('imports funding_time_ms,funding_rate rows for an imported feed, all or nothing', async () => {
+    const { fail, call } = setup();
+    const funding = new FundingRepo(store!.db);
+    const EIGHT_H = 8 * HOUR;
+    const rows = Array.from({ length: 30 }, (_, i) => `${T0 + i * EIGHT_H},${(i % 5) * 0.0001 - 0.0001}`);
+    const result = await call('market.importFundingCsv', {
+      feed: 'csv',
+      symbol: 'BTCUSDT',
+      content: `funding_time_ms,funding_rate\n${rows.reverse().join('\n')}\n`,
+    });
+    expect(result).toEqual({ rows: 30, first: T0, last: T0 + 29 * EIGHT_H });
+    const stored = funding.range({ feed: 'csv', symbol: 'BTCUSDT', from: 0, to: Date.UTC(2100, 0, 1) });
+    expect(stored).toHaveLength(30);
+    expect(stored[1]).toEqual({ symbol: 'BTCUSDT', fundingTimeMs: T0 + EIGHT_H, rate: 0 });
+    expect(funding.coverage('csv', 'BTCUSDT')).toMatchObject({
+      checkedFrom: T0,
+      checkedTo: T0 + 29 * EIGHT_H,
+    });
+
+    const bad = await fail('market.importFundingCsv', {
+      feed: 'csv2',
+      symbol: 'BTCUSDT',
+      content: `funding_time_ms,funding_rate\n${T0},0.0001\n${T0 + EIGHT_H},1.5\n${T0 + EIGHT_H},x\n99999,0\n`,
+    });
+    expect(bad.code).toBe('INVALID_CSV');
+    const rowsInError = (bad.details as { errors: { row: number }[] }).errors.map((e) => e.row);
+    expect(rowsInError).toEqual([3, 4, 5]);
+    expect(funding.coverage('csv2', 'BTCUSDT').count).toBe(0);
+
+    const exchange = await fail('market.importFundingCsv', {
+      feed: 'bybit',
+      symbol: 'BTCUSDT',
+      content: `${T0},0.0001\n`,
+    });
+    expect(exchange.code).toBe('INVALID_PARAMS');
+    expect(exchange.message).toMatch(/feed of your own/);
   });
 });

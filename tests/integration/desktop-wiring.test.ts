@@ -195,6 +195,10 @@ describe('the hardened shell', () => {
     );
     expect(page.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await page.text()).toContain('<div id="root">');
+    // Another spelling of the same page is the same page, with the same headers.
+    const spelled = await handler!(new Request('app://crossdesk/%69ndex.html'));
+    expect(spelled.status).toBe(200);
+    expect(spelled.headers.get('content-security-policy')).toBe(page.headers.get('content-security-policy'));
     for (const url of [
       'app://crossdesk/%2e%2e/%2e%2e/package.json',
       'app://crossdesk/..%2f..%2fpackage.json',

@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import { CoreEvents } from '../../src/main/core/events';
 import { startHttpHost, type HttpHost } from '../../src/main/host/http-host';
 import { serve } from '../../src/shared/rpc';
-import { MAX_FRAME_BYTES } from '../../src/main/host/ws-transport';
+import { MAX_FRAME_BYTES, MAX_QUEUED_BYTES } from '../../src/main/host/ws-transport';
 
 let dir = '';
 let host: HttpHost;
@@ -21,7 +21,13 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>PAGE-WITH-DATA</title>');
   writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)');
   host = await startHttpHost({
-    connect: (transport) => serve(async () => ({ ok: true }), transport, new CoreEvents()),
+    // 'big' answers 1 MB, for the slow-reader test; anything else a small result.
+    connect: (transport) =>
+      serve(
+        async (method) => (method === 'big' ? 'x'.repeat(1024 * 1024) : { ok: true }),
+        transport,
+        new CoreEvents(),
+      ),
     rendererDir: dir,
     port: 0,
     token: 'test-token-123',
@@ -152,5 +158,34 @@ describe('the frame cap', () => {
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     ws.send('x'.repeat(MAX_FRAME_BYTES + 1));
     expect(await closed).toBe(1009);
+  });
+
+  describe('a client that does not read its replies', () => {
+    it('is disconnected before its queue passes the bound, and other clients are still served', async () => {
+      const slow = new WebSocket(host.rpcUrl);
+      await new Promise((resolve) => slow.once('open', resolve));
+      let received = 0;
+      let closed = false;
+      slow.on('message', () => received++);
+      slow.on('close', () => (closed = true));
+      slow.on('error', () => {});
+      const socket = (slow as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+      socket.pause();
+      // 100 MB of replies asked for; the host may queue at most MAX_QUEUED_BYTES of them.
+      for (let id = 1; id <= 100; id++)
+        slow.send(JSON.stringify({ t: 'req', id, method: 'big', params: {} }));
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const other = new WebSocket(host.rpcUrl);
+      await new Promise((resolve) => other.once('open', resolve));
+      const answer = new Promise<string>((resolve) => other.once('message', (data) => resolve(String(data))));
+      other.send(JSON.stringify({ t: 'req', id: 1, method: 'settings.get', params: {} }));
+      expect(JSON.parse(await answer)).toMatchObject({ t: 'res', id: 1 });
+      other.close();
+      socket.resume();
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(closed).toBe(true);
+      expect(received).toBeLessThan(100);
+      expect(received * 1024 * 1024).toBeLessThanOrEqual(MAX_QUEUED_BYTES + 16 * 1024 * 1024);
+    });
   });
 });

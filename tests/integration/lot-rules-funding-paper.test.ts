@@ -176,6 +176,32 @@ describe('stored lot rules and paper funding', () => {
       expect(ledger.filter((p) => p.symbol === 'ETHUSDT').every((p) => p.payment < 0)).toBe(true);
       const total = ledger.reduce((sum, p) => sum + p.payment, 0);
       expect(account.totalFunding).toBeCloseTo(total, 9);
+
+      // A bar starting at a funding time whose rate is not stored yet waits for it (as for a candle
+      // the stream dropped), then settles it once the upkeep has stored it.
+      const nextFunding = START + 368 * HOUR; // bar 368 opens at 16:00 UTC, a funding time
+      const db = store.db;
+      db.prepare('DELETE FROM funding_rates WHERE funding_time >= ?').run(nextFunding);
+      db.prepare('UPDATE funding_coverage SET to_time = ?').run(nextFunding - 1);
+      for (let b = 360; b < 372; b++) {
+        storeBars(b, b + 1);
+        await paper.trader.schedule();
+      }
+      const waiting = (await call<PaperAccount>('paper.account', {}))!;
+      expect(waiting.lastBarTime).toBe(nextFunding - HOUR);
+      funding.upsert(
+        FEED,
+        SYMBOLS.map((symbol) => ({ symbol, fundingTimeMs: nextFunding, rate: 3e-4 })),
+      );
+      for (const symbol of SYMBOLS) funding.markChecked(FEED, symbol, nextFunding, nextFunding + 4 * HOUR);
+      await paper.trader.schedule();
+      const settled = (await call<PaperAccount>('paper.account', {}))!;
+      expect(settled.lastBarTime).toBe(START + 371 * HOUR);
+      const latest = await call<Array<{ time: number; rate: number }>>('paper.funding', { limit: 2 });
+      expect(latest.map((p) => [p.time, p.rate])).toEqual([
+        [nextFunding, 3e-4],
+        [nextFunding, 3e-4],
+      ]);
     } finally {
       await paper.close();
     }

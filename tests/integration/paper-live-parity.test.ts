@@ -113,7 +113,7 @@ describe('paper trading on the live stream', () => {
     const account = (await call('paper.start', {
       accountId: 'live',
       strategy: 'equal-weight-rebalanced',
-      risk: { cadenceBars: 1, rebalanceThreshold: 0.002, minTradeNotional: 0 },
+      risk: { cadenceBars: 1, rebalanceThreshold: 0.002, minTradeNotional: 0, noTradeBand: 0 },
     })) as PaperAccount;
     expect(account.startTime).toBe(lastHistory + MINUTE);
     await call('market.stream.start', {});
@@ -145,7 +145,13 @@ describe('paper trading on the live stream', () => {
       settings: {
         initialCapital: 100_000,
         costs: DEFAULT_COSTS,
-        risk: { ...DEFAULT_RISK, cadenceBars: 1, rebalanceThreshold: 0.002, minTradeNotional: 0 },
+        risk: {
+          ...DEFAULT_RISK,
+          cadenceBars: 1,
+          rebalanceThreshold: 0.002,
+          minTradeNotional: 0,
+          noTradeBand: 0,
+        },
         walkForward: { trainBars: first, testBars: 1_000_000, purgeBars: 0, expanding: false },
       },
       strategy: { name: 'replay', fit: () => ({ strategy: equalWeightRebalanced(), modelId: null }) },

@@ -123,5 +123,10 @@ describe('a failing bar', () => {
     const resumed = await start('acc');
     expect(resumed.error ?? null).toBeNull();
     expect(resumed.lastBarTime).toBe(MARKET.BTCUSDT![202]!.openTime);
+    // paper.equity pages: the newest marks, oldest first.
+    const all = await call<{ time: number }[]>('paper.equity', { accountId: 'acc' });
+    const page = await call<{ time: number }[]>('paper.equity', { accountId: 'acc', limit: 2 });
+    expect(all.length).toBeGreaterThan(2);
+    expect(page.map((m) => m.time)).toEqual(all.slice(-2).map((m) => m.time));
   });
 });

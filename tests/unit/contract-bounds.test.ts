@@ -17,6 +17,11 @@ describe('pages and URLs', () => {
     expect(parsed.limit).toBe(MAX_CANDLES_PAGE);
   });
 
+  it('bounds paper.equity to a page of marks, the default', () => {
+    expect(issues('paper.equity', { limit: 10_001 })).toHaveLength(1);
+    expect(calls['paper.equity'].params.parse({}).limit).toBe(10_000);
+  });
+
   it('accepts only ws(s) for websocket URLs and http(s) for REST URLs, in the settings and the stream', () => {
     for (const bad of ['http://127.0.0.1:1/ws', 'javascript:alert(1)', 'file:///etc/passwd'])
       expect(issues('settings.set', { wsUrl: bad }), bad).toHaveLength(1);

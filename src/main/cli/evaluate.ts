@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { importSource } from '../../shared/upload';
 import { createCore } from '../core/core';
 import { readConfig } from './backtest';
 import {
@@ -62,10 +63,19 @@ export const evaluateCommand: Command = {
     try {
       const imported: Array<{ symbol: string; rows: number; first: number | null; last: number | null }> = [];
       for (const [i, symbol] of symbols.entries()) {
-        const content = await readFile(files[i]!, 'utf8');
+        const text = await readFile(files[i]!, 'utf8');
+        // Sent as the import command sends it: in chunks when large.
+        const source = await importSource(
+          text,
+          (chunk) =>
+            core.dispatch('market.upload.chunk', chunk, { signal }) as Promise<{
+              uploadId: string;
+              chars: number;
+            }>,
+        );
         const result = (await core.dispatch(
           'market.importCsv',
-          { feed: FEED, symbol, interval, content },
+          { feed: FEED, symbol, interval, ...source },
           { signal },
         )) as { rows: number; first: number | null; last: number | null };
         imported.push({ symbol, ...result });

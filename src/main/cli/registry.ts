@@ -6,6 +6,7 @@ import { candlesCommand } from './candles';
 import type { Command } from './command';
 import { evaluateCommand } from './evaluate';
 import { importCommand } from './import';
+import { instrumentsCommand } from './instruments';
 import { predictCommand } from './predict';
 import { simulateCommand } from './simulate';
 import { statusCommand } from './status';
@@ -17,6 +18,7 @@ export const commands: readonly Command[] = [
   backfillCommand,
   streamCommand,
   importCommand,
+  instrumentsCommand,
   candlesCommand,
   trainCommand,
   predictCommand,

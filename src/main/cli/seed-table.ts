@@ -49,7 +49,7 @@ export function seedTable(report: SeedReport): string {
       pm(stat(m, 'maxDrawdown'), 100, 1, '%', k),
       pm(stat(m, 'annualTurnover'), 1, 1, '×', k),
       pm(stat(m, 'feesFractionPerYear'), 100, 2, '%', k),
-      funding ? pm(funding, 100, 2, '%', k) : 'not modelled',
+      report.fundingModelled && funding ? pm(funding, 100, 2, '%', k) : 'not modelled',
       pm(stat(m, 'forecast.ic.mean'), 1, 4, '', k),
       pm(stat(m, 'forecast.rankIc.mean'), 1, 4, '', k),
       pm(stat(m, 'forecast.rankIc.icir'), 1, 3, '', k),
@@ -62,11 +62,14 @@ export function seedTable(report: SeedReport): string {
       .join('  ')
       .trimEnd(),
   );
-  const notes = [
+  const notes: string[] = [
     `${k} seed${k === 1 ? '' : 's'} (${report.seeds.join(', ')}); figures are mean ± std across seeds` +
       (k === 1 ? ' (one seed: no spread)' : ''),
     "95% CI: stationary block bootstrap of bar returns (1,000 resamples, mean block one day); Δ: Sharpe minus the best baseline's, paired",
     'fees/yr: fees paid as a share of initial capital per year; turnover/yr: traded notional / mean equity per year',
   ];
+  if (!report.fundingModelled)
+    notes.push('funding: fundingPaid is not a figure for these runs (see the notes)');
+  notes.push(...report.notes.map((n) => `note: ${n}`));
   return `${lines.join('\n')}\n${notes.map((n) => `  ${n}`).join('\n')}\n`;
 }

@@ -3,7 +3,8 @@
 // carries the CSP and the other security headers (webRequest hooks are not known to apply to file://).
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { resolveStatic } from '../host/static-files';
+import { normalisedPath } from '../host/request-checks';
+import { CONTENT_TYPES, resolveStatic } from '../host/static-files';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'crossdesk';
@@ -40,18 +41,6 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'cache-control': 'no-cache',
 };
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json; charset=utf-8',
-};
-
 /**
  * Whether a URL is one of the app's own pages. Compares scheme and host: Node's URL gives custom schemes
  * an opaque origin ('null'), so `origin` cannot be compared in the main process.
@@ -74,7 +63,10 @@ export const APP_SCHEME_PRIVILEGES = {
 
 function answer(status: number, body: string | Uint8Array, type: string): Response {
   // A copy into a plain ArrayBuffer: Response takes no view of a possibly shared buffer.
-  return new Response(typeof body === 'string' ? body : new Uint8Array(body), { status, headers: { ...SECURITY_HEADERS, 'content-type': type } });
+  return new Response(typeof body === 'string' ? body : new Uint8Array(body), {
+    status,
+    headers: { ...SECURITY_HEADERS, 'content-type': type },
+  });
 }
 
 /** The protocol handler: a file of the built renderer with the headers, or 404/405 for anything else. */
@@ -87,14 +79,16 @@ export function rendererProtocolHandler(rendererDir: string): (request: Request)
     if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) {
       return answer(404, 'Not found.\n', 'text/plain; charset=utf-8');
     }
-    const path = url.pathname === '/' ? '/index.html' : url.pathname;
-    const file = resolveStatic(rendererDir, path);
+    // Decoded and normalised once, as the headless host does, so every spelling names the same file.
+    const decoded = normalisedPath(url.pathname);
+    const path = decoded === '/' ? '/index.html' : decoded;
+    const file = path === null ? null : resolveStatic(rendererDir, path);
     if (!file) return answer(404, 'Not found.\n', 'text/plain; charset=utf-8');
     const body = await readFile(file);
     return answer(
       200,
       request.method === 'HEAD' ? '' : body,
-      CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      CONTENT_TYPES.get(extname(file)) ?? 'application/octet-stream',
     );
   };
 }

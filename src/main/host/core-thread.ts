@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { CoreErrorShape } from '../../shared/errors';
-import type { Transport } from '../../shared/rpc';
+import type { Envelope, Transport } from '../../shared/rpc';
 import type { CoreThreadConfig, FromCoreThread, ToCoreThread } from './core-thread-protocol';
 import { portTransport } from './port-transport';
 
@@ -132,5 +132,63 @@ export async function startCoreThread(config: CoreThreadConfig): Promise<CoreThr
       clearTimeout(timer);
       await worker.terminate();
     },
+  };
+}
+
+/**
+ * `connect` for a core thread that is still starting (opening a large database, migrating it): the
+ * client's envelopes wait here, in order, and are handed over once the thread is ready, so a host can
+ * show its window or accept sockets at once. Should the start fail, each waiting request gets an error.
+ */
+export function connectWhenReady(starting: Promise<CoreThread>): (transport: Transport) => () => void {
+  let ready: CoreThread | null = null;
+  let failure: string | null = null;
+  void starting.then(
+    (core) => (ready = core),
+    (err: unknown) => (failure = err instanceof Error ? err.message : String(err)),
+  );
+  return (client) => {
+    if (ready) return ready.connect(client);
+    let detached = false;
+    let detach: (() => void) | null = null;
+    const waiting: Envelope[] = [];
+    const offWaiting = client.onMessage((message) => waiting.push(message));
+    const refuse = (message: Envelope) => {
+      if (message.t !== 'req') return;
+      const error = { code: 'INTERNAL', message: `The CrossDesk core could not start: ${failure}` };
+      client.send({ t: 'err', id: message.id, error });
+    };
+    void starting.then(
+      (core) => {
+        offWaiting();
+        if (detached) return;
+        // Replays what arrived meanwhile through the same relay, then lets the client talk directly.
+        const replay = waiting.splice(0);
+        const handlers = new Set<(message: Envelope) => void>();
+        detach = core.connect({
+          send: (message) => client.send(message),
+          onMessage(handler) {
+            handlers.add(handler);
+            const off = client.onMessage(handler);
+            return () => {
+              handlers.delete(handler);
+              off();
+            };
+          },
+        });
+        for (const message of replay) for (const handler of handlers) handler(message);
+      },
+      () => {
+        offWaiting();
+        if (detached) return;
+        for (const message of waiting.splice(0)) refuse(message);
+        detach = client.onMessage(refuse);
+      },
+    );
+    return () => {
+      detached = true;
+      offWaiting();
+      detach?.();
+    };
   };
 }

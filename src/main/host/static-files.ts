@@ -3,7 +3,8 @@ import { createReadStream, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 
-const CONTENT_TYPES = new Map<string, string>(
+/** Content types of the renderer's built files; the desktop app's app:// handler answers with these too. */
+export const CONTENT_TYPES = new Map<string, string>(
   Object.entries({
     '.html': 'text/html; charset=utf-8',
     '.js': 'text/javascript; charset=utf-8',

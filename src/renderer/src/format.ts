@@ -6,7 +6,7 @@
 // - intervals read as the app names them ('1h', never '60');
 // - times are UTC in one style, '2024-05-01 12:00 UTC' (the exchange's clock, the store's clock);
 // - no exponent notation: figures too large to read in full use k/M/B suffixes, tiny ones significant digits.
-import { intervalName } from '../../shared/domain';
+import { baseAsset, intervalName } from '../../shared/domain';
 
 /** The account currency: every traded perpetual is quoted and settled in it. */
 export const CURRENCY = 'USDT';
@@ -244,7 +244,5 @@ export function signClass(value: number | null | undefined): string {
   return value > 0 ? 'is-up' : 'is-down';
 }
 
-/** BTCUSDT → BTC: every symbol of a model is quoted in the same currency, so the base names them. */
-export function baseAsset(symbol: string): string {
-  return symbol.replace(/(USDT|USDC|PERP)$/, '') || symbol;
-}
+/** BTCUSDT → BTC (the shared rule, so that run names and the window agree). */
+export { baseAsset };

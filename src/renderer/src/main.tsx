@@ -1,4 +1,5 @@
 // Renderer entry: connect to the core (the preload's envelope port or a WebSocket) and mount the shell.
+import './zod-jitless';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connectCore } from './api/connect';

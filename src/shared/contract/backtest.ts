@@ -100,7 +100,7 @@ export const BacktestParamsSchema = z
     interval: IntervalSchema,
     from: Time,
     to: Time,
-    strategy: BacktestStrategyNameSchema.optional(),
+    strategy: BacktestStrategyNameSchema.default('linear-lead-lag'),
     name: z.string().min(1).max(120).optional(),
     trainBars: z.number().int().min(1).max(1_000_000).optional(),
     testBars: z.number().int().min(1).max(1_000_000).optional(),
@@ -321,7 +321,7 @@ export const backtestCalls = {
     result: z.array(BacktestSummarySchema),
   },
   'backtest.get': {
-    params: z.object({ id: Id, fills: z.boolean().optional(), fillsOf: z.string().optional() }).strict(),
+    params: z.object({ id: Id, fills: z.boolean().optional(), fillsOf: z.string().max(80).optional() }).strict(),
     result: BacktestDetailSchema,
   },
   'backtest.delete': {

@@ -3,10 +3,12 @@ import { z } from 'zod';
 import {
   CandleSchema,
   FeedSchema,
+  InstrumentRulesSchema,
   IntervalSchema,
   JobProgressSchema,
   MarketStatusSchema,
   SymbolSchema,
+  UserInstrumentRulesSchema,
 } from '../domain';
 
 const Time = z.number().int().nonnegative().describe('epoch ms');
@@ -172,6 +174,18 @@ export const marketCalls = {
       }),
     result: z.object({ uploadId: z.string(), chars: z.number().int() }),
   },
+  'market.instruments': {
+    /** The stored trading rules of a feed's symbols, with their source and the time fetched. */
+    params: z.object({ feed: FeedSchema }).strict(),
+    result: z.array(InstrumentRulesSchema),
+  },
+  'market.setInstruments': {
+    /** Lot rules the user gives for an imported feed (backtests and paper trading then use them). */
+    params: z
+      .object({ feed: ImportFeedSchema, rules: z.array(UserInstrumentRulesSchema).min(1).max(20) })
+      .strict(),
+    result: z.array(InstrumentRulesSchema),
+  },
   'market.importCsv': {
     /** OHLCV candles into a feed of the user's (never an exchange's); all rows or none, as a job. */
     params: z
@@ -190,6 +204,17 @@ export const marketCalls = {
       /** Which timestamp unit was detected: ms, s or iso. */
       timeFormat: z.enum(['ms', 's', 'iso']),
     }),
+  },
+  'market.importFundingCsv': {
+    /**
+     * Funding history (`funding_time_ms,funding_rate`, rates as fractions) into a feed of the user's;
+     * all rows or none, as a job. Exchange feeds get theirs from the exchange.
+     */
+    params: z
+      .object({ feed: ImportFeedSchema, symbol: SymbolSchema, ...ImportSourceFields })
+      .strict()
+      .refine(oneSource, ONE_SOURCE),
+    result: z.object({ rows: z.number().int(), first: z.number().nullable(), last: z.number().nullable() }),
   },
 } as const;
 

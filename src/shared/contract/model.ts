@@ -181,7 +181,7 @@ export const modelCalls = {
     result: ModelInfoSchema,
   },
   'model.cancel': {
-    params: z.object({ jobId: z.string().min(1) }).strict(),
+    params: z.object({ jobId: z.string().min(1).max(80) }).strict(),
     result: z.object({ cancelled: z.boolean() }),
   },
   'model.list': {
@@ -196,17 +196,17 @@ export const modelCalls = {
     result: z.array(ModelInfoSchema),
   },
   'model.get': {
-    params: z.object({ id: z.string().min(1) }).strict(),
+    params: z.object({ id: z.string().min(1).max(80) }).strict(),
     result: ModelInfoSchema,
   },
   'model.delete': {
-    params: z.object({ id: z.string().min(1) }).strict(),
+    params: z.object({ id: z.string().min(1).max(80) }).strict(),
     result: z.object({ deleted: z.boolean() }),
   },
   'model.predict': {
     params: z
       .object({
-        id: z.string().min(1),
+        id: z.string().min(1).max(80),
         /** Decision bar open time; default the latest closed bar of every symbol. */
         time: Time.optional(),
       })

@@ -142,7 +142,14 @@ export const paperCalls = {
   },
   'paper.equity': {
     params: z
-      .object({ accountId: AccountId.optional(), from: z.number().int().nonnegative().default(0) })
+      .object({
+        accountId: AccountId.optional(),
+        from: z.number().int().nonnegative().default(0),
+        /** Newest marks up to this time; older pages: `to` just before the first mark returned. */
+        to: z.number().int().nonnegative().optional(),
+        /** The newest `limit` marks of the range (oldest first); at most and by default 10,000. */
+        limit: z.number().int().positive().max(10_000).default(10_000),
+      })
       .strict(),
     result: z.array(
       z.object({

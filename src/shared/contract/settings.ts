@@ -52,7 +52,7 @@ export const settingsCalls = {
     result: SettingsSchema,
   },
   'job.cancel': {
-    params: z.object({ jobId: z.string().min(1) }).strict(),
+    params: z.object({ jobId: z.string().min(1).max(80) }).strict(),
     result: z.object({ cancelled: z.boolean() }),
   },
 } as const;

@@ -14,12 +14,17 @@ export function coverageOf(info: SymbolsInfo) {
 }
 
 /** Waits until every configured symbol has at least `minBars` stored bars at the interval in force. */
-export async function waitForStoredBars(core: HostClient, minBars: number, timeoutMs = 90_000): Promise<SymbolsInfo> {
+export async function waitForStoredBars(
+  core: HostClient,
+  minBars: number,
+  timeoutMs = 90_000,
+): Promise<SymbolsInfo> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const info = await core.client.call('market.symbols', {});
     if (coverageOf(info).every((s) => s && s.count >= minBars)) return info;
-    if (Date.now() > deadline) throw new Error(`the simulator's bars were not stored: ${JSON.stringify(info)}`);
+    if (Date.now() > deadline)
+      throw new Error(`the simulator's bars were not stored: ${JSON.stringify(info)}`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }

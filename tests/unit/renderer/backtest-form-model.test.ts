@@ -102,8 +102,10 @@ describe('backtest form to backtest.run params', () => {
   });
 
   it('takes the fee in percent of notional, as Settings does, and sends the contract a fraction', () => {
-    const outcome = toRunParams(form({ feeRate: '0.1' }), STORED);
+    const outcome = toRunParams(form({ feeRate: '0.1', killDrawdown: '25' }), STORED);
     expect(outcome.params?.costs?.feeRate).toBe(0.001);
+    // The kill switch too is typed in percent, as in Settings.
+    expect(outcome.params?.risk?.killDrawdown).toBe(0.25);
   });
 
   it('names text that is not a number, a missing time and a start after the end at their fields', () => {

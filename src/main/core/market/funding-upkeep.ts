@@ -21,6 +21,8 @@ export interface FundingUpkeepOptions {
   /** Wait between tries while a funding record is not yet published; default 3000 ms. */
   retryMs?: number;
   onError?: (err: unknown) => void;
+  /** The oldest stored candle of the stream's series: funding is kept from there on (null: none yet). */
+  historyFrom?: (symbol: string) => number | null;
   /** Called after each rate stored, for tests and the status. */
   onConfirmed?: (symbol: string, fundingTime: number) => void;
 }
@@ -80,15 +82,19 @@ export class FundingUpkeep {
     const { funding, feed } = this.options;
     const now = this.options.now();
     const last = this.lastFundingTime(symbol, now);
-    const checkedTo = funding.coverage(feed, symbol).checkedTo;
-    if (checkedTo !== null && checkedTo >= last) return;
+    const coverage = funding.coverage(feed, symbol);
+    const history = this.options.historyFrom?.(symbol) ?? null;
+    const checkedTo = coverage.checkedTo;
+    const behind = history !== null && (coverage.checkedFrom === null || history < coverage.checkedFrom);
+    if (checkedTo !== null && checkedTo >= last && !behind) return;
     this.busy.add(symbol);
     try {
       const result = await backfillFunding(funding, this.options.rest, {
         feed,
         symbol,
-        // Without history downloaded, keep from the funding time just passed on.
-        from: checkedTo === null ? last : checkedTo + 1,
+        // From the stream's stored history (the part before the span is fetched too), else from the
+        // funding time just passed on.
+        from: history ?? (checkedTo === null ? last : checkedTo + 1),
         to: last,
         launchTimeMs: this.options.instruments?.get(feed, symbol)?.launchTimeMs ?? 0,
         requireRecordAt: last,

@@ -10,7 +10,10 @@ export type MarketHandlerName =
   | 'market.stream.stop'
   | 'market.status'
   | 'market.upload.chunk'
-  | 'market.importCsv';
+  | 'market.instruments'
+  | 'market.setInstruments'
+  | 'market.importCsv'
+  | 'market.importFundingCsv';
 
 export type { MarketDeps } from './service';
 
@@ -30,7 +33,10 @@ export function createMarketHandlers(deps: MarketDeps): {
       'market.stream.stop': () => service.stopStream(),
       'market.status': () => service.status(),
       'market.upload.chunk': (params) => service.uploadChunk(params),
+      'market.instruments': (params) => service.instruments(params.feed),
+      'market.setInstruments': (params) => service.setInstruments(params.feed, params.rules),
       'market.importCsv': (params, context) => service.importCsv(params, context.signal),
+      'market.importFundingCsv': (params, context) => service.importFundingCsv(params, context.signal),
     },
     close: () => service.close(),
   };

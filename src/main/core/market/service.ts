@@ -2,7 +2,13 @@
 // settings), backfills as jobs, stored-candle reads, CSV import. It turns the ingest's status into
 // the MarketStatus the status bar shows and emits market.status on every change of state.
 import type { CallResult, HandlerParams, Settings } from '../../../shared/contract';
-import type { BackendName, Interval, MarketStatus } from '../../../shared/domain';
+import type {
+  BackendName,
+  InstrumentRules,
+  Interval,
+  MarketStatus,
+  UserInstrumentRules,
+} from '../../../shared/domain';
 import { CoreError } from '../../../shared/errors';
 import type { Clock } from '../clock';
 import type { CoreEvents } from '../events';
@@ -14,10 +20,12 @@ import { backfill } from './backfill';
 import { BybitRest, type BybitRestOptions } from './bybit-rest';
 import { parseOhlcvCsvInSlices, writeCandles } from './csv-import';
 import { UploadStore } from './uploads';
+import { parseFundingCsvInSlices, writeFunding } from './funding-csv';
 import { SerialQueue } from '../serial-queue';
 import { resolveFeed, resolveRestUrl } from './feeds';
 import { gapRanges } from './gap-ranges';
 import { FundingUpkeep } from './funding-upkeep';
+import { userRules } from './user-instruments';
 import { LiveIngest, type IngestStatus, type StreamTuning } from './ingest';
 import { SIMULATOR_FEED } from './feeds';
 
@@ -173,6 +181,18 @@ export class MarketService {
     });
   }
 
+  instruments(feed: string): InstrumentRules[] {
+    return this.deps.instruments?.list(feed) ?? [];
+  }
+
+  /** Stores the user's rules for an imported feed (the contract refuses the exchanges' feeds). */
+  setInstruments(feed: string, rules: readonly UserInstrumentRules[]): InstrumentRules[] {
+    const repo = this.deps.instruments;
+    if (!repo) throw new CoreError('INTERNAL', 'Instrument rules are not stored in this host.');
+    repo.upsert(feed, rules.map(userRules));
+    return repo.list(feed);
+  }
+
   symbols(params: HandlerParams<'market.symbols'>): CallResult<'market.symbols'> {
     const settings = this.deps.settings();
     const feed = params.feed ?? settings.feed;
@@ -184,7 +204,12 @@ export class MarketService {
     return { feed, interval: settings.interval, configured: settings.symbols, stored };
   }
 
-  candles(params: HandlerParams<'market.candles'>): CallResult<'market.candles'> {
+  /**
+   * A page of stored candles. It waits for its turn on the event loop first, so that many page
+   * requests arriving in one burst are served one macrotask each and other clients' calls interleave.
+   */
+  async candles(params: HandlerParams<'market.candles'>): Promise<CallResult<'market.candles'>> {
+    await new Promise((resolve) => setImmediate(resolve));
     const { feed, symbol, interval, ...query } = params;
     return this.deps.candles.range({ feed, symbol, interval }, { includeUnconfirmed: true, ...query });
   }
@@ -208,6 +233,27 @@ export class MarketService {
       });
       job.throwIfCancelled();
       return writeCandles(this.deps.candles, { feed, symbol, interval }, parsed);
+    });
+  }
+
+  /** Funding history for an imported feed, parsed in slices, written in one transaction. */
+  async importFundingCsv(
+    params: HandlerParams<'market.importFundingCsv'>,
+    signal: AbortSignal | undefined,
+  ): Promise<CallResult<'market.importFundingCsv'>> {
+    const { feed, symbol } = params;
+    const funding = this.deps.funding;
+    if (!funding) throw new CoreError('UNKNOWN_METHOD', 'This core keeps no funding history.');
+    const text = this.importText(params);
+    return this.deps.jobs.run('import', params.jobId, signal, async (job) => {
+      const rates = await parseFundingCsvInSlices(text, symbol, {
+        pause: () => new Promise((resolve) => setImmediate(resolve)),
+        progress: (done, total) =>
+          job.progress(done, total, `reading funding of ${feed}/${symbol}: characters parsed`),
+        throwIfCancelled: () => job.throwIfCancelled(),
+      });
+      job.throwIfCancelled();
+      return writeFunding(funding, feed, symbol, rates);
     });
   }
 
@@ -255,6 +301,8 @@ export class MarketService {
       funding,
       instruments,
       now: () => this.deps.clock.now(),
+      historyFrom: (symbol) =>
+        this.deps.candles.coverage({ feed: config.feed, symbol, interval: config.interval }).first,
       retryMs: this.deps.tuning?.fillRetryMs,
       onError: (err) => console.error('funding upkeep:', err instanceof Error ? err.message : err),
     });

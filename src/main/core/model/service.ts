@@ -1,7 +1,13 @@
 // The model domain's operations: train (a job in a worker thread), list/get/delete, predict. Candles
 // come from the store, aligned strictly (a gap is an error, never filled).
 import { randomUUID } from 'node:crypto';
-import { intervalName, type BackendName, type Candle, type Interval } from '../../../shared/domain';
+import {
+  baseAsset,
+  intervalName,
+  type BackendName,
+  type Candle,
+  type Interval,
+} from '../../../shared/domain';
 import { CoreError } from '../../../shared/errors';
 import { ModelConfigSchema, type ModelInfo, type Prediction } from '../../../shared/contract/model';
 import type { HandlerParams } from '../../../shared/contract';
@@ -87,7 +93,7 @@ export class ModelService {
       const id = `model-${randomUUID().slice(0, 8)}`;
       return this.registry.save({
         id,
-        name: params.name ?? `${aligned.symbols.join('+')} ${intervalName(aligned.interval)}`,
+        name: params.name ?? `${aligned.symbols.map(baseAsset).join('+')} ${intervalName(aligned.interval)}`,
         createdAt: clock.now(),
         feed: params.feed,
         aligned,

@@ -70,6 +70,7 @@ export class PaperRepo {
   private readonly recentFills: Statement;
   private readonly fillsBefore: Statement;
   private readonly marks: Statement;
+  private readonly newestMarks: Statement;
   private readonly apply: Transaction<(write: PaperBarWrite) => boolean>;
 
   constructor(private readonly db: Db) {
@@ -103,6 +104,11 @@ export class PaperRepo {
     );
     this.marks = db.prepare(
       'SELECT time, equity, cash, gross, drawdown, weights FROM paper_equity WHERE account_id = ? AND time >= ? ORDER BY time',
+    );
+    // A page: the newest `limit` marks from `from` on, returned oldest first.
+    this.newestMarks = db.prepare(
+      `SELECT * FROM (SELECT time, equity, cash, gross, drawdown, weights FROM paper_equity
+       WHERE account_id = ? AND time >= ? AND time <= ? ORDER BY time DESC LIMIT ?) ORDER BY time`,
     );
     this.apply = db.transaction((write: PaperBarWrite) => {
       const changed = this.advance.run(
@@ -243,8 +249,12 @@ export class PaperRepo {
     return this.fundingStatements;
   }
 
-  equity(accountId: string, from = 0): PaperEquityMark[] {
-    return (this.marks.all(accountId, from) as Array<Record<string, unknown>>).map((r) => ({
+  /** Marks from `from` on, oldest first; with `page`, only the newest `page.limit` up to `page.to`. */
+  equity(accountId: string, from = 0, page?: { limit: number; to?: number }): PaperEquityMark[] {
+    const rows = page
+      ? this.newestMarks.all(accountId, from, page.to ?? Number.MAX_SAFE_INTEGER, page.limit)
+      : this.marks.all(accountId, from);
+    return (rows as Array<Record<string, unknown>>).map((r) => ({
       time: r.time as number,
       equity: r.equity as number,
       cash: r.cash as number,

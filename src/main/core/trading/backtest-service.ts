@@ -11,7 +11,7 @@ import type {
   RunMarketRules,
 } from '../../../shared/contract/backtest';
 import { RunMarketRulesSchema } from '../../../shared/contract/backtest';
-import { intervalMs, intervalName } from '../../../shared/domain';
+import { baseAsset, intervalMs, intervalName } from '../../../shared/domain';
 import { CoreError } from '../../../shared/errors';
 import type { Clock } from '../clock';
 import type { JobRegistry } from '../jobs';
@@ -97,7 +97,7 @@ export class BacktestService {
   constructor(private readonly deps: BacktestDeps) {}
 
   async run(params: RunParams, signal: AbortSignal): Promise<BacktestSummary & { jobId: string }> {
-    const strategyName = params.strategy ?? 'linear-lead-lag';
+    const strategyName = params.strategy;
     const settings = resolveSettings(params, strategyName, this.deps.model);
     const symbols = [...params.symbols];
     // Known before the run so that its fold models are stamped with it as they are trained.
@@ -156,7 +156,9 @@ export class BacktestService {
       job.throwIfCancelled();
       const stored: StoredBacktest = {
         id,
-        name: params.name ?? `${strategyName} ${symbols.join(',')} ${intervalName(params.interval)}`,
+        name:
+          params.name ??
+          `${strategyName} ${symbols.map(baseAsset).join('+')} ${intervalName(params.interval)}`,
         createdAt: this.deps.clock.now(),
         feed: params.feed,
         symbols,

@@ -99,7 +99,8 @@ export function createPaperHandlers(deps: PaperHandlerDeps): {
       'paper.fills': (params) =>
         deps.paper.fills(accountOf(params.accountId), params.limit, params.beforeSeq),
       'paper.funding': (params) => deps.paper.funding(accountOf(params.accountId), params.limit ?? 100),
-      'paper.equity': (params) => deps.paper.equity(accountOf(params.accountId), params.from),
+      'paper.equity': (params) =>
+        deps.paper.equity(accountOf(params.accountId), params.from, { limit: params.limit, to: params.to }),
     },
     resumeSaved: () =>
       serial.run(async () =>

@@ -11,7 +11,7 @@ import {
 } from '../../../shared/contract/backtest';
 import type { ModelConfig, ModelInfo } from '../../../shared/contract/model';
 import { ModelConfigSchema } from '../../../shared/contract/model';
-import { intervalName, type Interval } from '../../../shared/domain';
+import { baseAsset, intervalName, type Interval } from '../../../shared/domain';
 import { CoreError } from '../../../shared/errors';
 import type { AlignedCandles } from '../features/align';
 import { firstDecisionBar } from '../features/windows';
@@ -205,7 +205,7 @@ export function modelWalkForwardFit(
         to: data.times[fold.trainTo]!,
         config: parsed!.data,
         seed: (settings.seed ?? 1) + fold.index,
-        name: `walk-forward fold ${fold.index + 1} ${series.symbols.join('+')} ${intervalName(series.interval)}`,
+        name: `walk-forward fold ${fold.index + 1} ${series.symbols.map(baseAsset).join('+')} ${intervalName(series.interval)}`,
         ...(backtestId === undefined ? {} : { backtestId }),
       },
       signal ?? new AbortController().signal,
@@ -228,6 +228,13 @@ export function modelPaperProvider(port: ModelPort): ModelStrategyProvider {
           .filter((m) => m.symbols.join(',') === wanted && m.interval === interval)
           .sort((a, b) => b.createdAt - a.createdAt)[0];
     if (!info) return null;
+    if (info.backtestId) {
+      throw new CoreError(
+        'INVALID_PARAMS',
+        `Model ${info.id} was trained by backtest ${info.backtestId} for one of its walk-forward folds; ` +
+          'paper trading uses a model you trained (Models view, or `train`).',
+      );
+    }
     return { strategy: modelStrategy(port, info.id), modelId: info.id };
   };
 }

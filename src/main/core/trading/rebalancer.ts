@@ -7,10 +7,10 @@
 // weights: an asset is traded only when |target - current| exceeds the band's half-width
 //   h = noTradeBand x c   (weight units; 20 x 0.0015 = 0.03 by default),
 // so the band widens with costs and vanishes when trading is free. Outside the band the asset is
-// traded to the band's near edge (target - h toward the current weight), not all the way: under
-// proportional costs that is the optimal policy (Davis & Norman 1990; Leland 2000), and a target that
-// jitters around a level is then not chased back and forth. With h = 0 it is the target itself.
-// The kill switch bypasses the band (it always flattens).
+// traded all the way to its target. (Trading only to the band's edge, the optimum of the theory under
+// proportional costs, was tried and measured: it cut the model's turnover by a tenth but left an
+// equal-weight book of n assets under-invested by n x h, 15% of equity for five assets, which made the
+// baselines no longer the standard references they are meant to be.) The kill switch bypasses the band.
 import type { CostModel } from './broker';
 import type { RiskConfig } from './risk';
 
@@ -29,7 +29,7 @@ export function noTradeHalfWidth(
 
 /**
  * The weight to trade one asset to, from `current` toward `target`: null inside the band (or below the
- * plain drift threshold `minChange`, which only gates), else the band's edge nearest the current weight.
+ * plain drift threshold `minChange`), else the target itself.
  */
 export function rebalanceTo(
   current: number,
@@ -37,8 +37,7 @@ export function rebalanceTo(
   halfWidth: number,
   minChange = 0,
 ): number | null {
-  const change = target - current;
-  const size = Math.abs(change);
+  const size = Math.abs(target - current);
   if (!(size > halfWidth) || size < minChange) return null;
-  return change > 0 ? target - halfWidth : target + halfWidth;
+  return target;
 }

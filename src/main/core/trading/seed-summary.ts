@@ -46,6 +46,10 @@ export function summariseSeeds(objects: readonly unknown[]): SeedSummary {
 export interface SeedReport {
   seeds: number[];
   runIds: string[];
+  /** Whether funding history covered every symbol of every run (false: fundingPaid is not a figure). */
+  fundingModelled: boolean;
+  /** The runs' plain notes (e.g. "funding not modelled: …"), each once. */
+  notes: string[];
   /** Per strategy (the one under test and each baseline): its role and every metric as mean ± std. */
   strategies: Array<{ strategy: string; role: 'strategy' | 'baseline'; metrics: SeedSummary }>;
 }
@@ -56,6 +60,12 @@ export function seedReport(seeds: readonly number[], runs: readonly BacktestSumm
   return {
     seeds: [...seeds],
     runIds: runs.map((r) => r.id),
+    fundingModelled:
+      runs.length > 0 &&
+      runs.every(
+        (r) => r.marketRules !== undefined && Object.values(r.marketRules.fundingModelled).every(Boolean),
+      ),
+    notes: [...new Set(runs.flatMap((r) => r.marketRules?.notes ?? []))],
     strategies: names.map(({ strategy, role }) => ({
       strategy,
       role,

@@ -115,7 +115,7 @@ export function useCsvImport() {
   });
 
   const run = useCallback(
-    async (request: CsvImportRequest, file: Blob) => {
+    async (request: CsvImportRequest, file: Blob, contents: 'candles' | 'funding' = 'candles') => {
       const jobId = `import-${crypto.randomUUID().slice(0, 8)}`;
       const abort = new AbortController();
       current.current = { jobId, abort };
@@ -127,6 +127,16 @@ export function useCsvImport() {
           (chunk) => client.call('market.upload.chunk', chunk, { signal: abort.signal }),
           (done, total) => setProgress({ stage: 'uploading', done, total }),
         );
+        if (contents === 'funding') {
+          const { feed, symbol } = request;
+          const result = await client.call(
+            'market.importFundingCsv',
+            { feed, symbol, ...source, jobId },
+            { signal: abort.signal },
+          );
+          // Funding times are always epoch milliseconds.
+          return { ...result, timeFormat: 'ms' as const };
+        }
         return await client.call(
           'market.importCsv',
           { ...request, ...source, jobId },

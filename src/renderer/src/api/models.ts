@@ -138,9 +138,9 @@ export function trainingFraction(progress: ModelProgress | null): number {
   return Math.min(1, Math.max(0, done / (progress.epochs * progress.steps)));
 }
 
-/** Trained models, newest first. */
-export function useModelList() {
-  const list = useCall('model.list', {});
+/** Trained models, newest first; with `includeFolds`, the models backtests trained for their folds too. */
+export function useModelList(includeFolds = false) {
+  const list = useCall('model.list', includeFolds ? { includeFolds: true } : {});
   const models = list.data ? [...list.data].sort((a, b) => b.createdAt - a.createdAt) : undefined;
   return { ...list, models };
 }

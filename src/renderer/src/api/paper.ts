@@ -187,3 +187,17 @@ export function useRunningPaperAccount(): PaperAccount | null {
   useEvent('paper.state', reload);
   return current.data?.running ? current.data : null;
 }
+
+export type PaperFunding = CallResult<'paper.funding'>[number];
+
+/** The account's recent funding payments, newest first, re-read whenever a bar has been applied. */
+export function usePaperFunding(account: PaperAccount | null): readonly PaperFunding[] {
+  const call = useCall('paper.funding', account ? { accountId: PAPER_ACCOUNT_ID, limit: FILLS_SHOWN } : null);
+  const { reload } = call;
+  const lastBar = account?.lastBarTime ?? null;
+  const generation = account?.createdAt ?? null;
+  useEffect(() => {
+    if (lastBar !== null) reload();
+  }, [lastBar, generation, reload]);
+  return call.data ?? [];
+}

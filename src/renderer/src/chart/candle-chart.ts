@@ -3,7 +3,6 @@
 // from the React component so that the renderer benchmarks (tests/bench/renderer) measure this very code.
 import {
   CandlestickSeries,
-  CrosshairMode,
   HistogramSeries,
   createChart,
   createSeriesMarkers,
@@ -18,6 +17,7 @@ import {
 import type { Candle } from '../../../shared/domain';
 import { pricePrecision } from '../format';
 import { chartTime } from './candle-book';
+import { baseChartOptions } from './chart-options';
 import { chartColors } from './theme';
 
 export interface CandleChartParts {
@@ -36,24 +36,8 @@ export interface VolumeColors {
 }
 
 export function createCandleChart(container: HTMLElement): CandleChartParts {
-  const chart = createChart(container, {
-    autoSize: true,
-    // The library's own logo injects a <style> element, which our CSP forbids: the component credits it.
-    layout: {
-      background: { color: chartColors.background },
-      textColor: chartColors.text,
-      fontSize: 11,
-      attributionLogo: false,
-    },
-    grid: { vertLines: { color: chartColors.grid }, horzLines: { color: chartColors.grid } },
-    crosshair: {
-      mode: CrosshairMode.Normal,
-      vertLine: { color: chartColors.crosshair },
-      horzLine: { color: chartColors.crosshair },
-    },
-    rightPriceScale: { borderColor: chartColors.border },
-    timeScale: { borderColor: chartColors.border, timeVisible: true, secondsVisible: false, rightOffset: 2 },
-  });
+  const base = baseChartOptions(chartColors.background);
+  const chart = createChart(container, { ...base, timeScale: { ...base.timeScale, rightOffset: 2 } });
   const candles = chart.addSeries(CandlestickSeries, {
     upColor: chartColors.up,
     downColor: chartColors.down,

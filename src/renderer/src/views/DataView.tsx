@@ -5,6 +5,8 @@ import { useCoverage } from '../api/data';
 import { BackfillForm } from '../components/data/BackfillForm';
 import { CoverageTable } from '../components/data/CoverageTable';
 import { CsvImportForm } from '../components/data/CsvImportForm';
+import { InstrumentRulesForm } from '../components/data/InstrumentRulesForm';
+import { formatCount } from '../format';
 import './data.css';
 
 const BUILT_IN_FEEDS = ['bybit', 'bybit-testnet', 'simulator'];
@@ -31,8 +33,7 @@ export function DataView() {
         <div className="panel-title data-view__title">
           <span>Stored series</span>
           <span className="data-view__totals" data-testid="coverage-totals">
-            {totals.series} series · {totals.bars.toLocaleString('en-US')} bars ·{' '}
-            {totals.gaps.toLocaleString('en-US')} missing
+            {totals.series} series · {formatCount(totals.bars)} bars · {formatCount(totals.gaps)} missing
           </span>
           {coverage.error && (
             <span className="data-view__error">Cannot read coverage: {coverage.error.message}</span>
@@ -51,6 +52,7 @@ export function DataView() {
             onWritten={coverage.reload}
           />
           <CsvImportForm defaultInterval={info.interval} onImported={coverage.reload} />
+          <InstrumentRulesForm />
         </div>
       ) : (
         <div className="view-message">{coverage.error ? coverage.error.message : 'Loading…'}</div>

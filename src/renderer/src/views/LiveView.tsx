@@ -12,6 +12,7 @@ import {
   usePaperControls,
   usePaperEquity,
   usePaperFills,
+  usePaperFunding,
   usePaperWeights,
 } from '../api/paper';
 import { CandleChart } from '../components/CandleChart';
@@ -22,6 +23,7 @@ import { FillsTable } from '../components/live/FillsTable';
 import { PaperControls } from '../components/live/PaperControls';
 import { PositionsTable } from '../components/live/PositionsTable';
 import { WeightsPanel } from '../components/live/WeightsPanel';
+import { StreamHint } from '../components/live/StreamHint';
 import { SymbolList } from '../components/SymbolList';
 import { formatInterval } from '../format';
 import './live.css';
@@ -66,7 +68,7 @@ export function LiveView({ status }: { status: MarketStatus | undefined }) {
             <span className="chart-title__meta">
               {formatInterval(info.interval)} · {info.feed}
             </span>
-            {status?.connection === 'idle' && <span className="chart-title__hint">stream stopped</span>}
+            <StreamHint status={status} />
             <span className="chart-title__layout" role="group" aria-label="Chart layout">
               <button type="button" aria-pressed={layout === 'single'} onClick={() => setLayout('single')}>
                 One chart
@@ -101,7 +103,7 @@ export function LiveView({ status }: { status: MarketStatus | undefined }) {
       <div className="live-desk__account">
         <EquityPanel account={account} marks={paper.equity} height="fill" />
         <PositionsTable account={account} />
-        <FillsTable fills={paper.fills} />
+        <FillsTable fills={paper.fills} funding={paper.funding} />
       </div>
       <aside className="live-desk__side">
         <PaperControls
@@ -136,6 +138,7 @@ function usePaperTrading() {
   const generation = accountCall.data === undefined ? null : (account?.createdAt ?? 0);
   const equity = usePaperEquity(generation);
   const fills = usePaperFills(generation);
+  const funding = usePaperFunding(account);
   const weights = usePaperWeights();
   const attention = usePaperAttention();
 
@@ -155,6 +158,7 @@ function usePaperTrading() {
     accountError: accountCall.data === undefined ? accountCall.error : null,
     equity,
     fills,
+    funding,
     weights,
     attention,
     settings,

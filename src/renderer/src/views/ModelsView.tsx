@@ -1,6 +1,7 @@
 // Models: train a cross-asset attention model (form on the left, live progress and loss curves above),
 // review the trained models and their validation metrics, and pick the one paper trading uses.
 import { useEffect, useState } from 'react';
+import { useStoredState } from '../api/drafts';
 import { useCall } from '../api/hooks';
 import { useModelList, useTrainingSession } from '../api/models';
 import { ModelDetails } from '../components/models/ModelDetails';
@@ -11,7 +12,9 @@ import './models.css';
 
 export function ModelsView() {
   const settings = useCall('settings.get', {});
-  const list = useModelList();
+  // Fold models belong to their backtests: shown here only when asked for.
+  const [showFolds, setShowFolds] = useStoredState('models.showFolds', false);
+  const list = useModelList(showFolds);
   const session = useTrainingSession();
   const [selected, setSelected] = useState<string | null>(null);
   const activeModelId = settings.data?.activeModelId ?? null;
@@ -49,6 +52,15 @@ export function ModelsView() {
               paper trading uses:{' '}
               <strong data-testid="models-active-id">{activeModelId ?? 'newest matching'}</strong>
             </span>
+            <label className="models-panel__folds">
+              <input
+                type="checkbox"
+                data-testid="show-fold-models"
+                checked={showFolds}
+                onChange={(e) => setShowFolds(e.target.checked)}
+              />{' '}
+              backtest fold models
+            </label>
             <button type="button" className="link-button" onClick={reloadList}>
               refresh
             </button>

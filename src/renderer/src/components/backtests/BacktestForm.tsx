@@ -231,7 +231,7 @@ export function BacktestForm({ settings, stored: initialStored, running, onRun }
         {number('maxGross', 'Max gross')}
         {number('maxWeight', 'Max weight')}
         {number('leverage', 'Leverage')}
-        {number('killDrawdown', 'Kill drawdown', '1 = off')}
+        {number('killDrawdown', 'Kill drawdown (%)', '100 = off, as in Settings')}
         <label className="bt-check">
           <input
             type="checkbox"

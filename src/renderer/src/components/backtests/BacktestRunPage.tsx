@@ -7,6 +7,7 @@ import { formatDateTime, formatInterval, formatPercent, formatWithInterval } fro
 import { TimeSeriesChart } from '../charts/TimeSeriesChart';
 import { AttentionPanel } from './AttentionPanel';
 import { FillsTable } from './FillsTable';
+import { MarketRulesNote } from './MarketRulesNote';
 import { MetricsTable, type MetricsColumn } from './MetricsTable';
 import { RunActions } from './RunActions';
 import { PercentChartPanel, RunFrame } from './RunFrame';
@@ -80,6 +81,7 @@ function RunBody({ run }: { run: BacktestDetail }) {
             {formatPercent(headline.maxDrawdown, false)}
           </span>
         )}
+        <MarketRulesNote rules={run.marketRules} />
       </header>
       <div className="bt-run__grid">
         <PercentChartPanel
@@ -123,11 +125,12 @@ function RunBody({ run }: { run: BacktestDetail }) {
           <AttentionPanel run={run} />
         </section>
         <section className="bt-panel bt-panel--wide">
-          <div className="panel-title">Fills</div>
+          <div className="panel-title">Fills and funding</div>
           <FillsTable
             runId={run.id}
             strategies={ordered.map((s) => s.strategy)}
             fillCounts={run.fillCounts}
+            fundingNotes={run.marketRules?.notes}
           />
         </section>
         <section className="bt-panel bt-panel--wide">

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { useBacktestFills } from '../../api/backtests';
 import { FillCells, FillHeadCells, type FillFormat } from '../fills/FillCells';
+import { FundingLedger } from '../funding/FundingLedger';
 import { formatAmount, formatCount, formatNumber, formatSignedAmount, signClass } from '../../format';
 
 const PAGE_SIZE = 50;
@@ -13,9 +14,11 @@ export interface FillsTableProps {
   runId: string;
   strategies: readonly string[];
   fillCounts: Record<string, number>;
+  /** The run's notes on funding, e.g. "funding not modelled: …", shown when there are no payments. */
+  fundingNotes?: readonly string[];
 }
 
-export function FillsTable({ runId, strategies, fillCounts }: FillsTableProps) {
+export function FillsTable({ runId, strategies, fillCounts, fundingNotes = [] }: FillsTableProps) {
   const [strategy, setStrategy] = useState(strategies[0] ?? '');
   const [page, setPage] = useState(0);
   const { data, error, loading } = useBacktestFills(runId, strategy);
@@ -101,6 +104,13 @@ export function FillsTable({ runId, strategies, fillCounts }: FillsTableProps) {
           </table>
         </div>
       )}
+      {data ? (
+        <FundingLedger
+          payments={data.funding ?? []}
+          emptyText={fundingNotes.find((n) => n.startsWith('funding')) ?? undefined}
+          testId="backtest-funding"
+        />
+      ) : null}
     </div>
   );
 }

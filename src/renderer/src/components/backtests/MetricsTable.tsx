@@ -74,6 +74,13 @@ const ROWS: Row[] = [
   { key: 'annualTurnover', label: 'Turnover (ann.)', show: (m) => formatRatio(m.annualTurnover, 1) },
   { key: 'feesPaid', label: 'Fees paid', show: (m) => formatMoney(m.feesPaid) },
   { key: 'feesFraction', label: 'Fees / capital', show: (m) => formatPercent(m.feesFraction, false) },
+  // Runs stored before funding was modelled have no figure: a dash, not a zero.
+  { key: 'fundingPaid', label: 'Funding paid', show: (m) => formatMoney(m.fundingPaid) },
+  {
+    key: 'fundingFraction',
+    label: 'Funding / capital',
+    show: (m) => formatPercent(m.fundingFraction, false),
+  },
   { key: 'exposure', label: 'Mean gross exposure', show: (m) => formatRatio(m.exposure) },
   { key: 'timeInMarket', label: 'Time in market', show: (m) => formatPercent(m.timeInMarket, false) },
   {
@@ -112,8 +119,7 @@ const ROWS: Row[] = [
 export function MetricsTable({ columns, testId }: { columns: readonly MetricsColumn[]; testId?: string }) {
   const anyYear = columns.some((c) => c.metrics.years >= 1);
   const rows = ROWS.filter(
-    (r) =>
-      (!r.optional || columns.some((c) => r.optional!(c.metrics))) && (!r.yearOrLonger || anyYear),
+    (r) => (!r.optional || columns.some((c) => r.optional!(c.metrics))) && (!r.yearOrLonger || anyYear),
   );
   return (
     <div className="bt-table-wrap">

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { CoreError } from '../../../../shared/errors';
 import { useCsvExport, useDeleteBacktest, type BacktestExportTable } from '../../api/backtests';
 
-const TABLES: BacktestExportTable[] = ['metrics', 'equity', 'weights', 'fills', 'folds'];
+const TABLES: BacktestExportTable[] = ['metrics', 'equity', 'weights', 'fills', 'funding', 'folds'];
 
 export function RunActions({ runId, onDeleted }: { runId: string; onDeleted: () => void }) {
   const exportCsv = useCsvExport();

@@ -145,7 +145,8 @@ export function defaultFormValues(settings: Settings, stored: readonly SeriesCov
     maxGross: String(settings.risk.maxGross),
     maxWeight: String(settings.risk.maxWeight),
     leverage: String(settings.risk.leverage),
-    killDrawdown: String(settings.risk.killDrawdown),
+    // In percent, as in Settings: 25 (%) of the peak, 100 = off.
+    killDrawdown: String(Number((settings.risk.killDrawdown * 100).toPrecision(12))),
     allowShort: settings.risk.allowShort,
     // A small model: one is trained per fold, so the defaults favour minutes over depth.
     lookback: '48',
@@ -203,7 +204,8 @@ export function toRunParams(values: BacktestFormValues, stored: readonly SeriesC
       maxGross: numbers.maxGross,
       maxWeight: numbers.maxWeight,
       leverage: numbers.leverage,
-      killDrawdown: numbers.killDrawdown,
+      killDrawdown:
+        numbers.killDrawdown === undefined ? undefined : Number((numbers.killDrawdown / 100).toPrecision(12)),
       allowShort: values.allowShort,
     },
     ...(values.strategy === 'model' ? { model: { config: modelConfigOf(numbers) } } : {}),

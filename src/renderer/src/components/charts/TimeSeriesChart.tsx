@@ -1,6 +1,7 @@
 // The app's one chart for series that are not candles (equity against baselines, drawdown, weights and
 // attention over time, paper equity, loss curves), drawn with lightweight-charts like the candles: a
-// crosshair, zoom (wheel, pinch) and pan (drag), time ticks at round UTC times, the theme's colours.
+// crosshair, zoom (wheel, pinch) and pan (drag; a double click fits all the data again), time ticks at
+// round UTC times, the theme's colours.
 // Above the plot, the legend `data-testid="chart-legend"` names every series with its value under the
 // cursor (the latest values when the cursor is off the chart); it wraps onto more lines rather than
 // ever lying over the plot or over itself. Test hooks: data-points on the region, data-time /
@@ -9,7 +10,6 @@ import { useEffect, useMemo, useRef } from 'react';
 import {
   AreaSeries,
   BaselineSeries,
-  ColorType,
   CrosshairMode,
   LineSeries,
   LineStyle,
@@ -34,7 +34,8 @@ import {
   type ChartAxis,
   type ChartSeries,
 } from '../../chart/series-data';
-import { chartColors, resolveColor } from '../../chart/theme';
+import { baseChartOptions } from '../../chart/chart-options';
+import { resolveColor } from '../../chart/theme';
 import { useThemeName } from '../../chart/use-theme';
 
 export type { ChartPoint, ChartSeries } from '../../chart/series-data';
@@ -85,8 +86,11 @@ export function TimeSeriesChart({
   // The latest formatters and data, for the crosshair handler that outlives a render.
   const latest = useRef({ series, plotted, formatValue, formatX, axis });
   latest.current = { series, plotted, formatValue, formatX, axis };
-  /** The range was fitted to the data once: later updates keep the user's zoom. */
-  const fitted = useRef(false);
+  /**
+   * The user zoomed or panned (wheel, drag, touch): new data then keeps their view. Until then, and
+   * again after a double click, the chart fits all its data as it grows (a live loss or equity curve).
+   */
+  const userMoved = useRef(false);
 
   const showLegend = (key: number | null, hovered: boolean) => {
     const now = latest.current;
@@ -110,12 +114,23 @@ export function TimeSeriesChart({
       ? createChart(container, options)
       : createOptionsChart(container, options)) as unknown as AnyChart;
     drawn.current = { chart, series: [] };
-    fitted.current = false;
+    userMoved.current = false;
+    const moved = () => (userMoved.current = true);
+    const reset = () => {
+      userMoved.current = false;
+      chart.timeScale().fitContent();
+    };
+    container.addEventListener('wheel', moved, { passive: true });
+    container.addEventListener('pointerdown', moved);
+    container.addEventListener('dblclick', reset);
     chart.subscribeCrosshairMove((param: MouseEventParams<number>) => {
       const key = param.time === undefined ? null : Number(param.time);
       showLegend(key, key !== null);
     });
     return () => {
+      container.removeEventListener('wheel', moved);
+      container.removeEventListener('pointerdown', moved);
+      container.removeEventListener('dblclick', reset);
       drawn.current = null;
       chart.remove();
     };
@@ -129,17 +144,13 @@ export function TimeSeriesChart({
     if (!current) return;
     for (const s of current.series) current.chart.removeSeries(s);
     current.series = series.map((s) => addSeries(current.chart, s, includeZero));
-    fitted.current = false;
   }, [styleKey, includeZero, axis, theme]);
 
   useEffect(() => {
     const current = drawn.current;
     if (!current) return;
     current.series.forEach((s, i) => s.setData(plotted[i] ?? []));
-    if (!fitted.current && points > 0) {
-      current.chart.timeScale().fitContent();
-      fitted.current = true;
-    }
+    if (!userMoved.current && points > 0) current.chart.timeScale().fitContent();
     current.chart.applyOptions({ localization: { priceFormatter: formatAxis } });
     showLegend(null, false);
   }, [plotted, styleKey, includeZero, axis, theme]);
@@ -168,22 +179,8 @@ function chartOptions(
   formatX: (x: number) => string,
 ): DeepPartial<TimeChartOptions> {
   return {
-    autoSize: true,
-    // The library's logo injects a <style> element, which the CSP forbids; the candle chart credits it.
-    layout: {
-      background: { type: ColorType.Solid, color: 'transparent' },
-      textColor: chartColors.text,
-      fontSize: 11,
-      attributionLogo: false,
-    },
-    grid: { vertLines: { color: chartColors.grid }, horzLines: { color: chartColors.grid } },
-    crosshair: {
-      mode: CrosshairMode.Magnet,
-      vertLine: { color: chartColors.crosshair },
-      horzLine: { color: chartColors.crosshair },
-    },
-    rightPriceScale: { borderColor: chartColors.border },
-    timeScale: { borderColor: chartColors.border, timeVisible: true, secondsVisible: false },
+    // On the panel's own background; the crosshair snaps to the points the legend reads.
+    ...baseChartOptions('transparent', CrosshairMode.Magnet),
     localization: {
       priceFormatter: formatValue,
       // The crosshair's label on the x axis: the app's UTC style, or the caller's for a number axis.

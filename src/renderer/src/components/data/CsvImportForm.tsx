@@ -13,7 +13,12 @@ import { FeedField, IntervalField } from './SeriesFields';
 import { formatCount, formatDateTime } from '../../format';
 
 type Report =
-  | { kind: 'imported'; file: string; result: CallResult<'market.importCsv'> }
+  | {
+      kind: 'imported';
+      file: string;
+      contents: 'candles' | 'funding';
+      result: CallResult<'market.importCsv'>;
+    }
   | { kind: 'rejected'; file: string; error: CoreError };
 
 export function CsvImportForm({
@@ -29,6 +34,7 @@ export function CsvImportForm({
   const [symbol, setSymbol] = useState('');
   const [interval, setBarInterval] = useState<Interval>(defaultInterval);
   const [busy, setBusy] = useState(false);
+  const [contents, setContents] = useState<'candles' | 'funding'>('candles');
   const [report, setReport] = useState<Report | null>(null);
 
   const cleanSymbol = symbol.trim().toUpperCase();
@@ -49,8 +55,8 @@ export function CsvImportForm({
     if (!ready || !file) return;
     setBusy(true);
     try {
-      const result = await importCsv({ feed: feed.trim(), symbol: cleanSymbol, interval }, file);
-      setReport({ kind: 'imported', file: file.name, result });
+      const result = await importCsv({ feed: feed.trim(), symbol: cleanSymbol, interval }, file, contents);
+      setReport({ kind: 'imported', file: file.name, contents, result });
       onImported();
     } catch (error) {
       setReport({ kind: 'rejected', file: file.name, error: toCoreError(error) });
@@ -80,6 +86,23 @@ export function CsvImportForm({
                 setReport(null);
               }}
             />
+          )}
+        </FormField>
+        <FormField
+          fieldKey="csv.contents"
+          label="Contents"
+          hint="Funding rates: funding_time_ms,funding_rate (fractions, 0.0001 = 0.01%)"
+        >
+          {(control) => (
+            <select
+              {...control}
+              data-testid="csv-contents"
+              value={contents}
+              onChange={(event) => setContents(event.target.value === 'funding' ? 'funding' : 'candles')}
+            >
+              <option value="candles">OHLCV candles</option>
+              <option value="funding">Funding rates</option>
+            </select>
           )}
         </FormField>
         <FeedField
@@ -142,8 +165,9 @@ function ImportReport({ report }: { report: Report }) {
     const { rows, first, last, timeFormat } = report.result;
     return (
       <div className="data-result is-good form-field--wide" data-testid="csv-report" data-outcome="imported">
-        Imported <strong data-testid="csv-imported-rows">{formatCount(rows)}</strong> candles from{' '}
-        {report.file}: {formatDateTime(first)} → {formatDateTime(last)} (times read as {timeFormat}).
+        Imported <strong data-testid="csv-imported-rows">{formatCount(rows)}</strong>{' '}
+        {report.contents === 'funding' ? 'funding rates' : 'candles'} from {report.file}:{' '}
+        {formatDateTime(first)} → {formatDateTime(last)} (times read as {timeFormat}).
       </div>
     );
   }

@@ -3,7 +3,7 @@
 // averaged over layers and heads or one layer / head; and beside it the learned lag profile.
 import { useMemo, useState } from 'react';
 import type { PaperAttention } from '../../api/paper';
-import { formatDateTime } from '../../format';
+import { formatDateTime, formatNumber } from '../../format';
 import { LagProfile } from './LagProfile';
 
 interface Props {
@@ -89,7 +89,8 @@ function Heatmap({ symbols, matrix }: { symbols: readonly string[]; matrix: numb
   const short = (symbol: string) => symbol.replace(/USDT$|USDC$|USD$/, '');
   // Many assets leave narrow cells: smaller type and values without the leading zero ('.25').
   const dense = symbols.length > DENSE_FROM;
-  const print = (value: number) => (dense ? value.toFixed(2).replace(/^0\./, '.') : value.toFixed(2));
+  const print = (value: number) =>
+    dense ? formatNumber(value, 2).replace(/^0\./, '.') : formatNumber(value, 2);
   return (
     <table className={`heatmap${dense ? ' heatmap--dense' : ''}`}>
       <thead>
@@ -116,7 +117,7 @@ function Heatmap({ symbols, matrix }: { symbols: readonly string[]; matrix: numb
                 className="heatmap__cell"
                 data-key={symbols[k]}
                 data-value={value}
-                title={`${symbols[q]} attends to ${symbols[k]}: ${value.toFixed(4)}`}
+                title={`${symbols[q]} attends to ${symbols[k]}: ${formatNumber(value, 4)}`}
                 style={{ background: cellColour(value / max) }}
               >
                 {print(value)}

@@ -43,6 +43,11 @@ export function EquityPanel({ account, marks, height }: Props) {
           testId="pnl-drawdown"
         />
         <Figure label="Fees" value={account ? formatMoney(account.totalFees) : '—'} testId="pnl-fees" />
+        <Figure
+          label="Funding"
+          value={account ? formatMoney(account.totalFunding) : '—'}
+          testId="pnl-funding"
+        />
       </dl>
       <TimeSeriesChart
         testId="paper-equity"

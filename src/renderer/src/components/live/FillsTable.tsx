@@ -1,19 +1,47 @@
 // Recent fills of the paper account, newest first: filled at the open of `time`, decided at the close
 // of `decidedAt`.
-import type { PaperFill } from '../../api/paper';
+import type { PaperFill, PaperFunding } from '../../api/paper';
 import { FillCells, FillHeadCells, type FillFormat } from '../fills/FillCells';
 import { formatAmount, formatBps, formatDateTime, formatMoney } from '../../format';
 import { LiveTablePanel } from './LiveTablePanel';
 
 const LIVE_FILL: FillFormat = { numeric: 'num' };
 
-export function FillsTable({ fills }: { fills: readonly PaperFill[] }) {
+export function FillsTable({
+  fills,
+  funding = [],
+}: {
+  fills: readonly PaperFill[];
+  /** Funding payments, newest first: a ledger of their own, summed in the panel's header. */
+  funding?: readonly PaperFunding[];
+}) {
+  const net = funding.reduce((sum, p) => sum + p.payment, 0);
   return (
     <LiveTablePanel
       name="fills"
       testId="fills"
       title="Fills"
-      meta={<span className="live-panel__meta">{fills.length > 0 ? `${fills.length} recent` : ''}</span>}
+      meta={
+        <span className="live-panel__meta">
+          {fills.length > 0 ? `${fills.length} recent` : ''}
+          {funding.length > 0 ? (
+            <span
+              data-testid="paper-funding"
+              data-count={funding.length}
+              title={funding
+                .slice(0, 12)
+                .map(
+                  (p) =>
+                    `${formatDateTime(p.time)} ${p.symbol}: ${formatMoney(p.positionValue)} × ${(p.rate * 100).toFixed(4)}% = ${formatMoney(p.payment)} paid`,
+                )
+                .join('\n')}
+            >
+              {' '}
+              · funding {funding.length} payments, {formatMoney(net)} paid
+            </span>
+          ) : null}
+        </span>
+      }
       data={{ 'data-count': fills.length }}
       empty={fills.length === 0}
       emptyText="No fills yet."

@@ -159,7 +159,9 @@ export function PaperControls(props: Props) {
             aria-invalid={!capitalValid}
             value={capital}
             disabled={!opensNew || busy !== null}
-            title={opensNew ? 'Simulated cash of the new account, in USDT' : 'The stored account keeps its capital'}
+            title={
+              opensNew ? 'Simulated cash of the new account, in USDT' : 'The stored account keeps its capital'
+            }
             onChange={(e) => setCapital(e.target.value)}
           />
           <span className="paper-controls__unit">USDT</span>
@@ -195,9 +197,8 @@ export function PaperControls(props: Props) {
       {account?.error && !running && (
         <div className="paper-controls__error" role="alert" data-testid="paper-account-error">
           <strong>Paper trading stopped on an error</strong>
-          {account.error.barTime !== null &&
-            ` at the bar of ${new Date(account.error.barTime).toISOString().slice(0, 16).replace('T', ' ')} UTC`}
-          : {account.error.message} <span className="paper-controls__action">{account.error.action}</span>
+          {account.error.barTime !== null && ` at the bar of ${formatDateTime(account.error.barTime)}`}:{' '}
+          {account.error.message} <span className="paper-controls__action">{account.error.action}</span>
         </div>
       )}
       {error && (

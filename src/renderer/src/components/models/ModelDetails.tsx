@@ -72,11 +72,20 @@ export function ModelDetails({ id, activeModelId, onChanged }: Props) {
           <button
             type="button"
             className={`button${active ? '' : ' button--primary'}`}
-            disabled={busy || active || !info}
+            disabled={busy || active || !info || info.backtestId !== null}
+            title={
+              info?.backtestId
+                ? `A fold model of backtest ${info.backtestId}: paper trading never uses it`
+                : undefined
+            }
             onClick={() => void activate()}
             data-testid="use-for-paper"
           >
-            {active ? 'Used for paper trading' : 'Use for paper trading'}
+            {active
+              ? 'Used for paper trading'
+              : info?.backtestId
+                ? 'Fold model of a backtest'
+                : 'Use for paper trading'}
           </button>
           {confirming ? (
             <span className="model-details__confirm" role="alert">

@@ -72,6 +72,15 @@ export function ModelTable({ models, activeModelId, selectedId, onSelect }: Prop
                       paper
                     </span>
                   )}
+                  {model.backtestId && (
+                    <span
+                      className="badge"
+                      data-testid="fold-model-badge"
+                      title="Trained by this backtest for one of its folds; deleted with it"
+                    >
+                      fold of {model.backtestId}
+                    </span>
+                  )}
                   <span className="model-table__sub" title={model.name}>
                     {model.name}
                   </span>

@@ -8,7 +8,7 @@ import { INTERVALS } from '../../../../shared/domain';
 import { useCoreConnection } from '../../api/CoreProvider';
 import { useCall } from '../../api/hooks';
 import { startTraining, type TrainingSession } from '../../api/models';
-import { formatInterval, toUtcInput } from '../../format';
+import { formatCount, formatInterval, toUtcInput } from '../../format';
 import {
   ARCHITECTURE_FIELDS,
   TRAINING_FIELDS,
@@ -220,7 +220,7 @@ function coverageText(range: ReturnType<typeof storedRange>, error: string | und
     return `No stored candles for ${range.missing.join(', ')}: backfill them first.`;
   if (range.bars === 0) return 'No stored candles yet.';
   const gaps = range.gaps > 0 ? `, ${range.gaps} missing bars (training needs none)` : '';
-  return `${range.bars.toLocaleString('en-US')} bars stored in common${gaps}. `;
+  return `${formatCount(range.bars)} bars stored in common${gaps}. `;
 }
 
 function Field({
