@@ -88,8 +88,9 @@ function measure(backend: BackendName, now: () => number): BackendMeasurement {
       );
       return now() - start;
     };
-    for (let i = 0; i < 3; i++) decide();
-    step(0);
+    // Warm-up: TensorFlow builds its kernels (oneDNN primitives) per shape on first use.
+    for (let i = 0; i < 10; i++) decide();
+    for (let i = 0; i < 3; i++) step(i + 10);
     const decisionMs = median(Array.from({ length: 15 }, decide));
     const trainStepMs = median([1, 2, 3].map(step));
     return { backend, decisionMs, trainStepMs };

@@ -234,7 +234,14 @@ export class CrossAssetModel {
       }
       // Cross-asset attention among pooled asset tokens: each asset's query over every asset's key/value.
       const pooled = tf.reshape(poolTokens(tf.reshape(h, [b, a, t, d])), [b * a, d]) as tf.Tensor2D;
-      const [q, k, v] = projectQkvHeads(pooled, (part) => name(`cross/${part}`), b, a, heads);
+      // Fused on native (fewer ops); three dense layers on wasm, whose rounding the wasm tests were
+      // tuned on (the same values either way, to float rounding).
+      const [q, k, v] =
+        layerFlavour() === 'native'
+          ? projectQkvHeads(pooled, (part) => name(`cross/${part}`), b, a, heads)
+          : (['q', 'k', 'v'] as const).map((part) =>
+              toHeads(dense(pooled, name(`cross/${part}`), name(`cross/${part}_b`)), b, a, heads),
+            );
       const cross = attention(q!, k!, v!);
       attentionMaps.push(tf.reshape(cross.weights, [b, heads, a, a]));
       let mixed = mergeHeads(cross.out, b, heads);
@@ -256,26 +263,41 @@ export class CrossAssetModel {
       summary = layerNorm(tf.add(summary, lagged.out) as tf.Tensor2D, ps.get('lag/ln_g'), ps.get('lag/ln_b'));
     }
 
-    // The three heads as one dense layer on their concatenated weights [d, 1 + 3 + 1], split after:
-    // the same values as three dense layers, with one matMul each way and one bias sum.
-    const outputs = ['return', 'direction', 'portfolio'];
-    const headOut = dense(
-      summary,
-      tf.concat(
-        outputs.map((head) => ps.get(`head/${head}`)),
-        1,
-      ),
-      tf.concat(
-        outputs.map((head) => ps.get(`head/${head}_b`)),
-        0,
-      ),
-    );
-    const [returnColumn, directionColumns, scoreColumn] = tf.split(headOut, [1, 3, 1], 1);
-    const returns = tf.reshape(returnColumn!, [b, a]) as tf.Tensor2D;
-    const directionLogits = tf.reshape(directionColumns!, [b, a, 3]) as tf.Tensor3D;
-    const scores = tf.reshape(scoreColumn!, [b, a]) as tf.Tensor2D;
+    const { returns, directionLogits, scores } = this.heads(summary, b);
     const weights = portfolioWeights(scores, config.portfolio);
     return { returns, directionLogits, weights, attention: attentionMaps, lagWeights };
+  }
+
+  /**
+   * The return, direction and portfolio heads. On native one dense layer on their concatenated
+   * weights [d, 1 + 3 + 1], split after (one matMul each way, one bias sum); on wasm three dense layers.
+   * The same values.
+   */
+  private heads(summary: tf.Tensor2D, b: number) {
+    const { params: ps, assets: a } = this;
+    const outputs = ['return', 'direction', 'portfolio'];
+    let columns: tf.Tensor[];
+    if (layerFlavour() === 'native') {
+      const headOut = dense(
+        summary,
+        tf.concat(
+          outputs.map((head) => ps.get(`head/${head}`)),
+          1,
+        ),
+        tf.concat(
+          outputs.map((head) => ps.get(`head/${head}_b`)),
+          0,
+        ),
+      );
+      columns = tf.split(headOut, [1, 3, 1], 1);
+    } else {
+      columns = outputs.map((head) => dense(summary, ps.get(`head/${head}`), ps.get(`head/${head}_b`)));
+    }
+    return {
+      returns: tf.reshape(columns[0]!, [b, a]) as tf.Tensor2D,
+      directionLogits: tf.reshape(columns[1]!, [b, a, 3]) as tf.Tensor3D,
+      scores: tf.reshape(columns[2]!, [b, a]) as tf.Tensor2D,
+    };
   }
 
   /** Sector- and market-level attention: asset queries over group aggregates; rows [B·A, width]. */
