@@ -53,6 +53,11 @@ export function intervalName(interval: Interval | string): string {
   return ({ D: '1D', W: '1W', M: '1Mo' } as Record<string, string>)[interval] ?? interval;
 }
 
+/** The app's one time style, in messages from the core too: '2024-05-01 12:00 UTC'. */
+export function utcMinute(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
 /** BTCUSDT → BTC: every traded perpetual is quoted in the same currency, so its base names it. */
 export function baseAsset(symbol: string): string {
   return symbol.replace(/(USDT|USDC|PERP)$/, '') || symbol;

@@ -2,7 +2,8 @@
 // stored series: pure functions, checked on their own.
 import { describe, expect, it } from 'vitest';
 import { continuation } from '../../../src/main/core/embedded-feed';
-import { intervalName, seriesChangeNotice } from '../../../src/main/core/trading/paper-session';
+import { seriesChangeNotice } from '../../../src/main/core/trading/paper-session';
+import { intervalName } from '../../../src/shared/domain';
 
 const HOUR = 3_600_000;
 const account = { feed: 'simulator', symbols: ['BTCUSDT', 'ETHUSDT'], interval: '60' as const };

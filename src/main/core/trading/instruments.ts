@@ -4,7 +4,12 @@
 // rules derived from the price and the run says so. Funding comes from the feed's stored history; a
 // symbol whose history does not cover the run is named in the run's notes, never silently zero.
 import type { RunMarketRules } from '../../../shared/contract/backtest';
-import type { FundingRate, InstrumentRules, InstrumentSource } from '../../../shared/domain';
+import {
+  utcMinute,
+  type FundingRate,
+  type InstrumentRules,
+  type InstrumentSource,
+} from '../../../shared/domain';
 import { SIMULATOR_FEED } from '../market/feeds';
 import { instrumentRules } from '../market/simulator/instruments';
 import { FUNDING_INTERVAL_MINUTES } from '../market/simulator/funding';
@@ -113,7 +118,7 @@ export function fundingForRun(
     }
     if (!covered) {
       notes.push(
-        `funding modelled for ${symbol} only from ${iso(Math.max(from, coverage.checkedFrom))} to ${iso(Math.min(to, coverage.checkedTo))}: ` +
+        `funding modelled for ${symbol} only from ${utcMinute(Math.max(from, coverage.checkedFrom))} to ${utcMinute(Math.min(to, coverage.checkedTo))}: ` +
           'no funding history for the rest of the run',
       );
     }
@@ -134,8 +139,4 @@ export function marketRulesReport(instruments: RunInstruments, funding: RunFundi
     );
   }
   return { instrumentsSource: instruments.sources, fundingModelled: funding.modelled, notes };
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
 }

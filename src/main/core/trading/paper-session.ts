@@ -3,22 +3,10 @@
 // series (interval, symbols or feed) than the account trades, rather than waiting for bars that never come.
 import type { Settings } from '../../../shared/contract';
 import type { BacktestStrategyName } from '../../../shared/contract/backtest';
+import { intervalName, utcMinute as utc } from '../../../shared/domain';
 import type { PaperAccountRow, PaperRepo } from '../store/paper.repo';
 import type { PaperResumeRepo } from '../store/paper-resume.repo';
 import type { PaperSettings, PaperTrader } from './paper';
-
-/** The interval as the window names it: '60' → 1h, '5' → 5m, 'D' → 1D. */
-export function intervalName(interval: string): string {
-  if (/^\d+$/.test(interval)) {
-    const minutes = Number(interval);
-    return minutes % 60 === 0 ? `${minutes / 60}h` : `${minutes}m`;
-  }
-  return { D: '1D', W: '1W', M: '1Mo' }[interval] ?? interval;
-}
-
-function utc(time: number): string {
-  return `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
 
 /** A stored account's own settings: resuming it changes none of them. */
 export function settingsOfRow(row: PaperAccountRow): PaperSettings {
@@ -74,7 +62,9 @@ export function seriesChangeNotice(
 ): string | null {
   const changes: string[] = [];
   if (account.interval !== next.interval)
-    changes.push(`the interval changed to ${intervalName(next.interval)} (this account trades ${intervalName(account.interval)})`);
+    changes.push(
+      `the interval changed to ${intervalName(next.interval)} (this account trades ${intervalName(account.interval)})`,
+    );
   if (account.symbols.join(',') !== next.symbols.join(','))
     changes.push(`the symbols changed to ${next.symbols.join(', ')}`);
   if (account.feed !== next.feed) changes.push(`the feed changed to ${next.feed}`);

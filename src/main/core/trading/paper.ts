@@ -5,7 +5,7 @@
 // mark, engine snapshot; see paper.repo.ts); events go out after the commit.
 import type { BacktestStrategyName } from '../../../shared/contract/backtest';
 import type { PaperAccount, PaperError } from '../../../shared/contract/paper';
-import { intervalMs, type Interval } from '../../../shared/domain';
+import { intervalMs, utcMinute, type Interval } from '../../../shared/domain';
 import { CoreError, toErrorShape } from '../../../shared/errors';
 import type { Clock } from '../clock';
 import type { CoreEvents } from '../events';
@@ -381,7 +381,7 @@ export class PaperTrader {
     if (!applied) {
       throw new CoreError(
         'CONFLICT',
-        `Paper account '${account.id}' already applied the bar at ${new Date(bar.time).toISOString()}: another trader runs on the same data.`,
+        `Paper account '${account.id}' already applied the bar at ${utcMinute(bar.time)}: another trader runs on the same data.`,
       );
     }
     this.lastApplied = bar.time;
@@ -417,7 +417,7 @@ export class PaperTrader {
     if (s.killed && !wasKilled) {
       const limit = (account.params as StoredParams).risk.killDrawdown;
       this.notice =
-        `Kill switch tripped at ${new Date(bar.time).toISOString().slice(0, 16).replace('T', ' ')} UTC: ` +
+        `Kill switch tripped at ${utcMinute(bar.time)}: ` +
         `drawdown ${(s.drawdown * 100).toFixed(1)}%${limit !== undefined ? ` reached the ${(limit * 100).toFixed(1)}% limit` : ''}; ` +
         'the book is flattened and trades no more. Start afresh to trade again.';
       this.emitState();

@@ -25,7 +25,8 @@ export function MarketRulesNote({ rules }: { rules: RunMarketRules | undefined }
         {[...bySource]
           .map(([source, symbols]) => `${symbols.join(', ')} ${SOURCE_TEXT[source] ?? source}`)
           .join('; ')}
-        . Funding modelled for {modelled.length > 0 ? modelled.join(', ') : 'no symbol'}.
+        . Funding modelled over the whole run for{' '}
+        {modelled.length > 0 ? modelled.join(', ') : 'no symbol (see below)'}.
       </span>
       {rules.notes.map((note) => (
         <span key={note} className="bt-run__note" data-testid="backtest-market-note">
