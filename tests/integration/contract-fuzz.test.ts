@@ -354,6 +354,11 @@ describe('the contract under fuzz', () => {
       interval: '60',
       content: 'time,open,high,low,close,volume\n1704067200000,1,2,0.5,1.5,10\n',
     });
+    const rules = await checked('market.setInstruments', {
+      feed: 'csv',
+      rules: [{ symbol: 'BTCUSDT', tickSize: 0.1, qtyStep: 0.001, minOrderQty: 0.001 }],
+    });
+    expect(rules).toEqual([expect.objectContaining({ symbol: 'BTCUSDT', qtyStep: 0.001, source: 'user' })]);
     await checked('market.importFundingCsv', {
       feed: 'csv',
       symbol: 'BTCUSDT',
