@@ -52,6 +52,10 @@ describe.skipIf(skipReason !== null)('a host restart under an open tab', () => {
       .poll(async () => (await core!.client.call('paper.equity', {})).length, { timeout: 30_000 })
       .toBeGreaterThan(2);
     expect(await page.locator('[data-testid="positions"]').getAttribute('data-stale')).toBe('false');
+    // Every tile has had a live candle within its window.
+    await expect
+      .poll(() => page.locator('.symbol-tile[data-stale="false"]').count(), { timeout: 20_000 })
+      .toBe(await page.locator('.symbol-tile').count());
   });
 
   it('shows the host stopped: state unknown, latency and positions stale, no active Stop', async () => {
@@ -67,6 +71,10 @@ describe.skipIf(skipReason !== null)('a host restart under an open tab', () => {
     expect(await page.locator('[data-testid="status-latency"]').getAttribute('data-stale')).toBe('true');
     expect(await page.locator('[data-testid="positions"]').getAttribute('data-stale')).toBe('true');
     expect(await page.locator('[data-testid="positions-age"]').innerText()).toMatch(/not live/);
+    const tiles = await page.locator('.symbol-tile').count();
+    expect(tiles).toBeGreaterThan(0);
+    expect(await page.locator('.symbol-tile[data-stale="true"]').count()).toBe(tiles);
+    expect(await page.locator('.symbol-tile').first().getAttribute('title')).toMatch(/not live/);
     expect(await page.locator('[data-testid="chart-stale"]').innerText()).toBe('not live: core unreachable');
     await app!.screenshot('restart-host-stopped');
   });

@@ -3,6 +3,7 @@
 // symbol is in view while the big chart shows one. Clicking a tile chooses the chart's symbol.
 import { useMemo, useState } from 'react';
 import { intervalMs, type Candle, type Interval } from '../../../shared/domain';
+import { useChangedAt, useFreshness } from '../api/freshness';
 import { useCall, useEvent } from '../api/hooks';
 import { formatChange, formatPrice, formatSpan } from '../format';
 
@@ -18,6 +19,11 @@ interface Props {
 const SPARK_BARS = 60;
 const SPARK_WIDTH = 100;
 const SPARK_HEIGHT = 26;
+/**
+ * A tile with no candle event for this long (browser time) is marked not live. The exchange pushes a
+ * symbol's kline every second or two while it trades; the simulator every few hundred ms.
+ */
+const TILE_STALE_MS = 30_000;
 
 export function SymbolList({ feed, interval, symbols, selected, onSelect }: Props) {
   return (
@@ -72,6 +78,8 @@ function SymbolTile({ feed, interval, symbol, selected, onSelect }: TileProps) {
     return merged.slice(-SPARK_BARS).map((c) => c.close);
   }, [history.data, live]);
 
+  // The live events' array changes identity with every event: its change time is the tile's age.
+  const fresh = useFreshness(useChangedAt(live), TILE_STALE_MS);
   const last = closes[closes.length - 1];
   const first = closes[0];
   const down = last !== undefined && first !== undefined && last < first;
@@ -80,9 +88,13 @@ function SymbolTile({ feed, interval, symbol, selected, onSelect }: TileProps) {
   return (
     <button
       type="button"
-      className={`symbol-tile${selected ? ' is-selected' : ''}`}
+      className={`symbol-tile${selected ? ' is-selected' : ''}${fresh.stale ? ' is-stale' : ''}`}
       aria-pressed={selected}
       data-symbol={symbol}
+      data-stale={String(fresh.stale)}
+      title={
+        fresh.stale ? `${symbol}: not live (last update ${fresh.text})` : `${symbol}: updated ${fresh.text}`
+      }
       data-last-close={last ?? ''}
       onClick={() => onSelect(symbol)}
     >
