@@ -1,4 +1,4 @@
-// Protocol fidelity of the simulator against bybit-v5.md, with raw fetch and raw `ws` clients (not the
+// Protocol fidelity of the simulator against Bybit's v5 API as documented, with raw fetch and raw `ws` clients (not the
 // project's client): what the real exchange would answer is what the simulator must answer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';

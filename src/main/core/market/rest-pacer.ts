@@ -7,7 +7,7 @@
 import { CoreError } from '../../../shared/errors';
 import { sleep as defaultSleep } from './backoff';
 
-/** Bybit's documented public limit (bybit-v5 rate-limit page). */
+/** Bybit's documented public limit (its API rate-limit page: 600 requests per 5 s per IP). */
 export const BYBIT_IP_LIMIT = { maxRequests: 600, windowMs: 5000 } as const;
 /** What one process sends at most: sustained rate and burst of the bucket. */
 export const DEFAULT_PACE = { ratePerSecond: 100, burst: 50 } as const;

@@ -1,4 +1,4 @@
-// Wire texts of the simulated exchange, built exactly as bybit-v5.md shows them: REST envelopes with
+// Wire texts of the simulated exchange, built exactly as Bybit's v5 API documents them: REST envelopes with
 // the key order retCode, retMsg, result, retExtInfo, time; kline rows of seven strings; compact kline
 // push frames with start/end/timestamp as numbers and everything else as strings.
 import type { Candle, Interval } from '../../../../shared/domain';

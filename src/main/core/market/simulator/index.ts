@@ -1,5 +1,5 @@
 // The Bybit v5 simulator: an HTTP + WebSocket server on 127.0.0.1 speaking the public protocol of
-// bybit-v5.md over a synthetic (or replayed) market with an accelerated clock and fault injection.
+// Bybit's v5 API over a synthetic (or replayed) market with an accelerated clock and fault injection.
 // It stands in for Bybit in every test, in the demo, and as the app's offline default.
 //
 // Choices where the sheet is silent or UNVERIFIED (each one errs toward what a careful client must

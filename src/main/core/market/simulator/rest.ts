@@ -1,6 +1,6 @@
 // The REST side of the simulated exchange: /v5/market/kline, /v5/market/instruments-info,
 // /v5/market/funding/history, /v5/market/tickers and /v5/market/time, an IP throttle answering HTTP 403, and the REST faults. Parameter errors are
-// HTTP 200 with retCode 10001 and result {}, as bybit-v5.md §3 describes.
+// HTTP 200 with retCode 10001 and result {}, as Bybit's v5 API does.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { INTERVALS, barOpenTime, type Candle, type Interval } from '../../../../shared/domain';
 import { barsBetween } from './bar-time';

@@ -15,7 +15,7 @@ const PATHS: Record<string, WsCategory> = {
   '/v5/public/inverse': 'inverse',
 };
 
-/** Spot refuses subscribe requests with more than this many args (bybit-v5.md §4). */
+/** Spot refuses subscribe requests with more than this many args (as Bybit's spot stream does). */
 const SPOT_MAX_ARGS = 10;
 
 export interface Connection {
