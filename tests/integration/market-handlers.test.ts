@@ -104,6 +104,12 @@ describe('market handlers', () => {
     expect(live.connection).toBe('live');
     expect(live.reason).toBeNull();
     expect(live.lastFrameAt).not.toBeNull();
+    // The frame time follows the frames (a new bar every 100 ms), not the last change of state.
+    const framesBefore = candles.length;
+    await until(() => candles.length >= framesBefore + 4);
+    const later = (await call('market.status', {})) as EventPayload<'market.status'>;
+    expect(later.lastFrameAt!).toBeGreaterThan(live.lastFrameAt!);
+    expect(later.lastFrameAgeMs!).toBeLessThan(2_000);
     expect(statuses.map((s) => s.connection)).toContain('live');
     expect(candles[0]).toMatchObject({ feed: 'sim-test', interval: '1' });
     expect(candles[0]!.candle).not.toHaveProperty('updatedAt');

@@ -75,7 +75,9 @@ export class MarketService {
   status(): MarketStatus {
     const settings = this.deps.settings();
     const config = this.config;
-    const s = this.ingestStatus;
+    // Read from the running ingest: the snapshot its onStatus last sent changes with its state only, so
+    // its frame time and latency would freeze while frames keep coming.
+    const s = this.ingest?.status() ?? this.ingestStatus;
     return {
       feed: config?.feed ?? settings.feed,
       interval: config?.interval ?? settings.interval,
@@ -321,7 +323,7 @@ export class MarketService {
   /** One market.status per change of state (frame times alone are not a change). */
   private emitStatusIfChanged(): void {
     const status = this.status();
-    const { lastFrameAt: _at, lastFrameLatencyMs: _latency, ...state } = status;
+    const { lastFrameAt: _at, lastFrameLatencyMs: _latency, lastFrameAgeMs: _age, ...state } = status;
     const signature = JSON.stringify(state);
     if (signature === this.lastEmitted) return;
     this.lastEmitted = signature;
