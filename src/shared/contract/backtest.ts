@@ -22,6 +22,8 @@ export const BacktestStrategyNameSchema = z.enum(['model', 'linear-lead-lag', ..
 /** Which head of the model the target weights come from (trading/model-strategy.ts). */
 export const MODEL_WEIGHTS_FROM = ['portfolio-head', 'return-head'] as const;
 export type ModelWeightsFrom = (typeof MODEL_WEIGHTS_FROM)[number];
+/** The portfolio head: it trades far less than the return head's forecasts (docs/trading-rules.md). */
+export const DEFAULT_MODEL_WEIGHTS_FROM: ModelWeightsFrom = 'portfolio-head';
 
 export const BacktestModelSettingsSchema = z
   .object({
@@ -321,7 +323,9 @@ export const backtestCalls = {
     result: z.array(BacktestSummarySchema),
   },
   'backtest.get': {
-    params: z.object({ id: Id, fills: z.boolean().optional(), fillsOf: z.string().max(80).optional() }).strict(),
+    params: z
+      .object({ id: Id, fills: z.boolean().optional(), fillsOf: z.string().max(80).optional() })
+      .strict(),
     result: BacktestDetailSchema,
   },
   'backtest.delete': {

@@ -5,6 +5,7 @@
 // are computed in `prepare` (per fold in backtests, per decision in paper trading) and `decide` looks
 // them up by bar time. Walk-forward: one model trained per fold on the fold's training window only.
 import {
+  DEFAULT_MODEL_WEIGHTS_FROM,
   MODEL_WEIGHTS_FROM,
   type BacktestModelSettings,
   type ModelWeightsFrom,
@@ -87,8 +88,7 @@ export function meanAttention(attention: number[][][][]): number[][] {
  * are (the default); 'return-head' is the seed chapter's backtest (the return head's predictions clipped
  * to [-1, 1] and normalised by gross exposure; long-only drops negative ones).
  */
-export { MODEL_WEIGHTS_FROM, type ModelWeightsFrom };
-export const DEFAULT_MODEL_WEIGHTS_FROM: ModelWeightsFrom = 'portfolio-head';
+export { DEFAULT_MODEL_WEIGHTS_FROM, MODEL_WEIGHTS_FROM, type ModelWeightsFrom };
 
 export function forecastWeights(returns: readonly number[], longOnly: boolean): number[] {
   const clipped = returns.map((r) => (longOnly && r < 0 ? 0 : Math.max(-1, Math.min(1, r))));
@@ -174,12 +174,6 @@ export function modelWalkForwardFit(
   /** The run the fold models belong to. */
   backtestId?: string,
 ): FitFunction {
-  if (settings.weightsFrom !== undefined && !MODEL_WEIGHTS_FROM.includes(settings.weightsFrom)) {
-    throw new CoreError(
-      'INVALID_PARAMS',
-      `Invalid model settings: weightsFrom must be one of ${MODEL_WEIGHTS_FROM.join(', ')}, not '${String(settings.weightsFrom)}'.`,
-    );
-  }
   const parsed = settings.modelId ? null : ModelConfigSchema.safeParse(settings.config ?? {});
   if (parsed && !parsed.success) {
     throw new CoreError(
