@@ -8,6 +8,7 @@ import { DEFAULT_SETTINGS } from '../../src/shared/contract';
 import type { PaperAccount } from '../../src/shared/contract/paper';
 import type { CoreError } from '../../src/shared/errors';
 import { domainDispatch } from '../support/domain-dispatch';
+import { storeBars } from '../support/synthetic-bars';
 import { CoreEvents } from '../../src/main/core/events';
 import { DEFAULT_MARKET_SPEC, generateMarket } from '../../src/main/core/market/simulator/synthetic';
 import { CandlesRepo } from '../../src/main/core/store/candles.repo';
@@ -31,15 +32,7 @@ let paper: ReturnType<typeof createPaperHandlers>;
 let call: <T>(method: string, params: unknown) => Promise<T>;
 
 function feed(from: number, to: number): void {
-  for (let b = from; b < to; b++) {
-    for (const symbol of SYMBOLS) {
-      const candle = MARKET[symbol]![b]!;
-      candles.upsert({ feed: 'simulator', symbol, interval: '60' }, [
-        { ...candle, updatedAt: candle.openTime + HOUR },
-      ]);
-      events.emit('market.candle', { feed: 'simulator', symbol, interval: '60', candle });
-    }
-  }
+  storeBars({ candles, events, market: MARKET, symbols: SYMBOLS }, from, to);
 }
 
 beforeEach(() => {

@@ -14,6 +14,7 @@ import { openDatabase, type Db } from '../../src/main/core/store/db';
 import { PaperRepo } from '../../src/main/core/store/paper.repo';
 import { createPaperHandlers } from '../../src/main/core/trading/handlers';
 import { domainDispatch } from '../support/domain-dispatch';
+import { storeBars } from '../support/synthetic-bars';
 
 const HOUR = 3_600_000;
 const START = Date.UTC(2025, 0, 1);
@@ -31,15 +32,7 @@ let paper: ReturnType<typeof createPaperHandlers>;
 let call: <T>(method: string, params: unknown) => Promise<T>;
 
 function store(from: number, to: number, announce: boolean): void {
-  for (let b = from; b < to; b++) {
-    for (const symbol of SYMBOLS) {
-      const candle = MARKET[symbol]![b]!;
-      candles.upsert({ feed: 'simulator', symbol, interval: '60' }, [
-        { ...candle, updatedAt: candle.openTime + HOUR },
-      ]);
-      if (announce) events.emit('market.candle', { feed: 'simulator', symbol, interval: '60', candle });
-    }
-  }
+  storeBars({ candles, events: announce ? events : undefined, market: MARKET, symbols: SYMBOLS }, from, to);
 }
 
 beforeEach(() => {
