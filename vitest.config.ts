@@ -31,12 +31,6 @@ function nativeProject() {
       test: {
         name: 'model-native',
         include: [...MODEL_TESTS, 'tests/native/**/*.test.ts'],
-        // Splitting a batch across two worker threads is wasm's way to the second core; on tensorflow
-        // the app trains on one thread (trainer.ts: splitsBatches). Run natively, these tests drive
-        // tfjs-node from a replica thread too, and once failed with a Cast op missing its DstT
-        // attribute (TF_Status 5) where the same commit had passed: not run here until that is
-        // understood.
-        exclude: ['tests/integration/model/data-parallel.test.ts'],
         environment: 'node',
         // Files run in parallel, one TensorFlow thread each: its intra-op pool on every file's process
         // oversubscribes the cores (the pools spin while they wait for work).

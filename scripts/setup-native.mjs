@@ -26,6 +26,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkNative } from './native-check.mjs';
+import { hasAllPatches, patchBindingSource, writeMarker } from './native-patches.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
@@ -322,7 +323,18 @@ function stageDeps() {
   }
 }
 
+/** The directory of the compiled binding (lib/napi-v8 for this tfjs-node), or null before a build. */
+function bindingDir() {
+  const lib = join(packageDir, 'lib');
+  if (!existsSync(lib)) return null;
+  const found = readdirSync(lib).find((name) => /^napi-v\d+$/.test(name));
+  return found ? join(lib, found) : null;
+}
+
 function compile(preGyp, tools) {
+  // The binding's process-wide attribute-name set needs a lock before two threads may use it
+  // (native-patches.mjs).
+  note(`patching the binding: ${patchBindingSource(packageDir)} (thread-safe attribute names)`);
   rmSync(join(packageDir, 'lib'), { recursive: true, force: true });
   rmSync(join(packageDir, 'build'), { recursive: true, force: true });
   const result = run(
@@ -341,6 +353,9 @@ function compile(preGyp, tools) {
   }
   // The object files are not needed at run time (the .node file was copied to lib/).
   rmSync(join(packageDir, 'build'), { recursive: true, force: true });
+  const built = bindingDir();
+  if (!built) throw new SetupError('The build finished but left no binding under lib/.');
+  writeMarker(built);
 }
 
 function main() {
@@ -348,11 +363,16 @@ function main() {
   step(1, `checking ${PACKAGE}`);
   if (!force && existsSync(packageDir)) {
     const check = verify();
-    if (check.ok) {
+    const dir = bindingDir();
+    if (check.ok && dir && hasAllPatches(dir)) {
       process.stdout.write(`[setup:native] native backend ready: ${check.out} (nothing to do)\n`);
       return;
     }
-    note(`its binding does not load: ${check.out}`);
+    note(
+      check.ok
+        ? 'its binding loads but was built without the thread-safety patch: rebuilding'
+        : `its binding does not load: ${check.out}`,
+    );
   }
   step(2, `installing ${PACKAGE}@${packageVersion} without its install script`);
   const preGyp = installPackage();

@@ -8,6 +8,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { CoreErrorShape } from '../../shared/errors';
 import type { Envelope, Transport } from '../../shared/rpc';
 import type { CoreThreadConfig, FromCoreThread, ToCoreThread } from './core-thread-protocol';
+import { configureNativeThreads } from '../core/model/native-threads';
 import { portTransport } from './port-transport';
 
 const CLOSE_GRACE_MS = 15_000;
@@ -42,6 +43,9 @@ function spawnWorker(config: CoreThreadConfig): Worker {
 }
 
 export async function startCoreThread(config: CoreThreadConfig): Promise<CoreThread> {
+  // Here, on the process's main thread: a worker's process.env is its own copy, which native code
+  // (TensorFlow reads its thread settings with getenv) never sees.
+  configureNativeThreads();
   const worker = spawnWorker(config);
   const tell = (message: ToCoreThread, transfer: MessagePort[] = []) => worker.postMessage(message, transfer);
   let stopped: string | null = null;

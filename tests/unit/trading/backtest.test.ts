@@ -190,6 +190,95 @@ describe('walk-forward backtest', () => {
     expect((error as CoreError).message).toMatch(/needs at least 603 bars/);
   });
 
+  it('fits folds ahead when the strategy allows two at once: the same result, two fits in flight, folds taken in order', async () => {
+    const data = market(DEFAULT_MARKET_SPEC, 11, 2100);
+    const fit = linearLeadLagFit();
+    const run = async (concurrentFits: number) => {
+      let inFlight = 0;
+      let most = 0;
+      const started: number[] = [];
+      const result = await runBacktest({
+        data,
+        barMs: HOUR,
+        instruments: instruments(DEFAULT_MARKET_SPEC),
+        settings: settings(),
+        strategy: {
+          name: 'lead-lag',
+          concurrentFits,
+          // A fit that takes time, as a model's training does (later folds finish sooner).
+          fit: async (request: FitRequest) => {
+            started.push(request.fold.index);
+            most = Math.max(most, ++inFlight);
+            await new Promise((resolve) => setTimeout(resolve, 40 - request.fold.index * 8));
+            inFlight--;
+            return {
+              ...(fit(request) as ReturnType<typeof fit> & object),
+              modelId: `m${request.fold.index}`,
+            };
+          },
+        },
+      });
+      return { result, most, started };
+    };
+    const one = await run(1);
+    const two = await run(2);
+    expect(one.most).toBe(1);
+    expect(two.most).toBe(2);
+    expect(two.started).toEqual([0, 1, 2, 3, 4]);
+    expect(two.result.folds.map((f) => f.modelId)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
+    expect(two.result.folds).toEqual(one.result.folds);
+    for (const [i, r] of two.result.runs.entries()) {
+      expect(Array.from(r.equity)).toEqual(Array.from(one.result.runs[i]!.equity));
+      expect(r.fills).toEqual(one.result.runs[i]!.fills);
+    }
+  });
+
+  it('stops the fits it started ahead when a fold fails, and waits for them before it rejects', async () => {
+    const data = market(DEFAULT_MARKET_SPEC, 12, 2100);
+    const fit = linearLeadLagFit();
+    const aborted: number[] = [];
+    let settled = 0;
+    const error = await runBacktest({
+      data,
+      barMs: HOUR,
+      instruments: instruments(DEFAULT_MARKET_SPEC),
+      settings: settings(),
+      strategy: {
+        name: 'lead-lag',
+        concurrentFits: 2,
+        fit: async (request: FitRequest) => {
+          const index = request.fold.index;
+          try {
+            if (index === 1) throw new CoreError('INTERNAL', 'fold 2 diverged');
+            // Fold 3's fit (started ahead of fold 2) runs until the run stops it.
+            await new Promise<void>((resolve, reject) => {
+              const onAbort = () => {
+                clearTimeout(timer);
+                aborted.push(index);
+                reject(new CoreError('CANCELLED', 'stopped'));
+              };
+              const timer = setTimeout(
+                () => {
+                  request.signal?.removeEventListener('abort', onAbort);
+                  resolve();
+                },
+                index === 2 ? 60_000 : 10,
+              );
+              request.signal?.addEventListener('abort', onAbort);
+            });
+            return { ...(fit(request) as ReturnType<typeof fit> & object), modelId: `m${index}` };
+          } finally {
+            settled++;
+          }
+        },
+      },
+    }).catch((err: unknown) => err);
+    expect((error as CoreError).message).toBe('fold 2 diverged');
+    expect(aborted).toEqual([2]);
+    // Folds 1, 2 and the one started ahead: none still running once the run has rejected.
+    expect(settled).toBe(3);
+  });
+
   it('stops when its signal aborts, reporting progress until then', async () => {
     const data = market(DEFAULT_MARKET_SPEC, 4, 1500);
     const controller = new AbortController();

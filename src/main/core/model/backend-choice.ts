@@ -11,6 +11,7 @@ import { lossGradients } from './gradients';
 import { computeLosses } from './losses';
 import { CrossAssetModel } from './model';
 import { seededRandom } from './params';
+import { concurrentTrainings, nativeBindingThreadSafe } from './native-threads';
 
 export type Job = 'training' | 'decisions';
 
@@ -27,6 +28,8 @@ export interface BackendChoice {
   decisions: BackendName;
   /** 'measured' at start, or 'pinned' by CROSSDESK_TF_BACKEND or the caller. */
   how: 'measured' | 'pinned';
+  /** Trainings that may run at once (walk-forward folds fitted ahead): see concurrentTrainings. */
+  concurrentTrainings: number;
   measurements: BackendMeasurement[];
 }
 
@@ -136,6 +139,7 @@ export function chooseBackends(options: ChoiceOptions = {}): Promise<BackendChoi
         decisions: got,
         how: pinned ? 'pinned' : 'measured',
         measurements: [],
+        concurrentTrainings: concurrentTrainings(got),
       });
     }
     const measurements: BackendMeasurement[] = [];
@@ -145,14 +149,30 @@ export function chooseBackends(options: ChoiceOptions = {}): Promise<BackendChoi
     }
     if (measurements.length === 0) {
       const got = await initBackend();
-      return (choice = { training: got, decisions: got, how: 'measured', measurements });
+      return (choice = {
+        training: got,
+        decisions: got,
+        how: 'measured',
+        measurements,
+        concurrentTrainings: concurrentTrainings(got),
+      });
     }
     const fastest = (key: 'decisionMs' | 'trainStepMs') =>
       measurements.reduce((best, m) => (m[key] < best[key] ? m : best)).backend;
-    const decisions = fastest('decisionMs');
     const training = fastest('trainStepMs');
+    let decisions = fastest('decisionMs');
+    // An unpatched native binding must not run in the training worker and this thread at once.
+    if (training === 'tensorflow' && decisions === 'tensorflow' && !nativeBindingThreadSafe()) {
+      decisions = measurements.find((m) => m.backend !== 'tensorflow')?.backend ?? decisions;
+    }
     if (currentBackend() !== decisions) await initBackend(decisions);
-    return (choice = { training, decisions, how: 'measured', measurements });
+    return (choice = {
+      training,
+      decisions,
+      how: 'measured',
+      measurements,
+      concurrentTrainings: concurrentTrainings(training),
+    });
   })();
   return pending;
 }

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendName } from '../../../shared/domain';
 import { registerNativeKernels } from './native-kernels';
+import { configureNativeThreads } from './native-threads';
 
 export { tf };
 
@@ -34,6 +35,7 @@ async function tryNative(): Promise<boolean> {
   try {
     // TensorFlow's C++ start-up notes (oneDNN, CPU features) are not the user's concern.
     process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+    configureNativeThreads();
     // A variable specifier: the package is optional (`npm run setup:native` builds it where its own
     // install cannot download libtensorflow) and must not be bundled.
     const name = '@tensorflow/tfjs-node';

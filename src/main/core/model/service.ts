@@ -64,6 +64,11 @@ export class ModelService {
     return alignCandles(series, interval);
   }
 
+  /** Trainings that may run at once on the training backend (backend-choice.ts). */
+  async concurrentTrainings(): Promise<number> {
+    return (await chooseBackends({ pinned: this.deps.backend })).concurrentTrainings;
+  }
+
   /** `backtestId`: a backtest's fold model, listed and deleted with that run. */
   async train(
     params: HandlerParams<'model.train'> & { backtestId?: string },

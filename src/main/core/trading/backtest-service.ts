@@ -103,6 +103,9 @@ export class BacktestService {
     // Known before the run so that its fold models are stamped with it as they are trained.
     const id = `bt-${randomUUID().slice(0, 8)}`;
     const underTest = this.strategyUnderTest(strategyName, params, symbols, settings.costs, id);
+    if (strategyName === 'model' && !params.model?.modelId) {
+      underTest.concurrentFits = (await this.deps.model?.concurrentTrainings?.()) ?? 1;
+    }
     const baselines = allBaselines(symbols).filter((b) => b.name !== strategyName);
 
     const candles = Object.fromEntries(

@@ -55,6 +55,12 @@ export type FitFunction = (request: FitRequest) => Promise<FittedStrategy> | Fit
 export interface StrategyUnderTest {
   name: string;
   fit: FitFunction;
+  /**
+   * How many folds may be fitted at once (default 1). Above 1, the next folds' fits start while the
+   * current fold is predicted and traded: each fit still sees only its own fold's training window, so
+   * the results are the same as fitting one after the other; only the wall time changes.
+   */
+  concurrentFits?: number;
 }
 
 export interface BacktestRequest {
@@ -179,57 +185,60 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestRes
   const every = request.progressEveryBars ?? 2_000;
   const bar: BarSet = barAt(data, 0);
   let nextFold = 0;
+  const fits = new FoldFits(request.strategy, folds, data, request.signal);
 
-  for (let b = 0; b < barCount; b++) {
-    const fold = folds[nextFold];
-    if (fold && b === fold.testFrom) {
-      nextFold++;
-      request.signal?.throwIfAborted();
-      let modelId: string | null = null;
-      if (main && request.strategy) {
-        request.onProgress?.(b, barCount, `fold ${fold.index + 1}/${folds.length}: fitting`);
-        await request.pause?.();
-        const fitted = await request.strategy.fit({
-          fold,
-          data: truncate(data, fold.trainTo),
-          signal: request.signal,
-        });
-        main.engine.setStrategy(fitted.strategy);
-        modelId = fitted.modelId;
-        if (fitted.strategy.prepare) {
-          // Batch the fold's decisions (a model's inference); each is computed from bars <= its own.
-          const cadence = settings.risk.cadenceBars;
-          const bars: number[] = [];
-          for (let d = fold.testFrom; d <= fold.testTo; d++) if ((d - start) % cadence === 0) bars.push(d);
-          request.onProgress?.(
-            b,
-            barCount,
-            `fold ${fold.index + 1}/${folds.length}: predicting ${bars.length} decisions`,
-          );
-          await fitted.strategy.prepare({ data: truncate(data, fold.testTo), bars });
-          request.signal?.throwIfAborted();
+  try {
+    for (let b = 0; b < barCount; b++) {
+      const fold = folds[nextFold];
+      if (fold && b === fold.testFrom) {
+        nextFold++;
+        request.signal?.throwIfAborted();
+        let modelId: string | null = null;
+        if (main && request.strategy) {
+          request.onProgress?.(b, barCount, `fold ${fold.index + 1}/${folds.length}: fitting`);
+          await request.pause?.();
+          const fitted = await fits.take(fold.index);
+          main.engine.setStrategy(fitted.strategy);
+          modelId = fitted.modelId;
+          if (fitted.strategy.prepare) {
+            // Batch the fold's decisions (a model's inference); each is computed from bars <= its own.
+            const cadence = settings.risk.cadenceBars;
+            const bars: number[] = [];
+            for (let d = fold.testFrom; d <= fold.testTo; d++) if ((d - start) % cadence === 0) bars.push(d);
+            request.onProgress?.(
+              b,
+              barCount,
+              `fold ${fold.index + 1}/${folds.length}: predicting ${bars.length} decisions`,
+            );
+            await fitted.strategy.prepare({ data: truncate(data, fold.testTo), bars });
+            request.signal?.throwIfAborted();
+          }
         }
+        foldResults.push({
+          ...fold,
+          trainFromTime: data.times[fold.trainFrom]!,
+          trainToTime: data.times[fold.trainTo]!,
+          testFromTime: data.times[fold.testFrom]!,
+          testToTime: data.times[fold.testTo]!,
+          modelId,
+        });
       }
-      foldResults.push({
-        ...fold,
-        trainFromTime: data.times[fold.trainFrom]!,
-        trainToTime: data.times[fold.trainTo]!,
-        testFromTime: data.times[fold.testFrom]!,
-        testToTime: data.times[fold.testTo]!,
-        modelId,
-      });
+      barAt(data, b, bar);
+      for (const { engine, run } of lanes) {
+        const step = engine.onBar(bar);
+        if (b >= start) record(run, step, b - start, n);
+        if (run.attention) collectModelOutputs(run.attention, step, b, forecasts);
+      }
+      if (b % every === every - 1) {
+        request.signal?.throwIfAborted();
+        request.onProgress?.(b + 1, barCount, `bar ${b + 1}/${barCount}`);
+        await request.pause?.();
+      }
     }
-    barAt(data, b, bar);
-    for (const { engine, run } of lanes) {
-      const step = engine.onBar(bar);
-      if (b >= start) record(run, step, b - start, n);
-      if (run.attention) collectModelOutputs(run.attention, step, b, forecasts);
-    }
-    if (b % every === every - 1) {
-      request.signal?.throwIfAborted();
-      request.onProgress?.(b + 1, barCount, `bar ${b + 1}/${barCount}`);
-      await request.pause?.();
-    }
+  } finally {
+    // A run that ends early (an error, a cancellation) stops the fits it started ahead and waits for
+    // them, so that none registers a fold model after the run has given up.
+    await fits.close();
   }
 
   const outcomes = forecastOutcomes(data, forecasts);
@@ -341,4 +350,52 @@ function sum(values: ArrayLike<number>): number {
   let total = 0;
   for (let i = 0; i < values.length; i++) total += values[i]!;
   return total;
+}
+
+/**
+ * The strategy's fold fits, started up to `concurrentFits` folds ahead and taken in fold order. A fit
+ * that fails is reported when its fold's turn comes; fits still running when the run ends are aborted.
+ */
+class FoldFits {
+  private readonly pending = new Map<number, Promise<FittedStrategy>>();
+  private readonly stop = new AbortController();
+  private readonly signal: AbortSignal;
+  private readonly ahead: number;
+
+  constructor(
+    private readonly strategy: StrategyUnderTest | null,
+    private readonly folds: readonly Fold[],
+    private readonly data: MarketData,
+    signal: AbortSignal | undefined,
+  ) {
+    this.signal = signal ? AbortSignal.any([signal, this.stop.signal]) : this.stop.signal;
+    this.ahead = Math.max(1, Math.floor(strategy?.concurrentFits ?? 1));
+  }
+
+  /** Fold `index`'s fit, after starting the fits of the folds up to `concurrentFits` ahead of it. */
+  take(index: number): Promise<FittedStrategy> {
+    for (let k = index; k < Math.min(this.folds.length, index + this.ahead); k++) this.start(k);
+    const fit = this.pending.get(index)!;
+    this.pending.delete(index);
+    return fit;
+  }
+
+  private start(index: number): void {
+    if (!this.strategy || this.pending.has(index)) return;
+    const fold = this.folds[index]!;
+    const strategy = this.strategy;
+    const fit = Promise.resolve().then(() =>
+      strategy.fit({ fold, data: truncate(this.data, fold.trainTo), signal: this.signal }),
+    );
+    // Awaited in fold order by take(); until then a failure must not count as unhandled.
+    fit.catch(() => undefined);
+    this.pending.set(index, fit);
+  }
+
+  async close(): Promise<void> {
+    if (this.pending.size === 0) return;
+    this.stop.abort();
+    await Promise.allSettled(this.pending.values());
+    this.pending.clear();
+  }
 }

@@ -53,6 +53,8 @@ export interface ModelPort {
     },
     signal: AbortSignal,
   ): Promise<ModelInfo>;
+  /** How many trainings may run at once (walk-forward folds fitted ahead); default one. */
+  concurrentTrainings?(): Promise<number>;
 }
 
 /** Extra bars before a window so the MACD's EMAs have forgotten their seed (as the model's predict). */
