@@ -215,6 +215,8 @@ export const MarketStatusSchema = z.object({
       training: BackendNameSchema,
       decisions: BackendNameSchema,
       how: z.enum(['measured', 'pinned']),
+      /** Trainings that may run at once (walk-forward folds fitted ahead of the one trading). */
+      concurrentTrainings: z.number().int().min(1).optional(),
     })
     .nullable(),
   activeModelId: z.string().nullable(),

@@ -19,6 +19,8 @@ it('times both backends on both jobs and gives each job the faster one', async (
     [...choice.measurements].sort((a, b) => a[key] - b[key])[0]!.backend;
   expect(choice.decisions).toBe(fastest('decisionMs'));
   expect(choice.training).toBe(fastest('trainStepMs'));
+  // The patched binding (setup:native) lets two trainings run at once when training is native.
+  expect(choice.concurrentTrainings).toBe(choice.training === 'tensorflow' ? 2 : 1);
   // Predictions run on this thread: it is left on the decisions backend.
   expect(currentBackend()).toBe(choice.decisions);
   // Made once: later calls (every model call awaits it) get the same choice without measuring again.

@@ -108,7 +108,14 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     backend: () => currentBackend(),
     backendJobs: () => {
       const choice = backendChoice();
-      return choice && { training: choice.training, decisions: choice.decisions, how: choice.how };
+      return (
+        choice && {
+          training: choice.training,
+          decisions: choice.decisions,
+          how: choice.how,
+          concurrentTrainings: choice.concurrentTrainings,
+        }
+      );
     },
     // The model paper trading runs now, else the one chosen for it (read at status time, once
     // `paper` below exists).
