@@ -45,7 +45,12 @@ interface Batch {
   continues: tf.Tensor1D;
 }
 
-/** Builds a batch's tensors from decision bars (chunks of consecutive bars keep turnover meaningful). */
+/**
+ * Builds a batch's tensors from decision bars (chunks of consecutive bars keep turnover meaningful).
+ * With `buffer`, X is written into it and the tensor is made from it without a copy: on tensorflow
+ * the binding's tensor points into that memory (and reshapes of it too), so a batch must be disposed
+ * before the buffer is refilled for the next one, as every caller here does.
+ */
 export function makeBatch(data: Dataset, bars: readonly number[], buffer?: Float32Array): Batch {
   const x = gatherWindows(data.source, bars, buffer);
   const targets = targetsFor(data.source, bars);
