@@ -94,7 +94,8 @@ events.on('job.progress', (p) => {
 console.log(
   `model walk-forward: ${bars} hourly bars x 5 assets (${(bars / 24 / 365).toFixed(2)} years, synthetic market), ` +
     `default model configuration, train ${TRAIN} / test ${TEST} bars; training on ${choice.training}, ` +
-    `predictions on ${choice.decisions} (${choice.how}); node ${process.version}; load ${loadBefore}`,
+    `predictions on ${choice.decisions} (${choice.how}), ${choice.concurrentTrainings} training(s) at once; ` +
+    `node ${process.version}; load ${loadBefore}`,
 );
 const started = Date.now();
 const summary = (await backtest.handlers['backtest.run'](
