@@ -66,37 +66,52 @@ export const NATIVE_MATMUL = 'CrossdeskMatMul';
 export const NATIVE_BATCH_MATMUL = 'CrossdeskBatchMatMul';
 export const NATIVE_BIAS_ADD = 'CrossdeskBiasAdd';
 
-function registerOwnKernels(): void {
-  if (tf.getKernel(NATIVE_MATMUL, 'tensorflow')) return;
-  const product = (kernelName: string, op: string, flags: [string, string]): tf.KernelConfig => ({
+type Inputs = Record<string, tf.TensorInfo>;
+type Attrs = Record<string, unknown>;
+
+/** A kernel of the tensorflow backend, its function given the native backend, inputs and attributes. */
+function nativeKernel(
+  kernelName: string,
+  run: (native: NativeBackend, inputs: Inputs, attrs: Attrs) => tf.TensorInfo | tf.TensorInfo[],
+): tf.KernelConfig {
+  return {
     kernelName,
     backendName: 'tensorflow',
-    kernelFunc: ({ inputs, attrs, backend }) => {
-      const native = backend as unknown as NativeBackend;
-      const a = inputs.a as tf.TensorInfo;
+    kernelFunc: ({ inputs, attrs, backend }) =>
+      run(backend as unknown as NativeBackend, inputs as unknown as Inputs, (attrs ?? {}) as Attrs),
+  };
+}
+
+/** op(x, ...indexTensors) with attributes T (x's dtype) and `indexAttr` int32, as most kernels here. */
+function indexedOp(
+  native: NativeBackend,
+  op: string,
+  indexAttr: string,
+  x: tf.TensorInfo,
+  ...rest: tf.TensorInfo[]
+): tf.TensorInfo {
+  const attributes = [dtypeAttr(native, 'T', x.dtype), dtypeAttr(native, indexAttr, 'int32')];
+  return native.executeSingleOutput(op, attributes, [x, ...rest]);
+}
+
+function registerOwnKernels(): void {
+  if (tf.getKernel(NATIVE_MATMUL, 'tensorflow')) return;
+  const product = (kernelName: string, op: string, [flagA, flagB]: [string, string]) =>
+    nativeKernel(kernelName, (native, { a, b }, attrs) => {
       const attributes = [
-        dtypeAttr(native, 'T', a.dtype),
-        { name: flags[0], type: native.binding.TF_ATTR_BOOL, value: Boolean(attrs!.transposeA) },
-        { name: flags[1], type: native.binding.TF_ATTR_BOOL, value: Boolean(attrs!.transposeB) },
+        dtypeAttr(native, 'T', a!.dtype),
+        { name: flagA, type: native.binding.TF_ATTR_BOOL, value: Boolean(attrs.transposeA) },
+        { name: flagB, type: native.binding.TF_ATTR_BOOL, value: Boolean(attrs.transposeB) },
       ];
-      return native.executeSingleOutput(op, attributes, [a, inputs.b as tf.TensorInfo]);
-    },
-  });
+      return native.executeSingleOutput(op, attributes, [a!, b!]);
+    });
   tf.registerKernel(product(NATIVE_MATMUL, 'MatMul', ['transpose_a', 'transpose_b']));
   tf.registerKernel(product(NATIVE_BATCH_MATMUL, 'BatchMatMulV2', ['adj_x', 'adj_y']));
-  tf.registerKernel({
-    kernelName: NATIVE_BIAS_ADD,
-    backendName: 'tensorflow',
-    kernelFunc: ({ inputs, backend }) => {
-      const native = backend as unknown as NativeBackend;
-      const x = inputs.x as tf.TensorInfo;
-      return native.executeSingleOutput(
-        'BiasAdd',
-        [dtypeAttr(native, 'T', x.dtype)],
-        [x, inputs.bias as tf.TensorInfo],
-      );
-    },
-  });
+  tf.registerKernel(
+    nativeKernel(NATIVE_BIAS_ADD, (native, { x, bias }) =>
+      native.executeSingleOutput('BiasAdd', [dtypeAttr(native, 'T', x!.dtype)], [x!, bias!]),
+    ),
+  );
 }
 
 export function registerNativeKernels(): void {
@@ -109,59 +124,39 @@ export function registerNativeKernels(): void {
     tf.unregisterKernel(config.kernelName, 'tensorflow');
     tf.registerKernel(config);
   };
-  replace({
-    kernelName: 'Reshape',
-    backendName: 'tensorflow',
-    kernelFunc: ({ inputs, attrs, backend }) => {
-      const x = inputs.x as tf.TensorInfo;
-      const native = backend as unknown as NativeBackend;
-      const shape = tf.util.inferFromImplicitShape(attrs!.shape as number[], tf.util.sizeFromShape(x.shape));
-      const attributes = [dtypeAttr(native, 'T', x.dtype), dtypeAttr(native, 'Tshape', 'int32')];
-      return native.executeSingleOutput('Reshape', attributes, [x, int32Vector(shape)]);
-    },
-  });
+  replace(
+    nativeKernel('Reshape', (native, { x }, attrs) => {
+      const shape = tf.util.inferFromImplicitShape(attrs.shape as number[], tf.util.sizeFromShape(x!.shape));
+      return indexedOp(native, 'Reshape', 'Tshape', x!, int32Vector(shape));
+    }),
+  );
   for (const name of ['Mean', 'Sum'] as const) {
-    replace({
-      kernelName: name,
-      backendName: 'tensorflow',
-      kernelFunc: ({ inputs, attrs, backend }) => {
-        const x = inputs.x as tf.TensorInfo;
-        const native = backend as unknown as NativeBackend;
-        const axes = tf.util.parseAxisParam(attrs!.axis as number | number[], x.shape);
-        const keepDims = attrs!.keepDims as boolean;
-        if (name === 'Mean' && x.dtype !== 'float32') {
+    replace(
+      nativeKernel(name, (native, { x }, attrs) => {
+        const axes = int32Vector(tf.util.parseAxisParam(attrs.axis as number | number[], x!.shape));
+        const keepDims = attrs.keepDims as boolean;
+        if (name === 'Mean' && x!.dtype !== 'float32') {
           // As tfjs-node does: the mean of integers is a float.
           const asFloat = tf.cast(x as tf.Tensor, 'float32');
           const out = native.executeSingleOutput(name, native.createReductionOpAttrs(asFloat, keepDims), [
             asFloat,
-            int32Vector(axes),
+            axes,
           ]);
           asFloat.dispose();
           return out;
         }
-        return native.executeSingleOutput(name, native.createReductionOpAttrs(x, keepDims), [
-          x,
-          int32Vector(axes),
-        ]);
-      },
-    });
+        return native.executeSingleOutput(name, native.createReductionOpAttrs(x!, keepDims), [x!, axes]);
+      }),
+    );
   }
-  replace({
-    kernelName: 'Transpose',
-    backendName: 'tensorflow',
-    kernelFunc: ({ inputs, attrs, backend }) => {
-      const x = inputs.x as tf.TensorInfo;
-      const native = backend as unknown as NativeBackend;
-      const attributes = [dtypeAttr(native, 'T', x.dtype), dtypeAttr(native, 'Tperm', 'int32')];
-      return native.executeSingleOutput('Transpose', attributes, [x, int32Vector(attrs!.perm as number[])]);
-    },
-  });
-  replace({
-    kernelName: 'Concat',
-    backendName: 'tensorflow',
-    kernelFunc: ({ inputs, attrs, backend }) => {
+  replace(
+    nativeKernel('Transpose', (native, { x }, attrs) =>
+      indexedOp(native, 'Transpose', 'Tperm', x!, int32Vector(attrs.perm as number[])),
+    ),
+  );
+  replace(
+    nativeKernel('Concat', (native, inputs, attrs) => {
       const tensors = Array.from(inputs as unknown as ArrayLike<tf.TensorInfo>);
-      const native = backend as unknown as NativeBackend;
       const attributes = [
         { name: 'N', type: native.binding.TF_ATTR_INT, value: tensors.length },
         dtypeAttr(native, 'Tidx', 'int32'),
@@ -169,64 +164,46 @@ export function registerNativeKernels(): void {
       ];
       return native.executeSingleOutput('ConcatV2', attributes, [
         ...tensors,
-        int32Scalar(attrs!.axis as number),
+        int32Scalar(attrs.axis as number),
       ]);
-    },
-  });
-  replace({
-    kernelName: 'SplitV',
-    backendName: 'tensorflow',
-    kernelFunc: ({ inputs, attrs, backend }) => {
-      const x = inputs.x as tf.TensorInfo;
-      const native = backend as unknown as NativeBackend;
-      const axis = tf.util.parseAxisParam(attrs!.axis as number, x.shape)[0]!;
+    }),
+  );
+  replace(
+    nativeKernel('SplitV', (native, { x }, attrs) => {
+      const axis = tf.util.parseAxisParam(attrs.axis as number, x!.shape)[0]!;
       const sizes = tf.backend_util.prepareSplitSize(
         x as tf.Tensor,
-        attrs!.numOrSizeSplits as number | number[],
+        attrs.numOrSizeSplits as number | number[],
         axis,
       );
       const attributes = [
         { name: 'num_split', type: native.binding.TF_ATTR_INT, value: sizes.length },
-        dtypeAttr(native, 'T', x.dtype),
+        dtypeAttr(native, 'T', x!.dtype),
         dtypeAttr(native, 'Tlen', 'int32'),
       ];
-      return native.executeMultipleOutputs(
-        'SplitV',
-        attributes,
-        [x, int32Vector(sizes), int32Scalar(axis)],
-        sizes.length,
-      );
-    },
-  });
-  replace({
-    kernelName: 'Slice',
-    backendName: 'tensorflow',
-    kernelFunc: ({ inputs, attrs, backend }) => {
-      const x = inputs.x as tf.TensorInfo;
-      const native = backend as unknown as NativeBackend;
+      const operands = [x!, int32Vector(sizes), int32Scalar(axis)];
+      return native.executeMultipleOutputs('SplitV', attributes, operands, sizes.length);
+    }),
+  );
+  replace(
+    nativeKernel('Slice', (native, { x }, attrs) => {
       const [begin, size] = tf.backend_util.slice_util.parseSliceParams(
         x as tf.Tensor,
-        attrs!.begin as number[],
-        attrs!.size as number[],
+        attrs.begin as number[],
+        attrs.size as number[],
       );
-      const attributes = [dtypeAttr(native, 'T', x.dtype), dtypeAttr(native, 'Index', 'int32')];
-      return native.executeSingleOutput('Slice', attributes, [x, int32Vector(begin!), int32Vector(size!)]);
-    },
-  });
-  replace({
-    kernelName: 'PadV2',
-    backendName: 'tensorflow',
-    kernelFunc: ({ inputs, attrs, backend }) => {
-      const x = inputs.x as tf.TensorInfo;
-      const native = backend as unknown as NativeBackend;
-      const paddings = attrs!.paddings as Array<[number, number]>;
-      const value = attrs!.constantValue as number;
+      return indexedOp(native, 'Slice', 'Index', x!, int32Vector(begin!), int32Vector(size!));
+    }),
+  );
+  replace(
+    nativeKernel('PadV2', (native, { x }, attrs) => {
+      const paddings = attrs.paddings as Array<[number, number]>;
+      const value = attrs.constantValue as number;
       const paddingsTensor = constant(`int32-paddings:${paddings.join(';')}`, () =>
         tf.tensor2d(paddings, [paddings.length, 2], 'int32'),
       );
-      const valueTensor = constant(`pad-value:${x.dtype}:${value}`, () => tf.scalar(value, x.dtype));
-      const attributes = [dtypeAttr(native, 'T', x.dtype), dtypeAttr(native, 'Tpaddings', 'int32')];
-      return native.executeSingleOutput('PadV2', attributes, [x, paddingsTensor, valueTensor]);
-    },
-  });
+      const valueTensor = constant(`pad-value:${x!.dtype}:${value}`, () => tf.scalar(value, x!.dtype));
+      return indexedOp(native, 'PadV2', 'Tpaddings', x!, paddingsTensor, valueTensor);
+    }),
+  );
 }

@@ -5,43 +5,36 @@
 // `npm run setup:native` builds the binding with a lock (scripts/native-patches.mjs) and leaves a marker
 // beside it; only a binding with that marker may serve two training threads at once. A binding from
 // tfjs-node's own install has no marker: there native work stays on one thread at a time.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-
-/** The patches a binding needs before several threads may use it (as scripts/native-patches.mjs names them). */
-const REQUIRED_PATCHES = ['thread-safe-attr-names'];
-const MARKER = 'crossdesk-patches.json';
+import { hasAllPatches } from '../../../../scripts/native-patches.mjs';
 
 let cached: boolean | null = null;
 
-/** Whether the installed tfjs-node binding was built with the thread-safety patch. */
+/** Whether the installed tfjs-node binding was built with the thread-safety patch (its marker, lib/napi-v*). */
 export function nativeBindingThreadSafe(): boolean {
   if (cached !== null) return cached;
   cached = false;
   try {
     const require = createRequire(import.meta.url);
     const lib = join(dirname(require.resolve('@tensorflow/tfjs-node/package.json')), 'lib');
-    for (const dir of existsSync(lib) ? readdirSync(lib) : []) {
-      const marker = join(lib, dir, MARKER);
-      if (!existsSync(marker)) continue;
-      const { patches } = JSON.parse(readFileSync(marker, 'utf8')) as { patches?: unknown };
-      if (Array.isArray(patches) && REQUIRED_PATCHES.every((p) => patches.includes(p))) cached = true;
-    }
+    if (existsSync(lib)) cached = readdirSync(lib).some((dir) => hasAllPatches(join(lib, dir)));
   } catch {
-    // No tfjs-node, or an unreadable marker: not known to be safe.
+    // No tfjs-node: not known to be safe.
   }
   return cached;
 }
 
 /**
- * Must run on the process's main thread (the hosts call it before starting the core's thread): in a
- * worker thread process.env is a copy that native code does not see. TensorFlow's intra-op threads per context (each thread that loads tfjs-node has its own context),
- * set before the binding loads unless the user set TF_NUM_INTRAOP_THREADS. One: the default model's ops
- * are small, and a pool of two spends more on handing work over than it gains (bench model-train,
- * batch 32: 614 samples/s with one thread against 444 with the default two); the second core is then
- * free for a second training (walk-forward folds fitted two at a time) or the decisions.
+ * TensorFlow's intra-op threads per context (each thread that loads tfjs-node has its own), set before
+ * the binding loads unless the user set TF_NUM_INTRAOP_THREADS. One: the default model's ops are
+ * small, and a pool of two spends more on handing work over than it gains (bench model-train, batch
+ * 32: 614 samples/s with one thread against 444 with the default two); the second core is then free
+ * for a second training (walk-forward folds fitted two at a time) or the decisions. Must run on the
+ * process's main thread (the hosts call it before starting the core's thread): in a worker thread
+ * process.env is a copy that native code does not see.
  */
 export function configureNativeThreads(): void {
   process.env.TF_NUM_INTRAOP_THREADS ??= '1';
