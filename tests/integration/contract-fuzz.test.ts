@@ -14,6 +14,7 @@ import { socketTransport } from '../../src/main/host/ws-transport';
 import { ERROR_CODES } from '../../src/shared/errors';
 import { createCore, type Core } from '../../src/main/core/core';
 import { startHttpHost, type HttpHost } from '../../src/main/host/http-host';
+import { mulberry32 } from '../../src/main/core/market/simulator/prng';
 
 // FUZZ_SEED=N explores other inputs; the suite runs the fixed seed.
 const SEED = Number(process.env.FUZZ_SEED ?? 12);
@@ -46,16 +47,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = mulberry32(SEED);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 
