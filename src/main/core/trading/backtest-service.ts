@@ -102,10 +102,19 @@ export class BacktestService {
     const symbols = [...params.symbols];
     // Known before the run so that its fold models are stamped with it as they are trained.
     const id = `bt-${randomUUID().slice(0, 8)}`;
-    const underTest = this.strategyUnderTest(strategyName, params, symbols, settings.costs, id);
-    if (strategyName === 'model' && !params.model?.modelId) {
-      underTest.concurrentFits = (await this.deps.model?.concurrentTrainings?.()) ?? 1;
-    }
+    // Folds a model may fit at once (one when every fold reuses a stored model: nothing trains).
+    const concurrentFits =
+      strategyName === 'model' && !params.model?.modelId
+        ? ((await this.deps.model?.concurrentTrainings?.()) ?? 1)
+        : 1;
+    const underTest = this.strategyUnderTest(
+      strategyName,
+      params,
+      symbols,
+      settings.costs,
+      id,
+      concurrentFits,
+    );
     const baselines = allBaselines(symbols).filter((b) => b.name !== strategyName);
 
     const candles = Object.fromEntries(
@@ -267,6 +276,7 @@ export class BacktestService {
     symbols: string[],
     costs: BacktestSettings['costs'],
     backtestId: string,
+    concurrentFits: number,
   ): StrategyUnderTest {
     if (name === 'model') {
       const port = this.deps.model;
@@ -280,6 +290,7 @@ export class BacktestService {
       return {
         name: 'model',
         fit: modelWalkForwardFit(port, series, params.model ?? {}, backtestId),
+        concurrentFits,
       };
     }
     if (name === 'linear-lead-lag') return { name, fit: linearLeadLagFit({ minEdge: roundTripCost(costs) }) };
