@@ -50,6 +50,16 @@ function settings(overrides: Partial<BacktestSettings> = {}): BacktestSettings {
   };
 }
 
+/** What every run here shares: hourly bars of the default market's instruments, the test settings. */
+function onDefaultMarket() {
+  return { barMs: HOUR, instruments: instruments(DEFAULT_MARKET_SPEC), settings: settings() };
+}
+
+/** The lead-lag fit's result (it fits synchronously), to be given a model id of the test's own. */
+function fittedNow(fit: ReturnType<typeof linearLeadLagFit>, request: FitRequest) {
+  return fit(request) as ReturnType<typeof fit> & object;
+}
+
 describe('walk-forward plan', () => {
   it('tiles the out-of-sample bars with test windows after a purge gap, sliding or expanding the training window', () => {
     const folds = planFolds(1000, { trainBars: 300, testBars: 250, purgeBars: 24, expanding: false });
@@ -72,9 +82,7 @@ describe('walk-forward backtest', () => {
     const fit = linearLeadLagFit();
     const result = await runBacktest({
       data,
-      barMs: HOUR,
-      instruments: instruments(DEFAULT_MARKET_SPEC),
-      settings: settings(),
+      ...onDefaultMarket(),
       strategy: {
         name: 'lead-lag',
         fit: (request: FitRequest) => {
@@ -85,7 +93,7 @@ describe('walk-forward backtest', () => {
             trainTo: request.fold.trainTo,
           });
           return {
-            ...(fit(request) as ReturnType<typeof fit> & object),
+            ...fittedNow(fit, request),
             modelId: `model-${request.fold.index}`,
           };
         },
@@ -153,9 +161,7 @@ describe('walk-forward backtest', () => {
       const data = market(DEFAULT_MARKET_SPEC, seed, 2400);
       const result = await runBacktest({
         data,
-        barMs: HOUR,
-        instruments: instruments(DEFAULT_MARKET_SPEC),
-        settings: settings(),
+        ...onDefaultMarket(),
         strategy: { name: 'lead-lag', fit: linearLeadLagFit() },
       });
       const [strategy, ...baselines] = result.runs;
@@ -171,18 +177,14 @@ describe('walk-forward backtest', () => {
     const data = market(DEFAULT_MARKET_SPEC, 3, 700);
     const result = await runBacktest({
       data,
-      barMs: HOUR,
-      instruments: instruments(DEFAULT_MARKET_SPEC),
-      settings: settings(),
+      ...onDefaultMarket(),
       strategy: null,
     });
     expect(result.runs.map((r) => r.role)).toEqual(['baseline', 'baseline', 'baseline', 'baseline']);
     const short = market(DEFAULT_MARKET_SPEC, 3, 602);
     const error = await runBacktest({
       data: short,
-      barMs: HOUR,
-      instruments: instruments(DEFAULT_MARKET_SPEC),
-      settings: settings(),
+      ...onDefaultMarket(),
       strategy: null,
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CoreError);
@@ -199,9 +201,7 @@ describe('walk-forward backtest', () => {
       const started: number[] = [];
       const result = await runBacktest({
         data,
-        barMs: HOUR,
-        instruments: instruments(DEFAULT_MARKET_SPEC),
-        settings: settings(),
+        ...onDefaultMarket(),
         strategy: {
           name: 'lead-lag',
           concurrentFits,
@@ -212,7 +212,7 @@ describe('walk-forward backtest', () => {
             await new Promise((resolve) => setTimeout(resolve, 40 - request.fold.index * 8));
             inFlight--;
             return {
-              ...(fit(request) as ReturnType<typeof fit> & object),
+              ...fittedNow(fit, request),
               modelId: `m${request.fold.index}`,
             };
           },
@@ -240,9 +240,7 @@ describe('walk-forward backtest', () => {
     let settled = 0;
     const error = await runBacktest({
       data,
-      barMs: HOUR,
-      instruments: instruments(DEFAULT_MARKET_SPEC),
-      settings: settings(),
+      ...onDefaultMarket(),
       strategy: {
         name: 'lead-lag',
         concurrentFits: 2,
@@ -266,7 +264,7 @@ describe('walk-forward backtest', () => {
               );
               request.signal?.addEventListener('abort', onAbort);
             });
-            return { ...(fit(request) as ReturnType<typeof fit> & object), modelId: `m${index}` };
+            return { ...fittedNow(fit, request), modelId: `m${index}` };
           } finally {
             settled++;
           }
@@ -285,9 +283,7 @@ describe('walk-forward backtest', () => {
     const progress: number[] = [];
     const run = runBacktest({
       data,
-      barMs: HOUR,
-      instruments: instruments(DEFAULT_MARKET_SPEC),
-      settings: settings(),
+      ...onDefaultMarket(),
       strategy: null,
       signal: controller.signal,
       progressEveryBars: 100,
