@@ -239,21 +239,14 @@ export function layerNormReference(
 }
 
 /**
- * Dropout only while training. The mask is drawn in JS from `seed` (reproducible) and applied with one
- * same-shape multiply: cheaper on wasm than tf.dropout's random tensor and broadcasting ops.
+ * A dropout mask of `size` values: 0 where dropped, else 1 / (1 - rate) (inverted dropout). One 32-bit
+ * draw gives four byte-sized uniforms: the drop test is byte < round(rate · 256). Pure: the same
+ * arguments give the same mask, so a graph step (graph/train-step.ts) draws exactly the eager step's.
  */
-export function dropout(
-  x: tf.Tensor,
-  rate: number,
-  training: boolean,
-  seed: number,
-  parts?: DropoutParts,
-): tf.Tensor {
-  if (!training || rate <= 0) return x;
-  // One 32-bit draw gives four byte-sized uniforms: the drop test is byte < round(rate · 256).
+export function dropoutMask(size: number, rate: number, seed: number, parts?: DropoutParts): Float32Array {
   const threshold = Math.round(rate * 256);
   const scale = 256 / (256 - threshold);
-  const mask = new Float32Array(x.size);
+  const mask = new Float32Array(size);
   const fill = (partSeed: number, from: number, to: number) => {
     const random = seededUint32(partSeed);
     for (let i = from; i < to; i += 4) {
@@ -272,7 +265,40 @@ export function dropout(
       from = to;
     });
   }
-  return tf.mul(x, tf.tensor(mask, x.shape, 'float32'));
+  return mask;
+}
+
+/** How a dropout call drew its mask; a tap (graph tracing) sees each mask tensor with it. */
+export interface DropoutDraw {
+  size: number;
+  rate: number;
+  seed: number;
+  parts?: DropoutParts;
+}
+
+type DropoutTap = (mask: tf.Tensor, draw: DropoutDraw) => void;
+let dropoutTap: DropoutTap | null = null;
+
+/** Lets graph tracing see every dropout mask the traced step uploads (null: stop). */
+export function tapDropoutMasks(tap: DropoutTap | null): void {
+  dropoutTap = tap;
+}
+
+/**
+ * Dropout only while training. The mask is drawn in JS from `seed` (reproducible) and applied with one
+ * same-shape multiply: cheaper on wasm than tf.dropout's random tensor and broadcasting ops.
+ */
+export function dropout(
+  x: tf.Tensor,
+  rate: number,
+  training: boolean,
+  seed: number,
+  parts?: DropoutParts,
+): tf.Tensor {
+  if (!training || rate <= 0) return x;
+  const mask = tf.tensor(dropoutMask(x.size, rate, seed, parts), x.shape, 'float32');
+  dropoutTap?.(mask, { size: x.size, rate, seed, parts });
+  return tf.mul(x, mask);
 }
 
 /**

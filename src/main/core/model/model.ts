@@ -15,6 +15,7 @@ import {
   dense,
   denseOnData,
   dropout,
+  type DropoutParts,
   layerNorm,
   mergeHeads,
   layerFlavour,
@@ -34,6 +35,21 @@ export interface ModelShape {
 
 /** Parts of a batch with their own dropout seeds, in batch order. */
 export type BatchParts = Array<{ seed: number; samples: number }>;
+
+/**
+ * The forward's dropout seeding: its n-th dropout call draws with seed `base + n` and `parts`. A graph
+ * step (graph/train-step.ts) redraws a traced step's masks for another step through this.
+ */
+export function dropoutSeeding(dropoutSeed: number | BatchParts): { base: number; parts?: DropoutParts } {
+  if (typeof dropoutSeed === 'number') return { base: dropoutSeed * 7919 };
+  return {
+    base: 0,
+    parts: {
+      seeds: dropoutSeed.map((part) => part.seed * 7919),
+      samples: dropoutSeed.map((part) => part.samples),
+    },
+  };
+}
 
 export interface ForwardOutput {
   /** [B, A] predicted horizon return in units of the training target std. */
@@ -204,14 +220,7 @@ export class CrossAssetModel {
     const b = x.shape[0];
     const f = this.shape.features;
     let seedCounter = 0;
-    const parts =
-      typeof dropoutSeed === 'number'
-        ? undefined
-        : {
-            seeds: dropoutSeed.map((part) => part.seed * 7919),
-            samples: dropoutSeed.map((part) => part.samples),
-          };
-    const base = typeof dropoutSeed === 'number' ? dropoutSeed * 7919 : 0;
+    const { base, parts } = dropoutSeeding(dropoutSeed);
     const drop = (v: tf.Tensor) => dropout(v, config.dropout, training, base + ++seedCounter, parts);
 
     // Patch embedding: [T, p·F] rows per asset → d_model; the same as a conv1d with kernel = stride = p.

@@ -13,6 +13,7 @@ import type { Dataset } from './dataset';
 import { computeLosses, netPortfolioReturns, sharpeRatio } from './losses';
 import { CrossAssetModel, type BatchParts } from './model';
 import { lossGradients, type StepLosses } from './gradients';
+import { GraphSteps, graphStepsAvailable } from './graph/train-step';
 
 export type { StepLosses } from './gradients';
 import { FlatAdam } from './optimizer';
@@ -116,14 +117,27 @@ export function trainStep(
   batch: Batch,
   returnScale: tf.Tensor1D,
   stepSeed: number,
+  graphs?: GraphSteps,
 ): StepLosses {
+  const dropoutSeed = dropoutOf(model.config, batch.x.shape[0], stepSeed);
+  if (graphs) {
+    const losses = graphs.gradients({ ...batch, returnScale }, dropoutSeed, graphs.gradient);
+    optimizer.applyFlat(graphs.gradient);
+    return losses;
+  }
   return lossGradients(
     model,
     batch.x,
-    dropoutOf(model.config, batch.x.shape[0], stepSeed),
+    dropoutSeed,
     (out) => computeLosses(out, { ...batch, returnScale }, model.config.loss),
     (_variables, grads) => optimizer.apply(grads),
   );
+}
+
+/** The run's graph steps where the native backend can run them (graph/train-step.ts), else undefined. */
+export function graphStepsFor(model: CrossAssetModel): GraphSteps | undefined {
+  if (!graphStepsAvailable()) return undefined;
+  return new GraphSteps(model, (out, batch) => computeLosses(out, batch, model.config.loss));
 }
 
 /**
@@ -348,6 +362,8 @@ export async function trainModel(data: Dataset, options: TrainOptions): Promise<
   let lastReport = Number.NEGATIVE_INFINITY;
   let replica: Replica | null = null;
   const gradient = new Float32Array(model.params.parameterCount());
+  // Not with a replica: the two-thread step has its own path (data-parallel.ts).
+  const graphs = t.workers === 2 && splitsBatches(currentBackend()) ? undefined : graphStepsFor(model);
   try {
     if (t.workers === 2 && splitsBatches(currentBackend())) {
       const backend = currentBackend();
@@ -372,7 +388,7 @@ export async function trainModel(data: Dataset, options: TrainOptions): Promise<
           last = parallelStep(model, optimizer, data, bars, returnScale, stepSeed, replica, gradient, buffer);
         } else {
           const batch = makeBatch(data, bars, buffer);
-          last = trainStep(model, optimizer, batch, returnScale, stepSeed);
+          last = trainStep(model, optimizer, batch, returnScale, stepSeed, graphs);
           disposeBatch(batch);
           // A one-sample batch cannot be split: trained here alone, then published to the replica.
           replica?.params.set(model.params.exportWeights());
@@ -465,6 +481,7 @@ export async function trainModel(data: Dataset, options: TrainOptions): Promise<
   } finally {
     // Terminated on completion, failure and cancellation alike: no thread outlives its run.
     await replica?.close();
+    graphs?.dispose();
     optimizer.dispose();
     returnScale.dispose();
   }

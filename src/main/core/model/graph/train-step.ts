@@ -1,0 +1,108 @@
+// The training step's forward-backward pass as one TensorFlow graph on the native backend, per batch
+// size (compiled-calls.ts: traced on the first step, checked against the eager step on the second,
+// graph-only from the third). The graph's feeds: the parameters, the batch (x, returns, direction,
+// continues), the return scale and the dropout masks, which are drawn here in JS exactly as the eager
+// step draws them (layers.ts dropoutMask, model.ts dropoutSeeding). Its outputs: the four losses and
+// the gradients.
+import type { tf } from '../backend';
+import { stepLosses, stepTensors, type StepLosses } from '../gradients';
+import { dropoutMask, tapDropoutMasks, type DropoutDraw } from '../layers';
+import type { Losses } from '../losses';
+import { dropoutSeeding, type BatchParts, type CrossAssetModel, type ForwardOutput } from '../model';
+import { CompiledCalls, graphsAvailable } from './compiled-calls';
+
+export interface StepBatch {
+  x: tf.Tensor4D;
+  returns: tf.Tensor2D;
+  direction: tf.Tensor3D;
+  continues: tf.Tensor1D;
+  returnScale: tf.Tensor1D;
+}
+
+/** A training run's graph steps; dispose with the run. */
+export class GraphSteps {
+  private readonly calls = new CompiledCalls();
+  /** Per batch size, the traced step's dropout draws, their seeds relative to the step's base seed. */
+  private readonly draws = new Map<number, Array<{ size: number; rate: number; offset: number }>>();
+  /** Indices of the parameters that have a gradient (the outputs after the losses, in this order). */
+  private withGradient: number[] = [];
+  private readonly offsets: number[];
+  /** A flat gradient buffer for the caller's steps (one per run). */
+  readonly gradient: Float32Array;
+
+  constructor(
+    private readonly model: CrossAssetModel,
+    private readonly lossesOf: (out: ForwardOutput, batch: StepBatch) => Losses,
+  ) {
+    let offset = 0;
+    this.offsets = model.params.list().map((v) => {
+      const at = offset;
+      offset += v.size;
+      return at;
+    });
+    this.gradient = new Float32Array(offset);
+  }
+
+  /** Why a batch size stayed eager, or null. */
+  get reason(): string | null {
+    return this.calls.reason;
+  }
+
+  /** Whether steps of `batchSize` samples run as a graph now. */
+  compiledFor(batchSize: number): boolean {
+    return this.calls.compiled(String(batchSize));
+  }
+
+  /** The step's losses, and its gradient in parameter order written into `gradient` (flat). */
+  gradients(batch: StepBatch, dropoutSeed: number | BatchParts, gradient: Float32Array): StepLosses {
+    const size = batch.x.shape[0];
+    const { base, parts } = dropoutSeeding(dropoutSeed);
+    const feeds = [
+      ...this.model.params.list(),
+      batch.x,
+      batch.returns,
+      batch.direction,
+      batch.continues,
+      batch.returnScale,
+    ];
+    const [losses, ...grads] = this.calls.call(
+      String(size),
+      feeds,
+      (declareFeed) => {
+        const traced: DropoutDraw[] = [];
+        if (declareFeed) {
+          tapDropoutMasks((mask, draw) => {
+            declareFeed(mask);
+            traced.push(draw);
+          });
+        }
+        try {
+          const step = stepTensors(this.model, batch.x, dropoutSeed, (out) => this.lossesOf(out, batch));
+          this.withGradient = step.grads.flatMap((g, i) => (g ? [i] : []));
+          return [step.losses, ...this.withGradient.map((i) => step.grads[i]!)];
+        } finally {
+          if (declareFeed) {
+            tapDropoutMasks(null);
+            this.draws.set(
+              size,
+              traced.map((d) => ({ size: d.size, rate: d.rate, offset: d.seed - base })),
+            );
+          }
+        }
+      },
+      () => (this.draws.get(size) ?? []).map((m) => dropoutMask(m.size, m.rate, base + m.offset, parts)),
+    );
+    gradient.fill(0);
+    this.withGradient.forEach((index, k) => gradient.set(grads[k]!.data, this.offsets[index]!));
+    return stepLosses(losses!.data);
+  }
+
+  dispose(): void {
+    this.calls.dispose();
+  }
+}
+
+/** Whether a training on the current backend can use graph steps. */
+export function graphStepsAvailable(): boolean {
+  return graphsAvailable();
+}
