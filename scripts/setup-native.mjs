@@ -7,7 +7,9 @@
 //
 // Steps: check → install the package without its scripts → tools (Python, C++ compiler, Node headers)
 // → download the wheel with pip → extract the two libraries and the headers the binding includes
-// (into .native/, gitignored) → stage them in the package's deps/ → compile → verify.
+// (into .native/, gitignored) → stage them in the package's deps/ → compile → compile the graph
+// addon (native/graph-session.cc, graph-addon.mjs) → verify. A working binding whose graph addon is
+// missing or older than its source gets only the addon rebuilt.
 //   --force     rebuild even if the binding loads
 //   --quiet     only failures and the final line
 import { spawnSync } from 'node:child_process';
@@ -25,6 +27,7 @@ import {
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildGraphAddon, checkGraphAddon, graphAddonCurrent } from './graph-addon.mjs';
 import { checkNative } from './native-check.mjs';
 import { hasAllPatches, patchBindingSource, writeMarker } from './native-patches.mjs';
 
@@ -42,7 +45,7 @@ const packageVersion = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8
 const cache = join(root, '.native');
 const extracted = join(cache, `tensorflow-${TF_VERSION}`);
 const packageDir = join(root, 'node_modules', ...PACKAGE.split('/'));
-const STEPS = 7;
+const STEPS = 8;
 
 class SetupError extends Error {
   constructor(message, hint) {
@@ -104,6 +107,26 @@ function findNodeGyp() {
   return candidates.find((c) => existsSync(c)) ?? null;
 }
 
+/** A C++ compiler and the running Node's headers: what the binding and the graph addon compile with. */
+function compilerTools() {
+  const compiler = ['c++', 'g++', 'clang++'].find((c) => run(c, ['--version']).ok);
+  if (!compiler) {
+    throw new SetupError(
+      'No C++ compiler found (c++, g++ or clang++).',
+      'The binding is compiled here: install one (Debian: apt-get install build-essential).',
+    );
+  }
+  // node-gyp cannot download Node's headers here: build against the running Node's own.
+  const nodedir = dirname(dirname(process.execPath));
+  if (!existsSync(join(nodedir, 'include', 'node', 'node_api.h'))) {
+    throw new SetupError(
+      `Node's headers are not under ${join(nodedir, 'include', 'node')}.`,
+      'Install Node with its headers (the official tarball or Debian/NodeSource packages include them).',
+    );
+  }
+  return { compiler, nodedir };
+}
+
 function checkTools() {
   const python = findPython();
   if (!python) {
@@ -120,23 +143,9 @@ function checkTools() {
       'Install pip (Debian: apt-get install python3-pip), or keep using the wasm backend.',
     );
   }
-  const compiler = ['c++', 'g++', 'clang++'].find((c) => run(c, ['--version']).ok);
-  if (!compiler) {
-    throw new SetupError(
-      'No C++ compiler found (c++, g++ or clang++).',
-      'The binding is compiled here: install one (Debian: apt-get install build-essential).',
-    );
-  }
+  const { compiler, nodedir } = compilerTools();
   if (!run('make', ['--version']).ok) {
     throw new SetupError('make is missing.', 'Debian: apt-get install build-essential.');
-  }
-  // node-gyp cannot download Node's headers here: build against the running Node's own.
-  const nodedir = dirname(dirname(process.execPath));
-  if (!existsSync(join(nodedir, 'include', 'node', 'node_api.h'))) {
-    throw new SetupError(
-      `Node's headers are not under ${join(nodedir, 'include', 'node')}.`,
-      'Install Node with its headers (the official tarball or Debian/NodeSource packages include them).',
-    );
   }
   const nodeGyp = findNodeGyp();
   if (!nodeGyp)
@@ -358,14 +367,39 @@ function compile(preGyp, tools) {
   writeMarker(built);
 }
 
+function compileGraphAddon(tools) {
+  const dir = bindingDir();
+  const built = buildGraphAddon({ packageDir, bindingDir: dir, nodedir: tools.nodedir, compiler: tools.compiler });
+  if (!built.ok) {
+    throw new SetupError(
+      `Compiling the graph addon (native/graph-session.cc) failed:\n${tail(built.out, 25)}`,
+      `Compiler ${tools.compiler}, TensorFlow headers in ${join(packageDir, 'deps', 'include')}.`,
+    );
+  }
+}
+
+function verifyGraphAddon() {
+  const check = checkGraphAddon(bindingDir());
+  if (!check.ok) throw new SetupError(`The graph addon does not work: ${check.detail}`);
+  return check.detail;
+}
+
 function main() {
   const started = Date.now();
   step(1, `checking ${PACKAGE}`);
   if (!force && existsSync(packageDir)) {
     const check = verify();
     const dir = bindingDir();
-    if (check.ok && dir && hasAllPatches(dir)) {
+    if (check.ok && dir && hasAllPatches(dir) && graphAddonCurrent(dir)) {
       process.stdout.write(`[setup:native] native backend ready: ${check.out} (nothing to do)\n`);
+      return;
+    }
+    if (check.ok && dir && hasAllPatches(dir) && existsSync(join(packageDir, 'deps', 'include'))) {
+      step(7, 'the binding is current; compiling the graph addon (about 6 s)');
+      compileGraphAddon(compilerTools());
+      step(8, 'verifying the graph addon');
+      const graph = verifyGraphAddon();
+      process.stdout.write(`[setup:native] native backend ready: ${check.out}; ${graph}\n`);
       return;
     }
     note(
@@ -388,11 +422,14 @@ function main() {
   stageDeps();
   step(6, 'compiling the binding (node-pre-gyp, about 20 s)');
   compile(preGyp, tools);
-  step(7, 'verifying: one op and one gradient on the tensorflow backend');
+  step(7, 'compiling the graph addon (native/graph-session.cc, about 6 s)');
+  compileGraphAddon(tools);
+  step(8, 'verifying: one op and one gradient on the tensorflow backend, one graph');
   const check = verify();
   if (!check.ok) throw new SetupError(`The built binding does not work:\n${tail(check.out)}`);
+  const graph = verifyGraphAddon();
   process.stdout.write(
-    `[setup:native] native backend ready: ${check.out} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`,
+    `[setup:native] native backend ready: ${check.out}; ${graph} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`,
   );
 }
 

@@ -2,6 +2,7 @@
 // tensor is created and released inside the call, so repeated predictions keep the tensor count flat.
 import type { Tensor4 } from '../features/windows';
 import { tf } from './backend';
+import { compiledCallsOf, type HostArray } from './graph/compiled-calls';
 import type { CrossAssetModel } from './model';
 
 export interface SamplePrediction {
@@ -43,17 +44,32 @@ export function predictWindows(
   for (let start = 0; start < samples; start += batchSize) {
     const n = Math.min(batchSize, samples - start);
     const part = x.data.subarray(start * a * l * f, (start + n) * a * l * f);
-    const result = tf.tidy(() => {
-      const input = tf.tensor4d(part, [n, a, l, f]);
-      const o = model.forward(input, false);
-      return {
-        weights: o.weights.dataSync() as Float32Array,
-        returns: o.returns.dataSync() as Float32Array,
-        direction: tf.softmax(o.directionLogits).dataSync() as Float32Array,
-        attention: o.attention.map((m) => m.dataSync() as Float32Array),
-        lag: (o.lagWeights?.dataSync() as Float32Array | undefined) ?? new Float32Array(0),
-      };
-    });
+    const input = tf.tensor4d(part, [n, a, l, f]);
+    let outputs: HostArray[];
+    try {
+      // One graph per batch size on native (graph/compiled-calls.ts), after a few eager calls: worth
+      // it for decisions and long prediction runs, not for a one-off.
+      outputs = compiledCallsOf(model).call(
+        `predict:${n}`,
+        [...model.params.list(), input],
+        () =>
+          tf.tidy(() => {
+            const o = model.forward(input, false);
+            return [o.weights, o.returns, tf.softmax(o.directionLogits), ...o.attention, ...(o.lagWeights ? [o.lagWeights] : [])];
+          }),
+        { eagerCalls: 2 },
+      );
+    } finally {
+      input.dispose();
+    }
+    const layers = model.config.layers;
+    const result = {
+      weights: outputs[0]!.data,
+      returns: outputs[1]!.data,
+      direction: outputs[2]!.data,
+      attention: outputs.slice(3, 3 + layers).map((o) => o.data),
+      lag: outputs[3 + layers]?.data ?? new Float32Array(0),
+    };
     const heads = model.config.heads;
     const lagWeights = Array.from(result.lag);
     for (let s = 0; s < n; s++) {

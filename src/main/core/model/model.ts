@@ -8,6 +8,7 @@
 import { CoreError } from '../../../shared/errors';
 import type { ModelConfig } from '../../../shared/contract/model';
 import { tf } from './backend';
+import { disposeCompiledCalls } from './graph/compiled-calls';
 import {
   addPerGroup,
   attention,
@@ -440,6 +441,7 @@ export class CrossAssetModel {
   }
 
   dispose(): void {
+    disposeCompiledCalls(this);
     this.params.dispose();
     if (this.hierarchy) {
       this.hierarchy.sector.dispose();

@@ -13,6 +13,7 @@ import type { Dataset } from './dataset';
 import { computeLosses, netPortfolioReturns, sharpeRatio } from './losses';
 import { CrossAssetModel, type BatchParts } from './model';
 import { lossGradients, type StepLosses } from './gradients';
+import { compiledCallsOf } from './graph/compiled-calls';
 import { GraphSteps, graphStepsAvailable } from './graph/train-step';
 
 export type { StepLosses } from './gradients';
@@ -241,45 +242,46 @@ export function evaluate(
   for (let i = 0; i < bars.length; i += batchSize) {
     const slice = bars.slice(i, i + batchSize);
     const batch = makeBatch(data, slice);
-    const result = tf.tidy(() => {
-      const out = model.forward(batch.x, false);
-      const losses = computeLosses(out, { ...batch, returnScale: scale }, model.config.loss);
-      const attention = tf.mean(tf.stack(out.attention.map((m) => tf.sum(tf.mean(m, 1), 0))), 0);
-      return {
-        values: tf.stack([losses.total, losses.mse, losses.crossEntropy]),
-        attention,
-        predicted: tf.argMax(out.directionLogits, -1),
-        upVsDown: tf.sub(
-          tf.slice(out.directionLogits, [0, 0, DIRECTION_UP], [-1, -1, 1]),
-          tf.slice(out.directionLogits, [0, 0, DIRECTION_DOWN], [-1, -1, 1]),
-        ),
-        weights: out.weights,
-        lag: out.lagWeights ?? tf.zeros([0]),
-      };
-    });
-    const [loss, mse, ce] = Array.from(result.values.dataSync());
+    // One graph per batch size on native (graph/compiled-calls.ts): every epoch evaluates the same
+    // validation block in the same batches.
+    const [values, attention, predicted, upVsDown, truth, weights, lag] = compiledCallsOf(model).call(
+      `evaluate:${slice.length}`,
+      [...model.params.list(), batch.x, batch.returns, batch.direction, batch.continues, scale],
+      () =>
+        tf.tidy(() => {
+          const out = model.forward(batch.x, false);
+          const losses = computeLosses(out, { ...batch, returnScale: scale }, model.config.loss);
+          return [
+            tf.stack([losses.total, losses.mse, losses.crossEntropy]),
+            tf.mean(tf.stack(out.attention.map((m) => tf.sum(tf.mean(m, 1), 0))), 0),
+            tf.argMax(out.directionLogits, -1),
+            tf.sub(
+              tf.slice(out.directionLogits, [0, 0, DIRECTION_UP], [-1, -1, 1]),
+              tf.slice(out.directionLogits, [0, 0, DIRECTION_DOWN], [-1, -1, 1]),
+            ),
+            tf.argMax(batch.direction, -1),
+            out.weights,
+            ...(out.lagWeights ? [out.lagWeights] : []),
+          ];
+        }),
+    );
+    const [loss, mse, ce] = Array.from(values!.data);
     const n = slice.length;
     lossSum += loss! * n;
     mseSum += mse! * n;
     ceSum += ce! * n;
-    const attention = result.attention.dataSync();
-    for (let j = 0; j < a * a; j++) attentionSum[j]! += attention[j]!;
-    const predicted = result.predicted.dataSync();
-    const upVsDown = result.upVsDown.dataSync();
-    const truth = batch.direction.argMax(-1);
-    const truthValues = truth.dataSync();
-    truth.dispose();
+    for (let j = 0; j < a * a; j++) attentionSum[j]! += attention!.data[j]!;
+    const truthValues = truth!.data;
     for (let j = 0; j < n * a; j++) {
-      if (predicted[j] === truthValues[j]) hitsAll++;
+      if (predicted!.data[j] === truthValues[j]) hitsAll++;
       if (truthValues[j] === DIRECTION_UP || truthValues[j] === DIRECTION_DOWN) {
         decided++;
-        if (upVsDown[j]! > 0 === (truthValues[j] === DIRECTION_UP)) hits++;
+        if (upVsDown!.data[j]! > 0 === (truthValues[j] === DIRECTION_UP)) hits++;
       }
     }
-    weightRows.push(result.weights.dataSync() as Float32Array);
+    weightRows.push(weights!.data as Float32Array);
     returnRows.push(batch.returns.dataSync() as Float32Array);
-    lagWeights = Array.from(result.lag.dataSync());
-    tf.dispose(Object.values(result));
+    lagWeights = lag ? Array.from(lag.data) : [];
     disposeBatch(batch);
   }
   scale.dispose();

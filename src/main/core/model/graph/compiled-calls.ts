@@ -81,8 +81,19 @@ interface Entry {
  */
 export type TensorFunction = (declareFeed: DeclareFeed | null) => tf.Tensor[];
 
+export interface CallOptions {
+  /** Values of the tensors the function declares as feeds while traced, for a graph run. */
+  lateFeeds?: () => ArrayBufferView[];
+  /**
+   * Calls of a key that run eagerly before it is traced: building a graph costs about as much as a
+   * few hundred eager ops, worth it only for a key that recurs (0: trace the first call).
+   */
+  eagerCalls?: number;
+}
+
 export class CompiledCalls {
   private readonly entries = new Map<string, Entry | 'eager'>();
+  private readonly seen = new Map<string, number>();
   /** Why the last key stayed eager (for logs and tests), or null. */
   reason: string | null = null;
 
@@ -100,11 +111,19 @@ export class CompiledCalls {
     key: string,
     feeds: tf.Tensor[],
     fn: TensorFunction,
-    lateFeeds: () => ArrayBufferView[] = () => [],
+    options: CallOptions = {},
   ): HostArray[] {
+    const lateFeeds = options.lateFeeds ?? (() => []);
     const entry = this.entries.get(key);
     if (entry === 'eager' || !graphsAvailable()) return this.eager(fn);
-    if (entry === undefined) return this.trace(key, feeds, fn);
+    if (entry === undefined) {
+      const seen = this.seen.get(key) ?? 0;
+      if (seen < (options.eagerCalls ?? 0)) {
+        this.seen.set(key, seen + 1);
+        return this.eager(fn);
+      }
+      return this.trace(key, feeds, fn);
+    }
     if (entry.checked) return this.run(entry, feeds, lateFeeds);
     let fromGraph: HostArray[];
     try {

@@ -90,7 +90,10 @@ export class GraphSteps {
           }
         }
       },
-      () => (this.draws.get(size) ?? []).map((m) => dropoutMask(m.size, m.rate, base + m.offset, parts)),
+      {
+        lateFeeds: () =>
+          (this.draws.get(size) ?? []).map((m) => dropoutMask(m.size, m.rate, base + m.offset, parts)),
+      },
     );
     gradient.fill(0);
     this.withGradient.forEach((index, k) => gradient.set(grads[k]!.data, this.offsets[index]!));
