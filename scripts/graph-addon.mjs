@@ -21,7 +21,9 @@ function sourceHash() {
 export function graphAddonCurrent(bindingDir) {
   const hash = join(bindingDir, HASH_FILE);
   return (
-    existsSync(join(bindingDir, ADDON_FILE)) && existsSync(hash) && readFileSync(hash, 'utf8').trim() === sourceHash()
+    existsSync(join(bindingDir, ADDON_FILE)) &&
+    existsSync(hash) &&
+    readFileSync(hash, 'utf8').trim() === sourceHash()
   );
 }
 

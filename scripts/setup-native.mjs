@@ -369,7 +369,12 @@ function compile(preGyp, tools) {
 
 function compileGraphAddon(tools) {
   const dir = bindingDir();
-  const built = buildGraphAddon({ packageDir, bindingDir: dir, nodedir: tools.nodedir, compiler: tools.compiler });
+  const built = buildGraphAddon({
+    packageDir,
+    bindingDir: dir,
+    nodedir: tools.nodedir,
+    compiler: tools.compiler,
+  });
   if (!built.ok) {
     throw new SetupError(
       `Compiling the graph addon (native/graph-session.cc) failed:\n${tail(built.out, 25)}`,

@@ -55,7 +55,13 @@ export function predictWindows(
         () =>
           tf.tidy(() => {
             const o = model.forward(input, false);
-            return [o.weights, o.returns, tf.softmax(o.directionLogits), ...o.attention, ...(o.lagWeights ? [o.lagWeights] : [])];
+            return [
+              o.weights,
+              o.returns,
+              tf.softmax(o.directionLogits),
+              ...o.attention,
+              ...(o.lagWeights ? [o.lagWeights] : []),
+            ];
           }),
         { eagerCalls: 2 },
       );

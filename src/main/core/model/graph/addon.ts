@@ -40,7 +40,13 @@ export interface GraphAddon {
   tensorflowVersion: string;
   opDef(type: string): ArrayBuffer;
   createProgram(): Program;
-  addOperation(program: Program, type: string, name: string, inputs: Array<Output | Output[]>, attrs: OpAttr[]): number;
+  addOperation(
+    program: Program,
+    type: string,
+    name: string,
+    inputs: Array<Output | Output[]>,
+    attrs: OpAttr[],
+  ): number;
   startSession(program: Program, config: Uint8Array | null): void;
   run(program: Program, feeds: Feed[], fetches: Output[]): Fetched[];
   closeProgram(program: Program): void;
@@ -57,7 +63,9 @@ export function graphAddon(): GraphAddon | null {
   try {
     const require = createRequire(import.meta.url);
     const lib = join(dirname(require.resolve('@tensorflow/tfjs-node/package.json')), 'lib');
-    const dir = existsSync(lib) ? readdirSync(lib).find((d) => existsSync(join(lib, d, ADDON_FILE))) : undefined;
+    const dir = existsSync(lib)
+      ? readdirSync(lib).find((d) => existsSync(join(lib, d, ADDON_FILE)))
+      : undefined;
     if (dir) loaded = require(join(lib, dir, ADDON_FILE)) as GraphAddon;
   } catch {
     // Not built, or it does not load: eager ops only.

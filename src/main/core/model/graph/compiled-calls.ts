@@ -107,12 +107,7 @@ export class CompiledCalls {
    * One call: `feeds` are the inputs that change between calls of the same key (parameters, the batch);
    * every other input of `fn` is taken to be the same on every call (the check guards that).
    */
-  call(
-    key: string,
-    feeds: tf.Tensor[],
-    fn: TensorFunction,
-    options: CallOptions = {},
-  ): HostArray[] {
+  call(key: string, feeds: tf.Tensor[], fn: TensorFunction, options: CallOptions = {}): HostArray[] {
     const lateFeeds = options.lateFeeds ?? (() => []);
     const entry = this.entries.get(key);
     if (entry === 'eager' || !graphsAvailable()) return this.eager(fn);

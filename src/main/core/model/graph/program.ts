@@ -55,10 +55,14 @@ export class GraphProgram {
     const add = (type: string, inputs: Array<Output | Output[]>, attrs: OpAttr[]) =>
       addon.addOperation(program, type, `n${count++}`, inputs, attrs);
     const feeds = trace.feeds.map(({ id, ...meta }) => {
-      const op = add('Placeholder', [], [
-        { name: 'dtype', type: TF_ATTR_TYPE, value: meta.dtype },
-        { name: 'shape', type: TF_ATTR_SHAPE, value: meta.shape },
-      ]);
+      const op = add(
+        'Placeholder',
+        [],
+        [
+          { name: 'dtype', type: TF_ATTR_TYPE, value: meta.dtype },
+          { name: 'shape', type: TF_ATTR_SHAPE, value: meta.shape },
+        ],
+      );
       sources.set(id, [op, 0]);
       return { op, shape: meta.shape, dtype: meta.dtype };
     });
@@ -85,7 +89,13 @@ export class GraphProgram {
 
   /** One run: `values[i]` feeds the i-th feed (its shape and dtype as traced). */
   run(values: ReadonlyArray<ArrayBufferView>): Fetched[] {
-    const feeds: Feed[] = this.feeds.map((f, i) => ({ op: f.op, index: 0, dtype: f.dtype, shape: f.shape, data: values[i]! }));
+    const feeds: Feed[] = this.feeds.map((f, i) => ({
+      op: f.op,
+      index: 0,
+      dtype: f.dtype,
+      shape: f.shape,
+      data: values[i]!,
+    }));
     return this.addon.run(this.program, feeds, this.fetches);
   }
 
@@ -95,18 +105,34 @@ export class GraphProgram {
   }
 }
 
-function constantOp(add: (type: string, inputs: Output[], attrs: OpAttr[]) => number, value: ConstantValue): number {
-  return add('Const', [], [
-    { name: 'dtype', type: TF_ATTR_TYPE, value: value.dtype },
-    { name: 'value', type: TF_ATTR_TENSOR, value: { dtype: value.dtype, shape: value.shape, data: value.values } },
-  ]);
+function constantOp(
+  add: (type: string, inputs: Output[], attrs: OpAttr[]) => number,
+  value: ConstantValue,
+): number {
+  return add(
+    'Const',
+    [],
+    [
+      { name: 'dtype', type: TF_ATTR_TYPE, value: value.dtype },
+      {
+        name: 'value',
+        type: TF_ATTR_TENSOR,
+        value: { dtype: value.dtype, shape: value.shape, data: value.values },
+      },
+    ],
+  );
 }
 
 /** tfjs-node's flat input list, grouped per argument of the op (list arguments as one list). */
-function groupInputs(op: TracedOp, args: InputArg[], source: (id: number) => Output): Array<Output | Output[]> {
+function groupInputs(
+  op: TracedOp,
+  args: InputArg[],
+  source: (id: number) => Output,
+): Array<Output | Output[]> {
   const attr = (name: string) => op.attrs.find((a) => a.name === name)?.value;
   const lengths = args.map((arg) => {
-    if (arg.numberAttr) return typeof attr(arg.numberAttr) === 'number' ? (attr(arg.numberAttr) as number) : null;
+    if (arg.numberAttr)
+      return typeof attr(arg.numberAttr) === 'number' ? (attr(arg.numberAttr) as number) : null;
     if (arg.typeListAttr) {
       const types = attr(arg.typeListAttr);
       return Array.isArray(types) ? types.length : null;

@@ -76,7 +76,10 @@ export type DeclareFeed = (tensor: tf.Tensor) => void;
  * from call to call (they become the graph's placeholders); `fn` may declare more as it creates them.
  * Every other input is a constant of the graph with the value it had here.
  */
-export function traceOps<T>(feeds: tf.Tensor[], fn: (declareFeed: DeclareFeed) => T): { result: T; trace: Trace } {
+export function traceOps<T>(
+  feeds: tf.Tensor[],
+  fn: (declareFeed: DeclareFeed) => T,
+): { result: T; trace: Trace } {
   const backend = nativeBackend();
   const binding = backend.binding;
   const trace: Trace = { ops: [], feeds: [], constants: new Map(), unusable: null };
