@@ -217,6 +217,8 @@ export const MarketStatusSchema = z.object({
       how: z.enum(['measured', 'pinned']),
       /** Trainings that may run at once (walk-forward folds fitted ahead of the one trading). */
       concurrentTrainings: z.number().int().min(1).optional(),
+      /** Whether jobs on the native backend run as TensorFlow graphs (the graph addon is built). */
+      graphs: z.boolean().optional(),
     })
     .nullable(),
   activeModelId: z.string().nullable(),

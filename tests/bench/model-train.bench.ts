@@ -6,7 +6,11 @@
 // the PyTorch mirror of the same model (tests/bench/torch_mirror.py) in the same run, so that the
 // figures can be read as ratios.
 //   npm run -s bench -- model-train --json     one JSON object per line:
-//     {"backend","workers","batch","trainSamplesPerSecond","inferP50Ms","inferP99Ms","probeGflops","load"}
+//     {"backend","workers","batch","trainSamplesPerSecond","inferP50Ms","inferP99Ms","probeGflops","load",
+//      "graphs"}
+// On tensorflow every figure comes twice: with the jobs as TensorFlow graphs (graphs true, the app's
+// path where setup:native built the graph addon) and op by op (graphs false). Two workers is the
+// data-parallel step (a replica thread), which runs op by op whatever `graphs` says.
 //   npx tsx tests/bench/model-train.bench.ts [--json] [--backends tensorflow,wasm] [--batches 32,256]
 //     [--steps N] [--torch PYTHON]
 import { spawnSync } from 'node:child_process';
@@ -22,7 +26,14 @@ import { predictOne } from '../../src/main/core/model/infer';
 import { CrossAssetModel } from '../../src/main/core/model/model';
 import { FlatAdam } from '../../src/main/core/model/optimizer';
 import { seededRandom } from '../../src/main/core/model/params';
-import { epochBatches, makeBatch, parallelStep, trainStep } from '../../src/main/core/model/trainer';
+import { graphsBuilt, useGraphs } from '../../src/main/core/model/graph/compiled-calls';
+import {
+  epochBatches,
+  graphStepsFor,
+  makeBatch,
+  parallelStep,
+  trainStep,
+} from '../../src/main/core/model/trainer';
 import { ModelConfigSchema } from '../../src/shared/contract/model';
 import type { BackendName } from '../../src/shared/domain';
 
@@ -46,6 +57,7 @@ interface Line {
   inferP99Ms: number;
   probeGflops: number | null;
   load: number;
+  graphs: boolean;
 }
 
 const round = (v: number, digits = 2) => Number(v.toFixed(digits));
@@ -60,7 +72,8 @@ function print(line: Line): void {
     `${line.backend.padEnd(10)} workers ${line.workers}  batch ${String(line.batch).padStart(3)}  ` +
       `train ${line.trainSamplesPerSecond.toFixed(0).padStart(5)} samples/s  ` +
       `decision p50 ${line.inferP50Ms.toFixed(2)} ms, p99 ${line.inferP99Ms.toFixed(2)} ms  ` +
-      `probe ${line.probeGflops?.toFixed(0) ?? '—'} GFLOP/s  load ${line.load}\n`,
+      `probe ${line.probeGflops?.toFixed(0) ?? '—'} GFLOP/s  load ${line.load}` +
+      `${line.graphs ? '  (graphs)' : ''}\n`,
   );
 }
 
@@ -100,6 +113,7 @@ function decisions(backend: BackendName): { p50: number; p99: number } {
   const { config, data } = dataset(32);
   const model = new CrossAssetModel(config, { symbols: data.source.symbols, features: 8 }, 1);
   const x = gatherWindows(data.source, [data.validationBars[0]!]);
+  // Ten warm-up calls: a graph is traced on the third and checked on the fourth.
   for (let i = 0; i < 10; i++) predictOne(model, x, data.stats.targetStd);
   const ms: number[] = [];
   for (let i = 0; i < (backend === 'cpu' ? 50 : 400); i++) {
@@ -121,6 +135,8 @@ async function training(backend: BackendName, batch: number): Promise<Record<1 |
   const shape = { symbols: data.source.symbols, features: 8 };
   const one = new CrossAssetModel(config, shape, 1);
   const oneAdam = new FlatAdam(one.params.list(), { learningRate: 1e-3, clipNorm: 1 });
+  // With graphs on, the one-worker step is the app's: a graph after its first two steps.
+  const graphs = graphStepsFor(one);
   const two = new CrossAssetModel(config, shape, 1);
   const twoAdam = new FlatAdam(two.params.list(), { learningRate: 1e-3, clipNorm: 1 });
   const replica = await Replica.start(data, config, 1, backend, two.params.exportWeights());
@@ -128,7 +144,7 @@ async function training(backend: BackendName, batch: number): Promise<Record<1 |
   const run: Record<1 | 2, (i: number) => void> = {
     1: (i) => {
       const b = makeBatch(data, batches[i % batches.length]!);
-      trainStep(one, oneAdam, b, scale, i);
+      trainStep(one, oneAdam, b, scale, i, graphs);
       tf.dispose([b.x, b.returns, b.direction, b.continues]);
     },
     2: (i) => parallelStep(two, twoAdam, data, batches[i % batches.length]!, scale, i, replica, gradient),
@@ -147,6 +163,7 @@ async function training(backend: BackendName, batch: number): Promise<Record<1 |
     }
   }
   await replica.close();
+  graphs?.dispose();
   tf.dispose(scale);
   one.dispose();
   two.dispose();
@@ -159,22 +176,27 @@ for (const backend of backends) {
     continue;
   }
   const probeGflops = round(gflops(), 1);
-  const decision = decisions(backend);
-  for (const batch of batchSizes) {
-    const sps = await training(backend, batch);
-    for (const workers of [1, 2] as const) {
-      print({
-        backend,
-        workers,
-        batch,
-        trainSamplesPerSecond: round(sps[workers], 1),
-        inferP50Ms: round(decision.p50, 3),
-        inferP99Ms: round(decision.p99, 3),
-        probeGflops,
-        load: load(),
-      });
+  for (const graphs of backend === 'tensorflow' && graphsBuilt() ? [true, false] : [false]) {
+    useGraphs(graphs);
+    const decision = decisions(backend);
+    for (const batch of batchSizes) {
+      const sps = await training(backend, batch);
+      for (const workers of [1, 2] as const) {
+        print({
+          backend,
+          workers,
+          batch,
+          trainSamplesPerSecond: round(sps[workers], 1),
+          inferP50Ms: round(decision.p50, 3),
+          inferP99Ms: round(decision.p99, 3),
+          probeGflops,
+          load: load(),
+          graphs,
+        });
+      }
     }
   }
+  useGraphs(true);
 }
 
 if (torch) {
@@ -208,6 +230,7 @@ if (torch) {
         inferP99Ms: r.infer_p99_ms,
         probeGflops: null,
         load: load(),
+        graphs: false,
       });
     }
   }

@@ -9,6 +9,7 @@ it('times both backends on both jobs and gives each job the faster one', async (
   // The project pins the tests' backend through this variable; the core's choice is unpinned.
   delete process.env.CROSSDESK_TF_BACKEND;
   const choice = await chooseBackends({ now: () => performance.now() });
+  process.stdout.write(`backend choice: ${JSON.stringify(choice)}\n`);
   expect(choice.how).toBe('measured');
   expect(choice.measurements.map((m) => m.backend).sort()).toEqual(['tensorflow', 'wasm']);
   for (const m of choice.measurements) {
@@ -21,6 +22,8 @@ it('times both backends on both jobs and gives each job the faster one', async (
   expect(choice.training).toBe(fastest('trainStepMs'));
   // The patched binding (setup:native) lets two trainings run at once when training is native.
   expect(choice.concurrentTrainings).toBe(choice.training === 'tensorflow' ? 2 : 1);
+  // With the graph addon built (setup:native), native jobs run as graphs.
+  expect(choice.graphs).toBe(choice.training === 'tensorflow' || choice.decisions === 'tensorflow');
   // Predictions run on this thread: it is left on the decisions backend.
   expect(currentBackend()).toBe(choice.decisions);
   // Made once: later calls (every model call awaits it) get the same choice without measuring again.

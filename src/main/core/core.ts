@@ -114,6 +114,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
           decisions: choice.decisions,
           how: choice.how,
           concurrentTrainings: choice.concurrentTrainings,
+          graphs: choice.graphs,
         }
       );
     },

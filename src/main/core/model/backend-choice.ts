@@ -7,7 +7,11 @@
 import type { BackendName } from '../../../shared/domain';
 import { ModelConfigSchema } from '../../../shared/contract/model';
 import { currentBackend, initBackend, tf } from './backend';
+import type { Tensor4 } from '../features/windows';
 import { lossGradients } from './gradients';
+import { graphsBuilt } from './graph/compiled-calls';
+import { GraphSteps, graphStepsAvailable } from './graph/train-step';
+import { predictOne } from './infer';
 import { computeLosses } from './losses';
 import { CrossAssetModel } from './model';
 import { seededRandom } from './params';
@@ -30,6 +34,8 @@ export interface BackendChoice {
   how: 'measured' | 'pinned';
   /** Trainings that may run at once (walk-forward folds fitted ahead): see concurrentTrainings. */
   concurrentTrainings: number;
+  /** Whether the jobs on tensorflow run as graphs (graph/compiled-calls.ts). */
+  graphs: boolean;
   measurements: BackendMeasurement[];
 }
 
@@ -72,30 +78,39 @@ function measure(backend: BackendName, now: () => number): BackendMeasurement {
   const continues = tf.ones([batch]) as tf.Tensor1D;
   const returnScale = tf.ones([a]) as tf.Tensor1D;
   try {
+    // The jobs as the app runs them: predictions and training steps as graphs where they can be
+    // (graph/), else eagerly.
+    const window = { data: one.dataSync() as Float32Array, shape: one.shape as Tensor4['shape'] };
+    const scale = Array.from({ length: a }, () => 1);
     const decide = () => {
       const start = now();
-      tf.tidy(() => {
-        const out = model.forward(one, false);
-        out.weights.dataSync();
-      });
+      predictOne(model, window, scale);
       return now() - start;
     };
+    const graphs = graphStepsAvailable()
+      ? new GraphSteps(model, (out, b) => computeLosses(out, b, config.loss))
+      : null;
     const step = (seed: number) => {
       const start = now();
-      lossGradients(
-        model,
-        x,
-        seed,
-        (out) => computeLosses(out, { returns, returnScale, direction, continues }, config.loss),
-        (_variables, grads) => grads.forEach((g) => g?.dataSync()),
-      );
+      if (graphs) graphs.gradients({ x, returns, direction, continues, returnScale }, seed, graphs.gradient);
+      else {
+        lossGradients(
+          model,
+          x,
+          seed,
+          (out) => computeLosses(out, { returns, returnScale, direction, continues }, config.loss),
+          (_variables, grads) => grads.forEach((g) => g?.dataSync()),
+        );
+      }
       return now() - start;
     };
-    // Warm-up: TensorFlow builds its kernels (oneDNN primitives) per shape on first use.
+    // Warm-up: TensorFlow builds its kernels (oneDNN primitives) per shape on first use, and a graph
+    // is traced and checked on its first calls.
     for (let i = 0; i < 10; i++) decide();
     for (let i = 0; i < 3; i++) step(i + 10);
     const decisionMs = median(Array.from({ length: 15 }, decide));
     const trainStepMs = median([1, 2, 3].map(step));
+    graphs?.dispose();
     return { backend, decisionMs, trainStepMs };
   } finally {
     tf.dispose([one, x, returns, direction, continues, returnScale]);
@@ -140,6 +155,7 @@ export function chooseBackends(options: ChoiceOptions = {}): Promise<BackendChoi
         how: pinned ? 'pinned' : 'measured',
         measurements: [],
         concurrentTrainings: concurrentTrainings(got),
+        graphs: got === 'tensorflow' && graphsBuilt(),
       });
     }
     const measurements: BackendMeasurement[] = [];
@@ -155,6 +171,7 @@ export function chooseBackends(options: ChoiceOptions = {}): Promise<BackendChoi
         how: 'measured',
         measurements,
         concurrentTrainings: concurrentTrainings(got),
+        graphs: got === 'tensorflow' && graphsBuilt(),
       });
     }
     const fastest = (key: 'decisionMs' | 'trainStepMs') =>
@@ -172,6 +189,7 @@ export function chooseBackends(options: ChoiceOptions = {}): Promise<BackendChoi
       how: 'measured',
       measurements,
       concurrentTrainings: concurrentTrainings(training),
+      graphs: (training === 'tensorflow' || decisions === 'tensorflow') && graphsBuilt(),
     });
   })();
   return pending;

@@ -98,8 +98,10 @@ function backendText(status: MarketStatus | undefined): string {
   if (!status) return '…';
   const jobs = status.backendJobs;
   if (!jobs) return `${status.backend} (measuring)`;
-  if (jobs.training === jobs.decisions) return jobs.decisions;
-  return `decide ${jobs.decisions} · train ${jobs.training}`;
+  // Native jobs run as whole TensorFlow graphs where the graph addon is built.
+  const name = (backend: string) => (backend === 'tensorflow' && jobs.graphs ? 'tensorflow graphs' : backend);
+  if (jobs.training === jobs.decisions) return name(jobs.decisions);
+  return `decide ${name(jobs.decisions)} · train ${name(jobs.training)}`;
 }
 
 type Tone = 'good' | 'warn' | 'bad';

@@ -28,7 +28,9 @@ type SaveState =
 export function SettingsView() {
   const { settings, loadError, save } = useSettings();
   // An unsaved draft is kept in storage: leaving the view or reloading does not lose it.
-  const [draft, setDraft] = useState<SettingsDraft | null>(() => readStored<SettingsDraft | null>(DRAFT_KEY, null));
+  const [draft, setDraft] = useState<SettingsDraft | null>(() =>
+    readStored<SettingsDraft | null>(DRAFT_KEY, null),
+  );
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
   const [saveState, setSaveState] = useState<SaveState>({ kind: 'idle' });
 

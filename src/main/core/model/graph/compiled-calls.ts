@@ -29,9 +29,14 @@ export function useGraphs(on: boolean): void {
   enabled = on;
 }
 
+/** Whether native jobs can run as graphs: graphs on, and the addon built and loading. */
+export function graphsBuilt(): boolean {
+  return enabled && graphAddon() !== null;
+}
+
 /** Whether calls may become graphs here: the native backend, with the addon built. */
 export function graphsAvailable(): boolean {
-  return enabled && currentBackend() === 'tensorflow' && graphAddon() !== null;
+  return currentBackend() === 'tensorflow' && graphsBuilt();
 }
 
 /**
