@@ -104,6 +104,8 @@ export const ModelMetricsSchema = z.object({
   /** Validation Sharpe of the portfolio head (per bar, not annualised), net of turnover cost. */
   validationSharpe: z.number(),
   samplesPerSecond: z.number(),
+  /** Samples trained on, over every epoch run (absent in models saved before it was recorded). */
+  trainedSamples: z.number().int().nonnegative().optional(),
   durationMs: z.number(),
 });
 export type ModelMetrics = z.infer<typeof ModelMetricsSchema>;

@@ -474,6 +474,7 @@ export async function trainModel(data: Dataset, options: TrainOptions): Promise<
       lagWeights: final.lagWeights,
       validationSharpe: final.sharpe,
       samplesPerSecond: trainingMs > 0 ? (trainedSamples * 1000) / trainingMs : 0,
+      trainedSamples,
       durationMs: now() - started,
     };
     return { model, metrics };
