@@ -18,7 +18,12 @@ export interface SessionThreads {
   interOp: number;
 }
 
-/** ConfigProto { intra_op_parallelism_threads = 2; inter_op_parallelism_threads = 5 } as bytes. */
+/**
+ * ConfigProto { intra_op_parallelism_threads = 2; inter_op_parallelism_threads = 5;
+ * use_per_session_threads = 9 } as bytes. Per-session threads: otherwise every session of the process
+ * shares one inter-op pool, sized by the first session, and two trainings' graphs (walk-forward folds
+ * fitted two at a time, each in its own worker) queue on that one thread.
+ */
 export function sessionConfig(threads: SessionThreads): Uint8Array {
   const varint = (n: number) => {
     const out: number[] = [];
@@ -29,7 +34,7 @@ export function sessionConfig(threads: SessionThreads): Uint8Array {
     out.push(n);
     return out;
   };
-  return Uint8Array.from([...[0x10], ...varint(threads.intraOp), ...[0x28], ...varint(threads.interOp)]);
+  return Uint8Array.from([0x10, ...varint(threads.intraOp), 0x28, ...varint(threads.interOp), 0x48, 1]);
 }
 
 export class GraphProgram {
