@@ -85,10 +85,13 @@ const backtest = createBacktestHandlers({
 });
 
 let lastFold = '';
+let started = Date.now();
 events.on('job.progress', (p) => {
   if (p.kind !== 'backtest' || !p.message.startsWith('fold') || p.message === lastFold) return;
   if (p.message.endsWith('fitting'))
-    process.stderr.write(`  ${p.message} (bar ${p.done}/${p.total}, load ${load()})\n`);
+    process.stderr.write(
+      `  ${p.message} (bar ${p.done}/${p.total}, ${((Date.now() - started) / 1000).toFixed(0)} s, load ${load()})\n`,
+    );
   lastFold = p.message;
 });
 
@@ -98,7 +101,7 @@ console.log(
     `predictions on ${choice.decisions} (${choice.how}), ${choice.concurrentTrainings} training(s) at once; ` +
     `node ${process.version}; load ${loadBefore}`,
 );
-const started = Date.now();
+started = Date.now();
 const summary = (await backtest.handlers['backtest.run'](
   {
     feed: 'simulator',

@@ -233,6 +233,37 @@ describe('walk-forward backtest', () => {
     }
   });
 
+  it('starts the next fit as soon as one ends: a fold that trains long holds no core idle', async () => {
+    const data = market(DEFAULT_MARKET_SPEC, 11, 2100);
+    const fit = linearLeadLagFit();
+    const events: string[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const result = await runBacktest({
+      data,
+      ...onDefaultMarket(),
+      strategy: {
+        name: 'lead-lag',
+        concurrentFits: 2,
+        // Fold 1 trains long; folds 2 and 3 are quick.
+        fit: async (request: FitRequest) => {
+          const index = request.fold.index;
+          events.push(`start ${index}`);
+          most = Math.max(most, ++inFlight);
+          await new Promise((resolve) => setTimeout(resolve, index === 0 ? 120 : 10));
+          inFlight--;
+          events.push(`end ${index}`);
+          return { ...fittedNow(fit, request), modelId: `m${index}` };
+        },
+      },
+    });
+    // Folds 2 and 3 were fitted on the second core while fold 1 still trained, two at a time at most.
+    expect(events.indexOf('start 2')).toBeLessThan(events.indexOf('end 0'));
+    expect(events.indexOf('start 3')).toBeLessThan(events.indexOf('end 0'));
+    expect(most).toBe(2);
+    expect(result.folds.map((f) => f.modelId)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
+  });
+
   it('stops the fits it started ahead when a fold fails, and waits for them before it rejects', async () => {
     const data = market(DEFAULT_MARKET_SPEC, 12, 2100);
     const fit = linearLeadLagFit();
@@ -247,8 +278,11 @@ describe('walk-forward backtest', () => {
         fit: async (request: FitRequest) => {
           const index = request.fold.index;
           try {
-            if (index === 1) throw new CoreError('INTERNAL', 'fold 2 diverged');
-            // Fold 3's fit (started ahead of fold 2) runs until the run stops it.
+            if (index === 1) {
+              await new Promise((resolve) => setTimeout(resolve, 30));
+              throw new CoreError('INTERNAL', 'fold 2 diverged');
+            }
+            // Fold 3's fit (started when fold 1's ended, ahead of fold 2) runs until the run stops it.
             await new Promise<void>((resolve, reject) => {
               const onAbort = () => {
                 clearTimeout(timer);

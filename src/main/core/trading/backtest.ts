@@ -353,14 +353,23 @@ function sum(values: ArrayLike<number>): number {
 }
 
 /**
- * The strategy's fold fits, started up to `concurrentFits` folds ahead and taken in fold order. A fit
- * that fails is reported when its fold's turn comes; fits still running when the run ends are aborted.
+ * The strategy's fold fits, taken in fold order, with up to `concurrentFits` running at once. A fit
+ * that ends starts the next fold's at once, up to twice that many folds ahead of the one trading: a
+ * fold that trains long then no longer holds a core idle while the folds after it wait for it to be
+ * taken. (With one fit at a time nothing runs ahead.) A fit that fails is reported when its fold's
+ * turn comes, and no further fit starts; fits still running when the run ends are aborted.
  */
 class FoldFits {
   private readonly pending = new Map<number, Promise<FittedStrategy>>();
   private readonly stop = new AbortController();
   private readonly signal: AbortSignal;
   private readonly ahead: number;
+  /** Folds that may be started beyond the one being taken. */
+  private readonly window: number;
+  private nextStart = 0;
+  private taking = 0;
+  private running = 0;
+  private failed = false;
 
   constructor(
     private readonly strategy: StrategyUnderTest | null,
@@ -370,26 +379,53 @@ class FoldFits {
   ) {
     this.signal = signal ? AbortSignal.any([signal, this.stop.signal]) : this.stop.signal;
     this.ahead = Math.max(1, Math.floor(strategy?.concurrentFits ?? 1));
+    this.window = this.ahead === 1 ? 1 : 2 * this.ahead;
   }
 
-  /** Fold `index`'s fit, after starting the fits of the folds up to `concurrentFits` ahead of it. */
+  /** Fold `index`'s fit (folds are taken in order), with the fits after it started as cores free up. */
   take(index: number): Promise<FittedStrategy> {
-    for (let k = index; k < Math.min(this.folds.length, index + this.ahead); k++) this.start(k);
+    this.taking = index;
+    this.nextStart = Math.max(this.nextStart, index);
+    if (!this.pending.has(index)) this.start(index);
+    this.fill();
     const fit = this.pending.get(index)!;
     this.pending.delete(index);
     return fit;
   }
 
+  private fill(): void {
+    while (
+      this.strategy &&
+      !this.failed &&
+      !this.signal.aborted &&
+      this.running < this.ahead &&
+      this.nextStart < Math.min(this.folds.length, this.taking + this.window)
+    ) {
+      this.start(this.nextStart);
+    }
+  }
+
   private start(index: number): void {
     if (!this.strategy || this.pending.has(index)) return;
+    this.nextStart = Math.max(this.nextStart, index + 1);
     const fold = this.folds[index]!;
     const strategy = this.strategy;
+    this.running++;
     const fit = Promise.resolve().then(() =>
       strategy.fit({ fold, data: truncate(this.data, fold.trainTo), signal: this.signal }),
     );
-    // Awaited in fold order by take(); until then a failure must not count as unhandled.
-    fit.catch(() => undefined);
     this.pending.set(index, fit);
+    // Awaited in fold order by take(); until then a failure must not count as unhandled.
+    fit.then(
+      () => {
+        this.running--;
+        this.fill();
+      },
+      () => {
+        this.running--;
+        this.failed = true;
+      },
+    );
   }
 
   async close(): Promise<void> {
