@@ -127,8 +127,14 @@ console.log(
 const foldModels = new ModelsRepo(db).list().map((row) => row.metrics as ModelMetrics);
 const trained = foldModels.reduce((sum, m) => sum + (m.trainedSamples ?? 0), 0);
 const epochs = foldModels.reduce((sum, m) => sum + m.epochs, 0);
+const fitSeconds = foldModels.reduce((sum, m) => sum + m.durationMs, 0) / 1000;
+const stepSeconds = foldModels.reduce(
+  (sum, m) => sum + (m.trainedSamples ?? 0) / Math.max(1e-9, m.samplesPerSecond),
+  0,
+);
 console.log(
-  `${foldModels.length} fold models trained ${trained} samples (${(epochs / Math.max(1, foldModels.length)).toFixed(1)} epochs each on average)`,
+  `${foldModels.length} fold models trained ${trained} samples (${(epochs / Math.max(1, foldModels.length)).toFixed(1)} epochs each on average); ` +
+    `their fits took ${fitSeconds.toFixed(0)} s in all, ${stepSeconds.toFixed(0)} s of it in training steps (the rest: validation passes, set-up)`,
 );
 if (torchBefore !== null && torchAfter !== null) {
   const torchRate = (torchBefore + torchAfter) / 2;

@@ -19,8 +19,16 @@ export const GRAPH_TOLERANCE = 1e-4;
 /** Absolute RMS distance allowed on top (float32 rounding of values that are zero in exact arithmetic). */
 export const GRAPH_FLOOR = 1e-6;
 
-/** One session thread each way: as the eager ops (native-threads.ts), one job per core. */
-const THREADS: SessionThreads = { intraOp: 1, interOp: 1 };
+/**
+ * Each op on one thread, and every op in the calling thread (no inter-op pool): as the eager ops
+ * (native-threads.ts), one job per core. TensorFlow's sessions otherwise share one process-wide
+ * inter-op pool sized by the first session, in which two trainings' graphs (the walk-forward's folds
+ * fitted two at a time, each in its own worker) queued on one thread: 14.7 s a fold against 9.8 with
+ * pools of their own (7 folds, bench model-walk-forward). Pools of their own add idle threads with
+ * every session, and a hand-over per op: a training step in the caller's thread ran at 1,479, 1,553
+ * and 1,560 samples/s against 1,409, 1,455 and 1,426 in a pool of one thread of its own (alternated).
+ */
+const THREADS: SessionThreads = { intraOp: 1, interOp: -1 };
 
 let enabled = process.env.CROSSDESK_GRAPHS !== 'off';
 

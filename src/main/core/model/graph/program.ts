@@ -14,27 +14,26 @@ const TF_ATTR_TENSOR = 6;
 export interface SessionThreads {
   /** Threads one op may use (TensorFlow's intra-op pool). */
   intraOp: number;
-  /** Ops that may run at once (the inter-op pool). */
+  /** Ops that may run at once (the inter-op pool); negative: every op in the caller's thread. */
   interOp: number;
 }
 
 /**
- * ConfigProto { intra_op_parallelism_threads = 2; inter_op_parallelism_threads = 5;
- * use_per_session_threads = 9 } as bytes. Per-session threads: otherwise every session of the process
- * shares one inter-op pool, sized by the first session, and two trainings' graphs (walk-forward folds
- * fitted two at a time, each in its own worker) queue on that one thread.
+ * ConfigProto { intra_op_parallelism_threads = 2; inter_op_parallelism_threads = 5 } as bytes (a
+ * negative int32 is the varint of its 64-bit two's complement, ten bytes).
  */
 export function sessionConfig(threads: SessionThreads): Uint8Array {
   const varint = (n: number) => {
+    let v = BigInt.asUintN(64, BigInt(n));
     const out: number[] = [];
-    while (n >= 0x80) {
-      out.push((n & 0x7f) | 0x80);
-      n >>>= 7;
+    while (v >= 0x80n) {
+      out.push(Number(v & 0x7fn) | 0x80);
+      v >>= 7n;
     }
-    out.push(n);
+    out.push(Number(v));
     return out;
   };
-  return Uint8Array.from([0x10, ...varint(threads.intraOp), 0x28, ...varint(threads.interOp), 0x48, 1]);
+  return Uint8Array.from([0x10, ...varint(threads.intraOp), 0x28, ...varint(threads.interOp)]);
 }
 
 export class GraphProgram {
