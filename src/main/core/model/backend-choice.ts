@@ -9,8 +9,8 @@ import { ModelConfigSchema } from '../../../shared/contract/model';
 import { currentBackend, initBackend, tf } from './backend';
 import type { Tensor4 } from '../features/windows';
 import { lossGradients } from './gradients';
-import { graphsBuilt } from './graph/compiled-calls';
-import { GraphSteps, graphStepsAvailable } from './graph/train-step';
+import { graphsAvailable, graphsBuilt } from './graph/compiled-calls';
+import { GraphSteps } from './graph/train-step';
 import { predictOne } from './infer';
 import { computeLosses } from './losses';
 import { CrossAssetModel } from './model';
@@ -87,7 +87,7 @@ function measure(backend: BackendName, now: () => number): BackendMeasurement {
       predictOne(model, window, scale);
       return now() - start;
     };
-    const graphs = graphStepsAvailable()
+    const graphs = graphsAvailable()
       ? new GraphSteps(model, (out, b) => computeLosses(out, b, config.loss))
       : null;
     const step = (seed: number) => {

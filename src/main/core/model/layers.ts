@@ -282,7 +282,6 @@ export interface DropoutDraw {
   size: number;
   rate: number;
   seed: number;
-  parts?: DropoutParts;
 }
 
 type DropoutTap = (mask: tf.Tensor, draw: DropoutDraw) => void;
@@ -306,7 +305,7 @@ export function dropout(
 ): tf.Tensor {
   if (!training || rate <= 0) return x;
   const mask = tf.tensor(dropoutMask(x.size, rate, seed, parts), x.shape, 'float32');
-  dropoutTap?.(mask, { size: x.size, rate, seed, parts });
+  dropoutTap?.(mask, { size: x.size, rate, seed });
   return tf.mul(x, mask);
 }
 

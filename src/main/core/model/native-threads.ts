@@ -13,17 +13,23 @@ import { hasAllPatches } from '../../../../scripts/native-patches.mjs';
 
 let cached: boolean | null = null;
 
-/** Whether the installed tfjs-node binding was built with the thread-safety patch (its marker, lib/napi-v*). */
-export function nativeBindingThreadSafe(): boolean {
-  if (cached !== null) return cached;
-  cached = false;
+/**
+ * The directories of tfjs-node's built binding (lib/napi-v8 for this version), where setup:native
+ * also leaves its marker and the graph addon; none without tfjs-node.
+ */
+export function bindingDirectories(): string[] {
   try {
     const require = createRequire(import.meta.url);
     const lib = join(dirname(require.resolve('@tensorflow/tfjs-node/package.json')), 'lib');
-    if (existsSync(lib)) cached = readdirSync(lib).some((dir) => hasAllPatches(join(lib, dir)));
+    return existsSync(lib) ? readdirSync(lib).map((dir) => join(lib, dir)) : [];
   } catch {
-    // No tfjs-node: not known to be safe.
+    return [];
   }
+}
+
+/** Whether the installed tfjs-node binding was built with the thread-safety patch (its marker, lib/napi-v*). */
+export function nativeBindingThreadSafe(): boolean {
+  cached ??= bindingDirectories().some((dir) => hasAllPatches(dir));
   return cached;
 }
 

@@ -13,8 +13,8 @@ import type { Dataset } from './dataset';
 import { computeLosses, netPortfolioReturns, sharpeRatio } from './losses';
 import { CrossAssetModel, type BatchParts } from './model';
 import { lossGradients, type StepLosses } from './gradients';
-import { compiledCallsOf } from './graph/compiled-calls';
-import { GraphSteps, graphStepsAvailable } from './graph/train-step';
+import { compiledCallsOf, graphsAvailable } from './graph/compiled-calls';
+import { GraphSteps } from './graph/train-step';
 
 export type { StepLosses } from './gradients';
 import { FlatAdam } from './optimizer';
@@ -137,7 +137,7 @@ export function trainStep(
 
 /** The run's graph steps where the native backend can run them (graph/train-step.ts), else undefined. */
 export function graphStepsFor(model: CrossAssetModel): GraphSteps | undefined {
-  if (!graphStepsAvailable()) return undefined;
+  if (!graphsAvailable()) return undefined;
   return new GraphSteps(model, (out, batch) => computeLosses(out, batch, model.config.loss));
 }
 

@@ -1,9 +1,11 @@
 // The graph session addon (native/graph-session.cc), built by `npm run setup:native` beside
 // tfjs-node's binding and linked against the same libtensorflow. Absent (tfjs-node's own install, or
 // setup:native from before the addon existed), graphs are simply not used: every op runs eagerly.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { ADDON_FILE } from '../../../../../scripts/graph-addon.mjs';
+import { bindingDirectories } from '../native-threads';
 
 /** An op's attribute as tfjs-node passes it: `type` is a TF_ATTR_* code (tf_attrtype.h). */
 export interface OpAttr {
@@ -52,8 +54,6 @@ export interface GraphAddon {
   closeProgram(program: Program): void;
 }
 
-export const ADDON_FILE = 'crossdesk_graph.node';
-
 let loaded: GraphAddon | null | undefined;
 
 /** The addon where setup:native built it, or null (then graphs are not used). */
@@ -61,12 +61,10 @@ export function graphAddon(): GraphAddon | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
   try {
-    const require = createRequire(import.meta.url);
-    const lib = join(dirname(require.resolve('@tensorflow/tfjs-node/package.json')), 'lib');
-    const dir = existsSync(lib)
-      ? readdirSync(lib).find((d) => existsSync(join(lib, d, ADDON_FILE)))
-      : undefined;
-    if (dir) loaded = require(join(lib, dir, ADDON_FILE)) as GraphAddon;
+    const file = bindingDirectories()
+      .map((dir) => join(dir, ADDON_FILE))
+      .find((path) => existsSync(path));
+    if (file) loaded = createRequire(import.meta.url)(file) as GraphAddon;
   } catch {
     // Not built, or it does not load: eager ops only.
   }

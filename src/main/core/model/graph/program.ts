@@ -43,8 +43,6 @@ export class GraphProgram {
     /** Per feed, in the trace's order: its placeholder and its shape and dtype. */
     readonly feeds: ReadonlyArray<{ op: number; shape: number[]; dtype: number }>,
     private readonly fetches: Output[],
-    /** Ops in the graph (for the figures in docs and benchmarks). */
-    readonly size: number,
   ) {}
 
   /**
@@ -88,7 +86,7 @@ export class GraphProgram {
     }
     const fetches = fetchIds.map(source);
     addon.startSession(program, sessionConfig(threads));
-    return new GraphProgram(addon, program, feeds, fetches, count);
+    return new GraphProgram(addon, program, feeds, fetches);
   }
 
   /** One run: `values[i]` feeds the i-th feed (its shape and dtype as traced). */

@@ -7,17 +7,12 @@
 import type { tf } from '../backend';
 import { stepLosses, stepTensors, type StepLosses } from '../gradients';
 import { dropoutMask, tapDropoutMasks, type DropoutDraw } from '../layers';
-import type { Losses } from '../losses';
+import type { Losses, LossTargets } from '../losses';
 import { dropoutSeeding, type BatchParts, type CrossAssetModel, type ForwardOutput } from '../model';
-import { CompiledCalls, graphsAvailable } from './compiled-calls';
+import { CompiledCalls } from './compiled-calls';
 
-export interface StepBatch {
-  x: tf.Tensor4D;
-  returns: tf.Tensor2D;
-  direction: tf.Tensor3D;
-  continues: tf.Tensor1D;
-  returnScale: tf.Tensor1D;
-}
+/** A step's input: the batch's windows and its loss targets. */
+export type StepBatch = LossTargets & { x: tf.Tensor4D };
 
 /** A training run's graph steps; dispose with the run. */
 export class GraphSteps {
@@ -103,9 +98,4 @@ export class GraphSteps {
   dispose(): void {
     this.calls.dispose();
   }
-}
-
-/** Whether a training on the current backend can use graph steps. */
-export function graphStepsAvailable(): boolean {
-  return graphsAvailable();
 }
