@@ -60,6 +60,30 @@ function fittedNow(fit: ReturnType<typeof linearLeadLagFit>, request: FitRequest
   return fit(request) as ReturnType<typeof fit> & object;
 }
 
+/**
+ * A walk-forward of the lead-lag fit on the default market, `concurrentFits` at a time, where each
+ * fold's fit first awaits `before` (its training time, or its failure): fold k's model is `m<k>`.
+ */
+function runTimedFits(
+  data: MarketData,
+  concurrentFits: number,
+  before: (request: FitRequest) => Promise<void>,
+) {
+  const fit = linearLeadLagFit();
+  return runBacktest({
+    data,
+    ...onDefaultMarket(),
+    strategy: {
+      name: 'lead-lag',
+      concurrentFits,
+      fit: async (request: FitRequest) => {
+        await before(request);
+        return { ...fittedNow(fit, request), modelId: `m${request.fold.index}` };
+      },
+    },
+  });
+}
+
 describe('walk-forward plan', () => {
   it('tiles the out-of-sample bars with test windows after a purge gap, sliding or expanding the training window', () => {
     const folds = planFolds(1000, { trainBars: 300, testBars: 250, purgeBars: 24, expanding: false });
@@ -194,29 +218,16 @@ describe('walk-forward backtest', () => {
 
   it('fits folds ahead when the strategy allows two at once: the same result, two fits in flight, folds taken in order', async () => {
     const data = market(DEFAULT_MARKET_SPEC, 11, 2100);
-    const fit = linearLeadLagFit();
     const run = async (concurrentFits: number) => {
       let inFlight = 0;
       let most = 0;
       const started: number[] = [];
-      const result = await runBacktest({
-        data,
-        ...onDefaultMarket(),
-        strategy: {
-          name: 'lead-lag',
-          concurrentFits,
-          // A fit that takes time, as a model's training does (later folds finish sooner).
-          fit: async (request: FitRequest) => {
-            started.push(request.fold.index);
-            most = Math.max(most, ++inFlight);
-            await new Promise((resolve) => setTimeout(resolve, 40 - request.fold.index * 8));
-            inFlight--;
-            return {
-              ...fittedNow(fit, request),
-              modelId: `m${request.fold.index}`,
-            };
-          },
-        },
+      // A fit that takes time, as a model's training does (later folds finish sooner).
+      const result = await runTimedFits(data, concurrentFits, async ({ fold }) => {
+        started.push(fold.index);
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 40 - fold.index * 8));
+        inFlight--;
       });
       return { result, most, started };
     };
@@ -234,28 +245,16 @@ describe('walk-forward backtest', () => {
   });
 
   it('starts the next fit as soon as one ends: a fold that trains long holds no core idle', async () => {
-    const data = market(DEFAULT_MARKET_SPEC, 11, 2100);
-    const fit = linearLeadLagFit();
     const events: string[] = [];
     let inFlight = 0;
     let most = 0;
-    const result = await runBacktest({
-      data,
-      ...onDefaultMarket(),
-      strategy: {
-        name: 'lead-lag',
-        concurrentFits: 2,
-        // Fold 1 trains long; folds 2 and 3 are quick.
-        fit: async (request: FitRequest) => {
-          const index = request.fold.index;
-          events.push(`start ${index}`);
-          most = Math.max(most, ++inFlight);
-          await new Promise((resolve) => setTimeout(resolve, index === 0 ? 120 : 10));
-          inFlight--;
-          events.push(`end ${index}`);
-          return { ...fittedNow(fit, request), modelId: `m${index}` };
-        },
-      },
+    // Fold 1 trains long; folds 2 and 3 are quick.
+    const result = await runTimedFits(market(DEFAULT_MARKET_SPEC, 11, 2100), 2, async ({ fold }) => {
+      events.push(`start ${fold.index}`);
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, fold.index === 0 ? 120 : 10));
+      inFlight--;
+      events.push(`end ${fold.index}`);
     });
     // Folds 2 and 3 were fitted on the second core while fold 1 still trained, two at a time at most.
     expect(events.indexOf('start 2')).toBeLessThan(events.indexOf('end 0'));
@@ -265,45 +264,34 @@ describe('walk-forward backtest', () => {
   });
 
   it('stops the fits it started ahead when a fold fails, and waits for them before it rejects', async () => {
-    const data = market(DEFAULT_MARKET_SPEC, 12, 2100);
-    const fit = linearLeadLagFit();
     const aborted: number[] = [];
     let settled = 0;
-    const error = await runBacktest({
-      data,
-      ...onDefaultMarket(),
-      strategy: {
-        name: 'lead-lag',
-        concurrentFits: 2,
-        fit: async (request: FitRequest) => {
-          const index = request.fold.index;
-          try {
-            if (index === 1) {
-              await new Promise((resolve) => setTimeout(resolve, 30));
-              throw new CoreError('INTERNAL', 'fold 2 diverged');
-            }
-            // Fold 3's fit (started when fold 1's ended, ahead of fold 2) runs until the run stops it.
-            await new Promise<void>((resolve, reject) => {
-              const onAbort = () => {
-                clearTimeout(timer);
-                aborted.push(index);
-                reject(new CoreError('CANCELLED', 'stopped'));
-              };
-              const timer = setTimeout(
-                () => {
-                  request.signal?.removeEventListener('abort', onAbort);
-                  resolve();
-                },
-                index === 2 ? 60_000 : 10,
-              );
-              request.signal?.addEventListener('abort', onAbort);
-            });
-            return { ...fittedNow(fit, request), modelId: `m${index}` };
-          } finally {
-            settled++;
-          }
-        },
-      },
+    const error = await runTimedFits(market(DEFAULT_MARKET_SPEC, 12, 2100), 2, async (request) => {
+      const index = request.fold.index;
+      try {
+        if (index === 1) {
+          await new Promise((resolve) => setTimeout(resolve, 30));
+          throw new CoreError('INTERNAL', 'fold 2 diverged');
+        }
+        // Fold 3's fit (started when fold 1's ended, ahead of fold 2) runs until the run stops it.
+        await new Promise<void>((resolve, reject) => {
+          const onAbort = () => {
+            clearTimeout(timer);
+            aborted.push(index);
+            reject(new CoreError('CANCELLED', 'stopped'));
+          };
+          const timer = setTimeout(
+            () => {
+              request.signal?.removeEventListener('abort', onAbort);
+              resolve();
+            },
+            index === 2 ? 60_000 : 10,
+          );
+          request.signal?.addEventListener('abort', onAbort);
+        });
+      } finally {
+        settled++;
+      }
     }).catch((err: unknown) => err);
     expect((error as CoreError).message).toBe('fold 2 diverged');
     expect(aborted).toEqual([2]);
