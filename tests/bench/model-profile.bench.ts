@@ -6,10 +6,8 @@
 // including its dispatch; profiling adds its own per-kernel overhead, so compare within one run.
 // Run: npx tsx tests/bench/model-profile.bench.ts [--top N] [--steps N] [--config JSON]
 import { loadavg } from 'node:os';
-import { alignCandles } from '../../src/main/core/features/align';
-import { DEFAULT_MARKET_SPEC, generateMarket } from '../../src/main/core/market/simulator/synthetic';
 import { initBackend, tf } from '../../src/main/core/model/backend';
-import { prepareDataset } from '../../src/main/core/model/dataset';
+import { syntheticDataset } from '../support/synthetic-dataset';
 import { computeLosses } from '../../src/main/core/model/losses';
 import { CrossAssetModel } from '../../src/main/core/model/model';
 import { FlatAdam } from '../../src/main/core/model/optimizer';
@@ -86,17 +84,7 @@ const print = (title: string, rows: Row[], total: number) => {
 };
 
 if ((await initBackend('wasm')) !== 'wasm') throw new Error('wasm backend not available');
-const market = generateMarket(DEFAULT_MARKET_SPEC, {
-  seed: 1,
-  interval: '60',
-  startTime: Date.UTC(2023, 0, 1),
-  bars: 3000,
-});
-const aligned = alignCandles(
-  DEFAULT_MARKET_SPEC.symbols.map((symbol) => ({ symbol, candles: market[symbol]! })),
-  '60',
-);
-const data = prepareDataset(aligned, config);
+const data = syntheticDataset(config, { seed: 1, bars: 3000, startTime: Date.UTC(2023, 0, 1) });
 const model = new CrossAssetModel(
   config,
   { symbols: data.source.symbols, features: config.features.length },

@@ -16,12 +16,9 @@
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { alignCandles } from '../../src/main/core/features/align';
 import { gatherWindows } from '../../src/main/core/features/windows';
-import { DEFAULT_MARKET_SPEC, generateMarket } from '../../src/main/core/market/simulator/synthetic';
 import { initBackend, tf } from '../../src/main/core/model/backend';
 import { Replica } from '../../src/main/core/model/data-parallel';
-import { prepareDataset } from '../../src/main/core/model/dataset';
 import { predictOne } from '../../src/main/core/model/infer';
 import { CrossAssetModel } from '../../src/main/core/model/model';
 import { FlatAdam } from '../../src/main/core/model/optimizer';
@@ -36,6 +33,7 @@ import {
 } from '../../src/main/core/model/trainer';
 import { ModelConfigSchema } from '../../src/shared/contract/model';
 import type { BackendName } from '../../src/shared/domain';
+import { syntheticDataset } from '../support/synthetic-dataset';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -95,17 +93,8 @@ function gflops(): number {
 
 function dataset(batch: number) {
   const config = ModelConfigSchema.parse({ training: { batchSize: batch } });
-  const market = generateMarket(DEFAULT_MARKET_SPEC, {
-    seed: 1,
-    interval: '60',
-    startTime: Date.UTC(2023, 0, 1),
-    bars: Math.max(3000, 8 * batch + 600),
-  });
-  const aligned = alignCandles(
-    DEFAULT_MARKET_SPEC.symbols.map((symbol) => ({ symbol, candles: market[symbol]! })),
-    '60',
-  );
-  return { config, data: prepareDataset(aligned, config) };
+  const bars = Math.max(3000, 8 * batch + 600);
+  return { config, data: syntheticDataset(config, { seed: 1, bars, startTime: Date.UTC(2023, 0, 1) }) };
 }
 
 /** One-sample inference (a decision) of the default model: p50 and p99 over many runs. */

@@ -5,11 +5,9 @@
 // elements make an element-wise ratio meaningless). A model trained on one backend predicts the same on
 // the other: saved weights are backend-free. Runs in the model-native project (vitest.config.ts).
 import { afterAll, describe, expect, it } from 'vitest';
-import { alignCandles } from '../../src/main/core/features/align';
 import { gatherWindows } from '../../src/main/core/features/windows';
-import { DEFAULT_MARKET_SPEC, generateMarket } from '../../src/main/core/market/simulator/synthetic';
 import { initBackend, tf } from '../../src/main/core/model/backend';
-import { prepareDataset, type Dataset } from '../../src/main/core/model/dataset';
+import type { Dataset } from '../../src/main/core/model/dataset';
 import { predictWindows } from '../../src/main/core/model/infer';
 import { computeLosses } from '../../src/main/core/model/losses';
 import { CrossAssetModel } from '../../src/main/core/model/model';
@@ -17,21 +15,12 @@ import { loadModel, saveModel } from '../../src/main/core/model/saved';
 import { makeBatch, trainModel } from '../../src/main/core/model/trainer';
 import { ModelConfigSchema, type ModelConfig, type ModelConfigInput } from '../../src/shared/contract/model';
 import type { BackendName } from '../../src/shared/domain';
+import { syntheticDataset } from '../support/synthetic-dataset';
 
 const TOLERANCE = 1e-4;
 
 function dataset(config: ModelConfig, bars: number): Dataset {
-  const market = generateMarket(DEFAULT_MARKET_SPEC, {
-    seed: 11,
-    interval: '60',
-    startTime: Date.UTC(2025, 0, 1),
-    bars,
-  });
-  const aligned = alignCandles(
-    DEFAULT_MARKET_SPEC.symbols.map((symbol) => ({ symbol, candles: market[symbol]! })),
-    '60',
-  );
-  return prepareDataset(aligned, config);
+  return syntheticDataset(config, { seed: 11, bars, startTime: Date.UTC(2025, 0, 1) });
 }
 
 interface Computed {

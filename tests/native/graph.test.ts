@@ -3,16 +3,15 @@
 // stays eager when something that changes between calls would have been frozen into it or a value is
 // read back mid-call; the training step and the predictions as graphs give the eager results. Runs
 // in the model-native project (vitest.config.ts); `npm run setup:native` builds the addon.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alignCandles } from '../../src/main/core/features/align';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { gatherWindows } from '../../src/main/core/features/windows';
-import { DEFAULT_MARKET_SPEC, generateMarket } from '../../src/main/core/market/simulator/synthetic';
 import { initBackend, tf } from '../../src/main/core/model/backend';
-import { prepareDataset, type Dataset } from '../../src/main/core/model/dataset';
+import type { Dataset } from '../../src/main/core/model/dataset';
 import { constantCount } from '../../src/main/core/model/constants';
 import { stepTensors } from '../../src/main/core/model/gradients';
 import { graphAddon, TF_FLOAT, type GraphAddon } from '../../src/main/core/model/graph/addon';
-import { CompiledCalls, useGraphs } from '../../src/main/core/model/graph/compiled-calls';
+import { CompiledCalls, compiledCallsOf, useGraphs } from '../../src/main/core/model/graph/compiled-calls';
+import { GraphProgram } from '../../src/main/core/model/graph/program';
 import { inputArgs } from '../../src/main/core/model/graph/op-def';
 import { GraphSteps } from '../../src/main/core/model/graph/train-step';
 import { predictWindows } from '../../src/main/core/model/infer';
@@ -20,6 +19,7 @@ import { computeLosses } from '../../src/main/core/model/losses';
 import { CrossAssetModel } from '../../src/main/core/model/model';
 import { makeBatch, trainModel } from '../../src/main/core/model/trainer';
 import { ModelConfigSchema, type ModelConfig } from '../../src/shared/contract/model';
+import { syntheticDataset } from '../support/synthetic-dataset';
 
 let addon: GraphAddon;
 
@@ -180,17 +180,7 @@ describe('compiled calls', () => {
 });
 
 function dataset(config: ModelConfig): Dataset {
-  const market = generateMarket(DEFAULT_MARKET_SPEC, {
-    seed: 5,
-    interval: '60',
-    startTime: Date.UTC(2024, 0, 1),
-    bars: 900,
-  });
-  const aligned = alignCandles(
-    DEFAULT_MARKET_SPEC.symbols.map((symbol) => ({ symbol, candles: market[symbol]! })),
-    '60',
-  );
-  return prepareDataset(aligned, config);
+  return syntheticDataset(config, { seed: 5, bars: 900, startTime: Date.UTC(2024, 0, 1) });
 }
 
 describe('the model as graphs', () => {
@@ -262,6 +252,8 @@ describe('the model as graphs', () => {
         expect(relative(p.lagWeights, eager[s]!.lagWeights)).toBeLessThan(1e-4);
       });
     }
+    // The later rounds were served by the graph, not by eager calls compared with eager calls.
+    expect(compiledCallsOf(model).compiled('predict:4')).toBe(true);
     expect(liveTensors()).toBe(before);
     model.dispose();
   });
@@ -277,8 +269,12 @@ describe('the model as graphs', () => {
       model.dispose();
       return { weights, validationLoss: metrics.validationLoss };
     };
+    const sessionRuns = vi.spyOn(GraphProgram.prototype, 'run');
     const a = await run();
+    // Each run's steps after the second, and its later validation passes, ran as graphs.
+    expect(sessionRuns.mock.calls.length).toBeGreaterThanOrEqual(12);
     const b = await run();
+    sessionRuns.mockRestore();
     expect(b.validationLoss).toBe(a.validationLoss);
     expect(relative(b.weights, a.weights)).toBe(0);
   });
