@@ -17,9 +17,12 @@
 //   run(program, feeds [{op, index, dtype, shape, data}], fetches [[op, output]])
 //       -> [{dtype, shape, data: ArrayBuffer}]
 //   closeProgram(program)                    frees the session and graph now (else at collection)
+//   adamUpdate(...)                          the training step's Adam update, in place (adam.cc)
 // Every failure becomes a JavaScript exception with TensorFlow's message.
 #include <node_api.h>
 #include <tensorflow/c/c_api.h>
+
+#include "adam.h"
 
 #include <cstdint>
 #include <cstring>
@@ -453,10 +456,10 @@ napi_value StartSession(napi_env env, napi_callback_info info) {
 }
 
 napi_value Run(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 4;
+  napi_value argv[4];
   NAPI_OK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  if (argc < 3) return Fail(env, "run(program, feeds, fetches)");
+  if (argc < 3) return Fail(env, "run(program, feeds, fetches, [runOptions])");
   Program* program = GetProgram(env, argv[0]);
   if (!program) return nullptr;
   if (!program->session) return Fail(env, "startSession has not been called");
@@ -497,19 +500,49 @@ napi_value Run(napi_env env, napi_callback_info info) {
       return nullptr;
     }
   }
+  // Optional RunOptions (a serialised proto): the run then also returns its RunMetadata (step stats).
+  TF_Buffer* run_options = nullptr;
+  TF_Buffer* run_metadata = nullptr;
+  napi_valuetype options_kind = napi_undefined;
+  if (argc > 3) NAPI_OK(napi_typeof(env, argv[3], &options_kind));
+  if (options_kind == napi_object) {
+    const void* bytes = nullptr;
+    size_t length = 0;
+    if (!GetBytes(env, argv[3], &bytes, &length)) {
+      release();
+      return nullptr;
+    }
+    run_options = TF_NewBufferFromString(bytes, length);
+    run_metadata = TF_NewBuffer();
+  }
   std::vector<TF_Tensor*> outputs(fetch_count, nullptr);
   TF_Status* status = TF_NewStatus();
-  TF_SessionRun(program->session, nullptr, feeds.data(), values.data(), static_cast<int>(feed_count),
-                fetches.data(), outputs.data(), static_cast<int>(fetch_count), nullptr, 0, nullptr, status);
+  TF_SessionRun(program->session, run_options, feeds.data(), values.data(), static_cast<int>(feed_count),
+                fetches.data(), outputs.data(), static_cast<int>(fetch_count), nullptr, 0, run_metadata,
+                status);
   release();
+  if (run_options) TF_DeleteBuffer(run_options);
+  auto drop_metadata = [&]() {
+    if (run_metadata) TF_DeleteBuffer(run_metadata);
+    run_metadata = nullptr;
+  };
   if (TF_GetCode(status) != TF_OK) {
     std::string message = TF_Message(status);
     TF_DeleteStatus(status);
+    drop_metadata();
     return Fail(env, message);
   }
   TF_DeleteStatus(status);
   napi_value result;
   bool failed = !Ok(env, napi_create_array_with_length(env, fetch_count, &result));
+  if (!failed && run_metadata) {
+    napi_value metadata;
+    void* bytes = nullptr;
+    failed = !Ok(env, napi_create_arraybuffer(env, run_metadata->length, &bytes, &metadata));
+    if (!failed && run_metadata->length > 0) std::memcpy(bytes, run_metadata->data, run_metadata->length);
+    failed = failed || !Ok(env, napi_set_named_property(env, result, "metadata", metadata));
+  }
+  drop_metadata();
   for (uint32_t i = 0; i < fetch_count && !failed; i++) {
     TF_Tensor* tensor = outputs[i];
     napi_value entry, dtype, shape, data;
@@ -555,6 +588,7 @@ NAPI_MODULE_INIT() {
       {"startSession", nullptr, StartSession, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"run", nullptr, Run, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"closeProgram", nullptr, CloseProgram, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_value version;
   if (napi_create_string_utf8(env, TF_Version(), NAPI_AUTO_LENGTH, &version) == napi_ok) {

@@ -1,4 +1,4 @@
-// The graph session addon (native/graph-session.cc): compiled by `npm run setup:native` beside
+// The graph session addon (native/graph-session.cc, with adam.cc): compiled by `npm run setup:native` beside
 // tfjs-node's binding, against the same TensorFlow C library and headers in the package's deps/. The
 // app runs whole training steps and predictions through it as TensorFlow graphs (src/main/core/model/
 // graph/). A source hash beside the built file tells whether it is current.
@@ -11,10 +11,13 @@ import { fileURLToPath } from 'node:url';
 export const ADDON_FILE = 'crossdesk_graph.node';
 const HASH_FILE = 'crossdesk_graph.sha256';
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const SOURCE = join(root, 'native', 'graph-session.cc');
+const SOURCES = ['graph-session.cc', 'adam.cc'].map((file) => join(root, 'native', file));
+const HEADERS = ['adam.h'].map((file) => join(root, 'native', file));
 
 function sourceHash() {
-  return createHash('sha256').update(readFileSync(SOURCE)).digest('hex');
+  const hash = createHash('sha256');
+  for (const file of [...SOURCES, ...HEADERS]) hash.update(readFileSync(file));
+  return hash.digest('hex');
 }
 
 /** Whether bindingDir holds an addon built from the current source. */
@@ -37,12 +40,16 @@ export function buildGraphAddon({ packageDir, bindingDir, nodedir, compiler }) {
     compiler,
     [
       '-std=c++17',
-      '-O2',
+      '-O3',
+      // No fused multiply-add: Adam's update (adam.cc) must round as the JavaScript loop does. No errno
+      // from sqrt, whose branch keeps the loop from being vectorised (its argument is never negative).
+      '-ffp-contract=off',
+      '-fno-math-errno',
       '-shared',
       '-fPIC',
       `-I${join(nodedir, 'include', 'node')}`,
       `-I${join(packageDir, 'deps', 'include')}`,
-      SOURCE,
+      ...SOURCES,
       `-L${join(packageDir, 'deps', 'lib')}`,
       '-ltensorflow',
       '-Wl,-rpath,$ORIGIN/../../deps/lib',

@@ -50,8 +50,22 @@ export interface GraphAddon {
     attrs: OpAttr[],
   ): number;
   startSession(program: Program, config: Uint8Array | null): void;
-  run(program: Program, feeds: Feed[], fetches: Output[]): Fetched[];
+  /** With `runOptions` (a serialised RunOptions), the result also holds the run's RunMetadata. */
+  run(
+    program: Program,
+    feeds: Feed[],
+    fetches: Output[],
+    runOptions?: Uint8Array,
+  ): Fetched[] & { metadata?: ArrayBuffer };
   closeProgram(program: Program): void;
+  /** Adam's update in place (native/adam.cc); the same bits as optimizer.ts adamUpdate. */
+  adamUpdate(
+    weights: Float32Array,
+    gradient: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    hyper: readonly [beta1: number, beta2: number, epsilon: number, stepSize: number, clipNorm: number],
+  ): number;
 }
 
 let loaded: GraphAddon | null | undefined;

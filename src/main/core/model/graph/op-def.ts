@@ -4,6 +4,7 @@
 // grouping needs are decoded: each input argument's name and whether it is a list, and of how many.
 // Field numbers from tensorflow/core/framework/op_def.proto: OpDef.input_arg = 2; ArgDef.name = 1,
 // number_attr = 5, type_list_attr = 6.
+import { fields } from './protobuf';
 
 export interface InputArg {
   name: string;
@@ -13,47 +14,11 @@ export interface InputArg {
   typeListAttr: string;
 }
 
-interface Field {
-  field: number;
-  /** Length-delimited payload (wire type 2), else undefined. */
-  bytes?: Uint8Array;
-}
-
-function* fields(buffer: Uint8Array): Generator<Field> {
-  let at = 0;
-  const varint = (): number => {
-    let value = 0;
-    let shift = 0;
-    for (;;) {
-      if (at >= buffer.length) throw new Error('truncated OpDef');
-      const byte = buffer[at++]!;
-      value += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) return value;
-      shift += 7;
-    }
-  };
-  while (at < buffer.length) {
-    const key = varint();
-    const field = Math.floor(key / 8);
-    const wire = key & 7;
-    if (wire === 0) varint();
-    else if (wire === 1) at += 8;
-    else if (wire === 5) at += 4;
-    else if (wire === 2) {
-      const length = varint();
-      yield { field, bytes: buffer.subarray(at, at + length) };
-      at += length;
-      continue;
-    } else throw new Error(`unsupported protobuf wire type ${wire} in OpDef`);
-    yield { field };
-  }
-}
-
 const text = new TextDecoder();
 
 function argDef(bytes: Uint8Array): InputArg {
   const arg: InputArg = { name: '', numberAttr: '', typeListAttr: '' };
-  for (const { field, bytes: value } of fields(bytes)) {
+  for (const { field, bytes: value } of fields(bytes, 'ArgDef')) {
     if (!value) continue;
     if (field === 1) arg.name = text.decode(value);
     else if (field === 5) arg.numberAttr = text.decode(value);
@@ -66,6 +31,6 @@ function argDef(bytes: Uint8Array): InputArg {
 export function inputArgs(opDef: ArrayBuffer | Uint8Array): InputArg[] {
   const bytes = opDef instanceof Uint8Array ? opDef : new Uint8Array(opDef);
   const args: InputArg[] = [];
-  for (const { field, bytes: value } of fields(bytes)) if (field === 2 && value) args.push(argDef(value));
+  for (const { field, bytes: value } of fields(bytes, 'OpDef')) if (field === 2 && value) args.push(argDef(value));
   return args;
 }

@@ -5,6 +5,7 @@
 // the constant subgraphs and drops the no-op reshapes before the first run.
 import { type Feed, type Fetched, type GraphAddon, type OpAttr, type Output, type Program } from './addon';
 import { inputArgs, type InputArg } from './op-def';
+import { FULL_TRACE_OPTIONS, nodeTimes, type NodeTime } from './step-stats';
 import type { ConstantValue, Trace, TracedOp } from './trace';
 
 const TF_ATTR_TYPE = 4;
@@ -34,6 +35,16 @@ export function sessionConfig(threads: SessionThreads): Uint8Array {
     return out;
   };
   return Uint8Array.from([0x10, ...varint(threads.intraOp), 0x28, ...varint(threads.interOp)]);
+}
+
+let tracer: ((times: NodeTime[]) => void) | null = null;
+
+/**
+ * Profiling: every graph run from now on is traced and `onRun` gets its nodes' kernel times (null:
+ * stop). Tracing slows every op; the model-graph-profile benchmark uses it.
+ */
+export function traceRuns(onRun: ((times: NodeTime[]) => void) | null): void {
+  tracer = onRun;
 }
 
 export class GraphProgram {
@@ -98,7 +109,10 @@ export class GraphProgram {
       shape: f.shape,
       data: values[i]!,
     }));
-    return this.addon.run(this.program, feeds, this.fetches);
+    if (!tracer) return this.addon.run(this.program, feeds, this.fetches);
+    const fetched = this.addon.run(this.program, feeds, this.fetches, FULL_TRACE_OPTIONS);
+    if (fetched.metadata) tracer(nodeTimes(fetched.metadata));
+    return fetched;
   }
 
   /** Frees the session and graph now; a run afterwards throws. */

@@ -19,6 +19,8 @@ export class GraphSteps {
   private readonly calls = new CompiledCalls();
   /** Per batch size, the traced step's dropout draws, their seeds relative to the step's base seed. */
   private readonly draws = new Map<number, Array<{ size: number; rate: number; offset: number }>>();
+  /** Per batch size, one buffer per dropout draw, refilled every step (the run copies its feeds). */
+  private readonly masks = new Map<number, Float32Array[]>();
   /** Indices of the parameters that have a gradient (the outputs after the losses, in this order). */
   private withGradient: number[] = [];
   private readonly offsets: number[];
@@ -86,8 +88,12 @@ export class GraphSteps {
         }
       },
       {
-        lateFeeds: () =>
-          (this.draws.get(size) ?? []).map((m) => dropoutMask(m.size, m.rate, base + m.offset, parts)),
+        lateFeeds: () => {
+          const draws = this.draws.get(size) ?? [];
+          let buffers = this.masks.get(size);
+          if (!buffers) this.masks.set(size, (buffers = draws.map((m) => new Float32Array(m.size))));
+          return draws.map((m, i) => dropoutMask(m.size, m.rate, base + m.offset, parts, buffers[i]));
+        },
       },
     );
     gradient.fill(0);
