@@ -10,7 +10,12 @@ import type { Dataset } from '../../src/main/core/model/dataset';
 import { constantCount } from '../../src/main/core/model/constants';
 import { stepTensors } from '../../src/main/core/model/gradients';
 import { graphAddon, TF_FLOAT, type GraphAddon } from '../../src/main/core/model/graph/addon';
-import { CompiledCalls, compiledCallsOf, useGraphs } from '../../src/main/core/model/graph/compiled-calls';
+import {
+  CompiledCalls,
+  compiledCallsOf,
+  GRAPH_CHECKS,
+  useGraphs,
+} from '../../src/main/core/model/graph/compiled-calls';
 import { GraphProgram } from '../../src/main/core/model/graph/program';
 import { inputArgs } from '../../src/main/core/model/graph/op-def';
 import { GraphSteps } from '../../src/main/core/model/graph/train-step';
@@ -130,7 +135,24 @@ describe('compiled calls', () => {
       expect(Array.from(out!.data)).toEqual([1, 2, 3].map((v) => v + i * 10));
     }
     expect(calls.compiled('k')).toBe(false);
-    expect(calls.reason).toMatch(/disagreed/);
+    expect(calls.reason).toMatch(new RegExp(`disagreed with the eager call ${GRAPH_CHECKS} times`));
+    calls.dispose();
+  });
+
+  it('check a graph that disagreed again on the next calls, up to GRAPH_CHECKS', () => {
+    const calls = new CompiledCalls();
+    const compiledAfter: boolean[] = [];
+    for (let i = 0; i < 4; i++) {
+      const x = tf.tensor1d([1, 2, 3]);
+      // As a rounding miss does: the first check disagrees (the traced offset was 0), the next agrees.
+      const offset = i === 1 ? 10 : 0;
+      const [out] = calls.call('k', [x], () => [tf.tidy(() => tf.add(x, tf.scalar(offset)))]);
+      x.dispose();
+      expect(Array.from(out!.data)).toEqual([1, 2, 3].map((v) => v + offset));
+      compiledAfter.push(calls.compiled('k'));
+    }
+    // Traced, disagreed, agreed, graph.
+    expect(compiledAfter).toEqual([false, false, true, true]);
     calls.dispose();
   });
 

@@ -1,8 +1,8 @@
 // Calls of a tensor function that run as one TensorFlow graph once they can. Per key (a shape: the
 // batch size), the first call runs eagerly and is traced (trace.ts); the second runs both ways, and
 // the graph is kept only if every output agrees with the eager one on that call's other inputs (so
-// nothing that changes from call to call was frozen into the graph as a constant); from the third on
-// only the graph runs. Where the addon is missing, a trace cannot become a graph or the check fails,
+// nothing that changes from call to call was frozen into the graph as a constant); from then on only
+// the graph runs. A graph that disagrees is checked again on the next calls, up to GRAPH_CHECKS. Where the addon is missing, a trace cannot become a graph or the check fails,
 // calls stay eager: the same results, slower. Outputs come back as plain arrays either way.
 import { currentBackend, tf } from '../backend';
 import { graphAddon, TF_BOOL, TF_FLOAT, TF_INT32, type Fetched } from './addon';
@@ -18,6 +18,13 @@ export interface HostArray {
 export const GRAPH_TOLERANCE = 1e-4;
 /** Absolute RMS distance allowed on top (float32 rounding of values that are zero in exact arithmetic). */
 export const GRAPH_FLOOR = 1e-6;
+/**
+ * Checking calls a graph gets before its key stays eager. Rounding alone fails a check now and then:
+ * in the default walk-forward one fold's training step of 40 missed by 3.6× on its one check and the
+ * fold then trained op by op, 68 s of the run's 411 on a core of its own. A graph that froze a
+ * changing value misses on every call, by orders of magnitude: it fails all of its checks.
+ */
+export const GRAPH_CHECKS = 3;
 
 /**
  * Each op on one thread, and every op in the calling thread (no inter-op pool): as the eager ops
@@ -84,6 +91,8 @@ function hostOfTensor(tensor: tf.Tensor): HostArray {
 interface Entry {
   program: GraphProgram;
   checked: boolean;
+  /** Checks it has failed so far. */
+  failures: number;
 }
 
 /**
@@ -142,9 +151,12 @@ export class CompiledCalls {
     const eager = this.eager(fn);
     const worst = Math.max(...eager.map((e, i) => disagreement(fromGraph[i]?.data, e.data)));
     if (worst <= 1) entry.checked = true;
-    else {
+    else if (++entry.failures >= GRAPH_CHECKS) {
+      entry.program.close();
       this.entries.set(key, 'eager');
-      this.reason = `the graph disagreed with the eager call (${worst.toFixed(1)}× the tolerance)`;
+      this.reason =
+        `the graph disagreed with the eager call ${GRAPH_CHECKS} times ` +
+        `(last by ${worst.toFixed(1)}× the tolerance)`;
     }
     return eager;
   }
@@ -170,7 +182,7 @@ export class CompiledCalls {
     try {
       try {
         const program = GraphProgram.build(addon, trace, result.map(bindingId), THREADS);
-        this.entries.set(key, { program, checked: false });
+        this.entries.set(key, { program, checked: false, failures: 0 });
       } catch (err) {
         this.entries.set(key, 'eager');
         this.reason = `the call could not become a graph: ${(err as Error).message}`;
