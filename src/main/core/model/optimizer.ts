@@ -24,6 +24,8 @@ export class FlatAdam {
   private readonly clipNorm: number;
   private readonly m: Float32Array;
   private readonly v: Float32Array;
+  /** The parameters, flat, refilled from the variables every step (one buffer: less garbage). */
+  private readonly weights: Float32Array;
   private steps = 0;
 
   constructor(
@@ -38,6 +40,7 @@ export class FlatAdam {
     const total = variables.reduce((sum, v) => sum + v.size, 0);
     this.m = new Float32Array(total);
     this.v = new Float32Array(total);
+    this.weights = new Float32Array(total);
   }
 
   /**
@@ -68,7 +71,7 @@ export class FlatAdam {
     const stepSize =
       (this.learningRate * Math.sqrt(1 - Math.pow(beta2, this.steps))) / (1 - Math.pow(beta1, this.steps));
     // The current values, read each step: a caller may have set them (best weights restored).
-    const weights = new Float32Array(this.m.length);
+    const { weights } = this;
     let offset = 0;
     for (const variable of this.variables) {
       weights.set(variable.dataSync() as Float32Array, offset);
