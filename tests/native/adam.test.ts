@@ -20,7 +20,11 @@ const hyperAt = (step: number, learningRate = 1e-3) =>
 
 function state(seed: number) {
   const random = seededRandom(seed);
-  return { w: Float32Array.from({ length: n }, () => random() - 0.5), m: new Float32Array(n), v: new Float32Array(n) };
+  return {
+    w: Float32Array.from({ length: n }, () => random() - 0.5),
+    m: new Float32Array(n),
+    v: new Float32Array(n),
+  };
 }
 
 describe('Adam in the graph addon', () => {

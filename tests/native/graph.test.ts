@@ -18,6 +18,7 @@ import {
 } from '../../src/main/core/model/graph/compiled-calls';
 import { GraphProgram } from '../../src/main/core/model/graph/program';
 import { inputArgs } from '../../src/main/core/model/graph/op-def';
+import { FULL_TRACE_OPTIONS, nodeTimes } from '../../src/main/core/model/graph/step-stats';
 import { GraphSteps } from '../../src/main/core/model/graph/train-step';
 import { predictWindows } from '../../src/main/core/model/infer';
 import { computeLosses } from '../../src/main/core/model/losses';
@@ -100,6 +101,14 @@ describe('the graph addon', () => {
     );
     expect(out!.shape).toEqual([4]);
     expect(Array.from(new Float32Array(out!.data))).toEqual([1, 2, 1, 2]);
+    // Traced (the profiling benchmark's path): the same result, and the node that ran with its kernel.
+    const feed = { op: x, index: 0, dtype: TF_FLOAT, shape: [2], data: new Float32Array([3, 4]) };
+    const traced = addon.run(p, [feed], [[joined, 0]], FULL_TRACE_OPTIONS);
+    expect(Array.from(new Float32Array(traced[0]!.data))).toEqual([3, 4, 3, 4]);
+    const concat = nodeTimes(traced.metadata!).find((t) => t.node === 'joined');
+    expect(concat?.op).toBe('ConcatV2');
+    expect(concat!.nanos).toBeGreaterThanOrEqual(0);
+    expect(addon.run(p, [feed], [[joined, 0]]).metadata).toBeUndefined();
     expect(() => addon.run(p, [], [[joined, 0]])).toThrow(/x/);
     addon.closeProgram(p);
     expect(() => addon.run(p, [], [[joined, 0]])).toThrow(/closed/);

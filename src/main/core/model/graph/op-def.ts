@@ -31,6 +31,7 @@ function argDef(bytes: Uint8Array): InputArg {
 export function inputArgs(opDef: ArrayBuffer | Uint8Array): InputArg[] {
   const bytes = opDef instanceof Uint8Array ? opDef : new Uint8Array(opDef);
   const args: InputArg[] = [];
-  for (const { field, bytes: value } of fields(bytes, 'OpDef')) if (field === 2 && value) args.push(argDef(value));
+  for (const { field, bytes: value } of fields(bytes, 'OpDef'))
+    if (field === 2 && value) args.push(argDef(value));
   return args;
 }
