@@ -10,6 +10,7 @@ import {
   repeatRow,
   repeatRows,
   shiftBack,
+  softmax,
 } from '../../../src/main/core/model/layers';
 import { CrossAssetModel } from '../../../src/main/core/model/model';
 import { randomInput, smallConfig, SYMBOLS } from './helpers';
@@ -159,6 +160,37 @@ describe(`model layers on ${TEST_BACKEND}`, () => {
           tf.sum(tf.mul(tf.sin(model.lagPositions(x, s as tf.Tensor2D, 1, perLag)), weights)),
         )(summary);
       expect(close(summaryGrad(false), summaryGrad(true))).toBeLessThan(1e-4);
+    });
+  });
+
+  it('the softmax of short rows is the textbook one in value and gradient', () => {
+    tf.tidy(() => {
+      const [rows, width] = [30, 7];
+      const x = tf.randomNormal([rows, width], 0, 3, 'float32', 14);
+      const probe = tf.randomNormal([rows, width], 0, 1, 'float32', 15);
+      const values = x.dataSync();
+      const weights = probe.dataSync();
+      const y = tf.reshape(softmax(tf.reshape(x, [5, 6, width])), [rows, width]).dataSync();
+      const [dx] = tf.grads((t: tf.Tensor) => tf.sum(tf.mul(tf.sin(softmax(t)), probe)))([x]);
+      const gradient = dx!.dataSync();
+      let worstValue = 0;
+      let worstGradient = 0;
+      for (let r = 0; r < rows; r++) {
+        const row = Array.from(values.subarray(r * width, (r + 1) * width));
+        const top = Math.max(...row);
+        const e = row.map((v) => Math.exp(v - top));
+        const total = e.reduce((a, b) => a + b, 0);
+        const expected = e.map((v) => v / total);
+        // d/dx of Σ sin(y)·probe: y ⊙ (g − Σ g·y) with g = cos(y)·probe.
+        const g = expected.map((v, j) => Math.cos(v) * weights[r * width + j]!);
+        const gy = g.reduce((sum, v, j) => sum + v * expected[j]!, 0);
+        expected.forEach((v, j) => {
+          worstValue = Math.max(worstValue, Math.abs(y[r * width + j]! - v));
+          worstGradient = Math.max(worstGradient, Math.abs(gradient[r * width + j]! - v * (g[j]! - gy)));
+        });
+      }
+      expect(worstValue).toBeLessThan(1e-6);
+      expect(worstGradient).toBeLessThan(1e-6);
     });
   });
 

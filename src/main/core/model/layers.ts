@@ -386,6 +386,30 @@ export function repeatRow(r: tf.Tensor2D, n: number): tf.Tensor2D {
 }
 
 /**
+ * Softmax over the last axis. On native as exp(x − max) / Σ with softmax's own gradient,
+ * y·(dy − Σ dy·y): Eigen's elementwise kernels, where the one Softmax op becomes oneDNN's, which is
+ * slow on the model's short rows (7 tokens, 5 assets): the step's kernels took 0.6 ms less
+ * (model-graph-profile). Elsewhere tf.softmax.
+ */
+export function softmax(x: tf.Tensor): tf.Tensor {
+  return direct() ? shortRowSoftmax(x) : tf.softmax(x);
+}
+
+const shortRowSoftmax = tf.customGrad(((...args: unknown[]) => {
+  const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+  const e = tf.exp(tf.sub(x, tf.max(x, -1, true)));
+  const y = tf.div(e, tf.sum(e, -1, true));
+  save([y]);
+  return {
+    value: y,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sy] = saved as [tf.Tensor];
+      return [tf.mul(sy, tf.sub(dy, tf.sum(tf.mul(dy, sy), -1, true)))];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor;
+
+/**
  * Scaled dot-product attention on batched heads: q[G, Tq, d], k[G, Tk, d], v[G, Tk, d] (G may broadcast
  * between q and k/v) → out[G, Tq, d] and weights[G, Tq, Tk] (each row sums to 1).
  */
@@ -394,7 +418,7 @@ export function attention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor): { out: tf.T
   // Batched matMuls run wasm's plain loop either way; transposeB reads k's rows contiguously and saves a
   // transpose kernel forward and one backward.
   const scores = tf.mul(batchMatMul(q, k, true), scalar(1 / Math.sqrt(d)));
-  const weights = tf.softmax(scores);
+  const weights = softmax(scores);
   return { out: batchMatMul(weights, v, false), weights };
 }
 

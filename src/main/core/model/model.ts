@@ -25,6 +25,7 @@ import {
   repeatRows,
   scalar,
   shiftBack,
+  softmax,
   toHeads,
 } from './layers';
 import { ParamStore } from './params';
@@ -409,7 +410,7 @@ export class CrossAssetModel {
         return tf.reshape(tf.transpose(headsFirst, [0, 2, 1, 3]), [b * heads, w * a, headDim]);
       };
       const scores = tf.mul(batchMatMul(q, byLagHeads(keys), true), scalar(1 / Math.sqrt(headDim)));
-      const perBar = tf.softmax(tf.reshape(scores, [b * heads, a, w, a]));
+      const perBar = softmax(tf.reshape(scores, [b * heads, a, w, a]));
       // Bar j of the window is lag w - j.
       const barWeights = tf.reshape(tf.reverse(lagWeights), [1, 1, w, 1]);
       const weighted = tf.reshape(tf.mul(perBar, barWeights), [b * heads, a, w * a]);
