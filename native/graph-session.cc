@@ -14,8 +14,9 @@
 //       inputs: per op argument, [op, output] or a list of them; attrs: [{name, type, value}] with the
 //       TF_ATTR_* types of tf_attrtype.h (lists as arrays; a tensor as {dtype, shape, data})
 //   startSession(program, configProto | null)
-//   run(program, feeds [{op, index, dtype, shape, data}], fetches [[op, output]])
-//       -> [{dtype, shape, data: ArrayBuffer}]
+//   run(program, feeds [{op, index, dtype, shape, data}], fetches [[op, output]], [runOptions])
+//       -> [{dtype, shape, data: ArrayBuffer}]; with runOptions (a serialised RunOptions) the array
+//       also has `metadata`, the run's serialised RunMetadata (step stats, for profiling)
 //   closeProgram(program)                    frees the session and graph now (else at collection)
 //   adamUpdate(...)                          the training step's Adam update, in place (adam.cc)
 // Every failure becomes a JavaScript exception with TensorFlow's message.

@@ -1,5 +1,5 @@
-// The graph session addon (native/graph-session.cc, with adam.cc): compiled by `npm run setup:native` beside
-// tfjs-node's binding, against the same TensorFlow C library and headers in the package's deps/. The
+// The graph session addon (native/graph-session.cc, with adam.cc): compiled by `npm run setup:native`
+// beside tfjs-node's binding, against the same TensorFlow C library and headers in the package's deps/. The
 // app runs whole training steps and predictions through it as TensorFlow graphs (src/main/core/model/
 // graph/). A source hash beside the built file tells whether it is current.
 import { spawnSync } from 'node:child_process';

@@ -388,7 +388,7 @@ export function repeatRow(r: tf.Tensor2D, n: number): tf.Tensor2D {
 /**
  * Softmax over the last axis. On native as exp(x − max) / Σ with softmax's own gradient,
  * y·(dy − Σ dy·y): Eigen's elementwise kernels, where the one Softmax op becomes oneDNN's, which is
- * slow on the model's short rows (7 tokens, 5 assets): the step's kernels took 0.6 ms less
+ * slow on the model's short rows (7 tokens, 5 assets): the step's kernels took 0.6–0.9 ms less
  * (model-graph-profile). Elsewhere tf.softmax.
  */
 export function softmax(x: tf.Tensor): tf.Tensor {

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ADDON_FILE } from '../../../../../scripts/graph-addon.mjs';
 import { bindingDirectories } from '../native-threads';
+import type { AdamHyper } from '../optimizer';
 
 /** An op's attribute as tfjs-node passes it: `type` is a TF_ATTR_* code (tf_attrtype.h). */
 export interface OpAttr {
@@ -64,7 +65,7 @@ export interface GraphAddon {
     gradient: Float32Array,
     m: Float32Array,
     v: Float32Array,
-    hyper: readonly [beta1: number, beta2: number, epsilon: number, stepSize: number, clipNorm: number],
+    hyper: AdamHyper,
   ): number;
 }
 

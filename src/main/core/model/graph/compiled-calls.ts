@@ -2,8 +2,9 @@
 // batch size), the first call runs eagerly and is traced (trace.ts); the second runs both ways, and
 // the graph is kept only if every output agrees with the eager one on that call's other inputs (so
 // nothing that changes from call to call was frozen into the graph as a constant); from then on only
-// the graph runs. A graph that disagrees is checked again on the next calls, up to GRAPH_CHECKS. Where the addon is missing, a trace cannot become a graph or the check fails,
-// calls stay eager: the same results, slower. Outputs come back as plain arrays either way.
+// the graph runs. A graph that disagrees is checked again on the next calls, up to GRAPH_CHECKS. Where
+// the addon is missing, a trace cannot become a graph or every check fails, calls stay eager: the same
+// results, slower. Outputs come back as plain arrays either way.
 import { currentBackend, tf } from '../backend';
 import { graphAddon, TF_BOOL, TF_FLOAT, TF_INT32, type Fetched } from './addon';
 import { GraphProgram, type SessionThreads } from './program';
