@@ -18,6 +18,7 @@ import {
   type MarketSpec,
 } from '../../src/main/core/market/simulator/synthetic';
 import { createModelHandlers } from '../../src/main/core/model/handlers';
+import { trainingWorkers } from '../../src/main/core/model/worker-client';
 import { BacktestsRepo } from '../../src/main/core/store/backtests.repo';
 import { CandlesRepo } from '../../src/main/core/store/candles.repo';
 import { openDatabase, type Db } from '../../src/main/core/store/db';
@@ -114,7 +115,12 @@ const run = (feed: string) =>
 
 describe('walk-forward backtest of the attention model', () => {
   it('trains one model per fold on its window, and beats every baseline after costs on the planted lead-lag', async () => {
+    const spawned = trainingWorkers().spawned;
     const summary = await run('leadlag');
+    // The folds' trainings shared their workers (one per training at once), ended with the run.
+    const atOnce = await model.service.concurrentTrainings();
+    expect(trainingWorkers().spawned - spawned).toBeLessThanOrEqual(Math.min(2, atOnce));
+    expect(trainingWorkers().idle).toBe(0);
     const detail = await call<BacktestDetail>('backtest.get', { id: summary.id });
     expect(detail.foldList).toHaveLength(2);
     const ids = detail.foldList.map((f) => f.modelId);
@@ -157,7 +163,9 @@ describe('walk-forward backtest of the attention model', () => {
     const all = await call<ModelInfo[]>('model.list', { includeFolds: true });
     const mine = await call<ModelInfo[]>('model.list', { backtestId: summary.id });
     expect(mine.length).toBe(2);
-    expect(await call<{ deleted: boolean }>('backtest.delete', { id: summary.id })).toEqual({ deleted: true });
+    expect(await call<{ deleted: boolean }>('backtest.delete', { id: summary.id })).toEqual({
+      deleted: true,
+    });
     expect(await call<ModelInfo[]>('model.list', { backtestId: summary.id })).toEqual([]);
     expect((await call<ModelInfo[]>('model.list', { includeFolds: true })).length).toBe(all.length - 2);
   });

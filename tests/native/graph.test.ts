@@ -11,6 +11,7 @@ import { constantCount } from '../../src/main/core/model/constants';
 import { stepTensors } from '../../src/main/core/model/gradients';
 import { graphAddon, TF_FLOAT, type GraphAddon } from '../../src/main/core/model/graph/addon';
 import {
+  clearSharedPrograms,
   CompiledCalls,
   compiledCallsOf,
   GRAPH_CHECKS,
@@ -197,6 +198,46 @@ describe('compiled calls', () => {
     calls.dispose();
   });
 
+  it('share checked programs within a family, each taker checking them against its own calls', () => {
+    clearSharedPrograms();
+    const builds = vi.spyOn(GraphProgram, 'build');
+    // `offset` stands for a constant of the owner that is not fed (the family promises it is the same).
+    const owner = (offset: number) => {
+      const calls = new CompiledCalls('family');
+      const compiledAfter: boolean[] = [];
+      for (let i = 0; i < 4; i++) {
+        const v = [i, -i, 2];
+        const x = tf.tensor1d(v);
+        const [out] = calls.call('k', [x], () => [tf.tidy(() => tf.add(tf.mul(x, x), tf.scalar(offset)))]);
+        x.dispose();
+        expect(Array.from(out!.data)).toEqual(v.map((e) => e * e + offset));
+        compiledAfter.push(calls.compiled('k'));
+      }
+      return { calls, compiledAfter };
+    };
+    const first = owner(0);
+    expect(builds).toHaveBeenCalledTimes(1);
+    first.calls.dispose();
+    // Taken over: no build, the same sequence (eager in place of the trace, then the check).
+    const second = owner(0);
+    expect(builds).toHaveBeenCalledTimes(1);
+    expect(second.compiledAfter).toEqual(first.compiledAfter);
+    expect(second.compiledAfter).toEqual([false, true, true, true]);
+    second.calls.dispose();
+    // A taker whose own constant differs fails its checks, stays eager, and puts the program out of
+    // the table: the next owner of the family builds its own.
+    const third = owner(5);
+    expect(third.compiledAfter).toEqual([false, false, false, false]);
+    expect(third.calls.reason).toMatch(new RegExp(`disagreed with the eager call ${GRAPH_CHECKS} times`));
+    third.calls.dispose();
+    const fourth = owner(5);
+    expect(builds).toHaveBeenCalledTimes(2);
+    expect(fourth.compiledAfter).toEqual([false, true, true, true]);
+    fourth.calls.dispose();
+    builds.mockRestore();
+    clearSharedPrograms();
+  });
+
   it('stay eager with graphs off', () => {
     useGraphs(false);
     const calls = new CompiledCalls();
@@ -300,13 +341,28 @@ describe('the model as graphs', () => {
       model.dispose();
       return { weights, validationLoss: metrics.validationLoss };
     };
+    clearSharedPrograms();
     const sessionRuns = vi.spyOn(GraphProgram.prototype, 'run');
+    const builds = vi.spyOn(GraphProgram, 'build');
     const a = await run();
     // Each run's steps after the second, and its later validation passes, ran as graphs.
     expect(sessionRuns.mock.calls.length).toBeGreaterThanOrEqual(12);
+    const built = builds.mock.calls.length;
+    expect(built).toBeGreaterThanOrEqual(2);
+    // The second model has the first's signature: it takes over its programs (as a walk-forward's next
+    // fold does in its worker), builds none, and still trains to the same bits.
+    const runsBefore = sessionRuns.mock.calls.length;
     const b = await run();
+    expect(builds.mock.calls.length).toBe(built);
+    expect(sessionRuns.mock.calls.length - runsBefore).toBeGreaterThanOrEqual(12);
+    // And a run that builds its own again, too.
+    clearSharedPrograms();
+    const c = await run();
+    expect(builds.mock.calls.length).toBe(2 * built);
     sessionRuns.mockRestore();
+    builds.mockRestore();
     expect(b.validationLoss).toBe(a.validationLoss);
     expect(relative(b.weights, a.weights)).toBe(0);
+    expect(relative(c.weights, a.weights)).toBe(0);
   });
 });

@@ -116,6 +116,11 @@ function membership(
 
 export class CrossAssetModel {
   readonly params: ParamStore;
+  /**
+   * Models with the same signature compute the same functions of their parameters and inputs (the
+   * configuration and shape decide every constant of the forward): their graphs may be shared.
+   */
+  readonly signature: string;
   readonly assets: number;
   readonly tokens: number;
   private readonly hierarchy: Hierarchy | null = null;
@@ -128,6 +133,7 @@ export class CrossAssetModel {
     seed: number,
   ) {
     validateConfig(config, shape);
+    this.signature = JSON.stringify({ config, shape });
     const { dModel: d, heads, patchLength: p, layers, ffnMultiplier, maxLag } = config;
     const a = (this.assets = shape.symbols.length);
     const f = shape.features;

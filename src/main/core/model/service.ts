@@ -25,7 +25,7 @@ import { predictWindows, type SamplePrediction } from './infer';
 import { ModelRegistry } from './registry';
 import type { TrainingInput, TrainingOutcome } from './training-job';
 import type { TrainProgress } from './trainer';
-import { trainInWorker, type WorkerTrainingOptions } from './worker-client';
+import { closeIdleTrainingWorkers, trainInWorker, type WorkerTrainingOptions } from './worker-client';
 
 export interface ModelDeps {
   models: ModelsRepo;
@@ -90,9 +90,10 @@ export class ModelService {
       };
       const train = this.deps.train ?? trainInWorker;
       const { training } = await chooseBackends({ pinned: this.deps.backend });
+      // A backtest's folds train one after another: their workers are kept for the next fold.
       const outcome = await train(
         { aligned, config, seed: params.seed },
-        { signal: job.signal, onProgress, backend: training },
+        { signal: job.signal, onProgress, backend: training, keepWorker: params.backtestId !== undefined },
       );
       job.throwIfCancelled();
       const id = `model-${randomUUID().slice(0, 8)}`;
@@ -168,7 +169,12 @@ export class ModelService {
     await chooseBackends({ pinned: this.deps.backend });
   }
 
+  endKeptTrainingWorkers(): void {
+    closeIdleTrainingWorkers();
+  }
+
   close(): void {
     this.registry.close();
+    closeIdleTrainingWorkers();
   }
 }

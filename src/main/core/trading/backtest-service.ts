@@ -291,6 +291,8 @@ export class BacktestService {
         name: 'model',
         fit: modelWalkForwardFit(port, series, params.model ?? {}, backtestId),
         concurrentFits,
+        // The fold trainings' workers were kept from one fold to the next (model/worker-client.ts).
+        endFits: () => port.endKeptTrainingWorkers?.(),
       };
     }
     if (name === 'linear-lead-lag') return { name, fit: linearLeadLagFit({ minEdge: roundTripCost(costs) }) };

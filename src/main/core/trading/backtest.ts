@@ -61,6 +61,8 @@ export interface StrategyUnderTest {
    * the results are the same as fitting one after the other; only the wall time changes.
    */
   concurrentFits?: number;
+  /** Called once the run's fits are over (ended or stopped): what they kept between folds may go. */
+  endFits?: () => void;
 }
 
 export interface BacktestRequest {
@@ -429,9 +431,11 @@ class FoldFits {
   }
 
   async close(): Promise<void> {
-    if (this.pending.size === 0) return;
-    this.stop.abort();
-    await Promise.allSettled(this.pending.values());
-    this.pending.clear();
+    if (this.pending.size > 0) {
+      this.stop.abort();
+      await Promise.allSettled(this.pending.values());
+      this.pending.clear();
+    }
+    this.strategy?.endFits?.();
   }
 }

@@ -55,6 +55,11 @@ export interface ModelPort {
   ): Promise<ModelInfo>;
   /** How many trainings may run at once (walk-forward folds fitted ahead); default one. */
   concurrentTrainings?(): Promise<number>;
+  /**
+   * Ends the training workers kept between a backtest's fold trainings (its `backtestId` trainings
+   * keep theirs for the next fold). Called when the run's fits are over.
+   */
+  endKeptTrainingWorkers?(): void;
 }
 
 /** Extra bars before a window so the MACD's EMAs have forgotten their seed (as the model's predict). */

@@ -94,6 +94,53 @@ interface Entry {
   checked: boolean;
   /** Checks it has failed so far. */
   failures: number;
+  /** Where the program came from the thread's shared programs (or went there once checked). */
+  shared?: SharedProgram;
+}
+
+/**
+ * A checked program that calls of the same family and key in this thread may take over instead of
+ * tracing and building their own: a walk-forward trains one model per fold, all of one configuration,
+ * in the same worker thread (worker-client.ts), and each fold model would otherwise trace and build
+ * its training step and validation graphs again (about 1.2 s a fold, bench model-walk-forward).
+ */
+interface SharedProgram {
+  program: GraphProgram;
+  /** What the tracing caller keeps of its trace (CallOptions.shareTrace), for the callers taking it over. */
+  traced: unknown;
+  /** CompiledCalls holding it now. */
+  users: number;
+  /** Out of the shared table (a taker's checks failed, or it was pushed out): closed with its last user. */
+  evicted: boolean;
+}
+
+/** Programs kept for takers in this thread, oldest first (module state: one table per thread). */
+const sharedPrograms = new Map<string, SharedProgram>();
+/** Programs kept without a user at most: a session holds its graph and constants, a few MB. */
+export const SHARED_PROGRAMS = 12;
+
+function release(shared: SharedProgram): void {
+  shared.users--;
+  if (shared.evicted && shared.users === 0) shared.program.close();
+}
+
+function evict(name: string, shared: SharedProgram): void {
+  if (sharedPrograms.get(name) === shared) sharedPrograms.delete(name);
+  shared.evicted = true;
+  if (shared.users === 0) shared.program.close();
+}
+
+function share(name: string, shared: SharedProgram): void {
+  sharedPrograms.set(name, shared);
+  for (const [other, entry] of sharedPrograms) {
+    if (sharedPrograms.size <= SHARED_PROGRAMS) break;
+    if (entry.users === 0) evict(other, entry);
+  }
+}
+
+/** Closes the shared programs no call holds (tests; a thread's table otherwise lives with the thread). */
+export function clearSharedPrograms(): void {
+  for (const [name, shared] of sharedPrograms) evict(name, shared);
 }
 
 /**
@@ -112,6 +159,10 @@ export interface CallOptions {
    * few hundred eager ops, worth it only for a key that recurs (0: trace the first call).
    */
   eagerCalls?: number;
+  /** What of a fresh trace a caller taking the program over needs (e.g. the dropout draws it feeds). */
+  shareTrace?: () => unknown;
+  /** Called with shareTrace's value when this call takes over a shared program, before it runs. */
+  adoptTrace?: (traced: unknown) => void;
 }
 
 export class CompiledCalls {
@@ -119,6 +170,14 @@ export class CompiledCalls {
   private readonly seen = new Map<string, number>();
   /** Why the last key stayed eager (for logs and tests), or null. */
   reason: string | null = null;
+
+  /**
+   * `family`: calls of one family with the same key compute the same function of their feeds (a
+   * model signature: the same configuration and shape), so their checked programs are shared within
+   * the thread. A taker still checks the program against its own eager call before using it alone.
+   * Without a family, programs are this object's own.
+   */
+  constructor(private readonly family?: string) {}
 
   /** Whether calls with `key` run as a graph now. */
   compiled(key: string): boolean {
@@ -140,26 +199,75 @@ export class CompiledCalls {
         this.seen.set(key, seen + 1);
         return this.eager(fn);
       }
+      // A program taken over replaces the trace, not the call: this call is eager as a tracing call
+      // is, and the next is checked. A run then gives the same results, to the bit, whether it built
+      // its programs or took them over.
+      if (this.takeShared(key, options)) return this.eager(fn);
       return this.trace(key, feeds, fn);
     }
     if (entry.checked) return this.run(entry, feeds, lateFeeds);
+    return this.check(key, entry, feeds, fn, lateFeeds, options);
+  }
+
+  /** A checking call: the graph and the eager call both run, and the eager results are returned. */
+  private check(
+    key: string,
+    entry: Entry,
+    feeds: tf.Tensor[],
+    fn: TensorFunction,
+    lateFeeds: () => ArrayBufferView[],
+    options: CallOptions,
+  ): HostArray[] {
     let fromGraph: HostArray[];
     try {
       fromGraph = this.run(entry, feeds, lateFeeds);
     } catch (err) {
+      this.drop(key, entry);
       return this.stayEager(key, `the graph failed: ${(err as Error).message}`, fn);
     }
     const eager = this.eager(fn);
     const worst = Math.max(...eager.map((e, i) => disagreement(fromGraph[i]?.data, e.data)));
-    if (worst <= 1) entry.checked = true;
-    else if (++entry.failures >= GRAPH_CHECKS) {
-      entry.program.close();
+    if (worst <= 1) {
+      entry.checked = true;
+      if (this.family !== undefined && !entry.shared) {
+        entry.shared = { program: entry.program, traced: options.shareTrace?.(), users: 1, evicted: false };
+        share(this.sharedName(key), entry.shared);
+      }
+    } else if (++entry.failures >= GRAPH_CHECKS) {
+      this.drop(key, entry);
       this.entries.set(key, 'eager');
       this.reason =
         `the graph disagreed with the eager call ${GRAPH_CHECKS} times ` +
         `(last by ${worst.toFixed(1)}× the tolerance)`;
     }
     return eager;
+  }
+
+  private sharedName(key: string): string {
+    return `${this.family}\n${key}`;
+  }
+
+  /** Takes over the thread's checked program of this family and key (to be checked), if there is one. */
+  private takeShared(key: string, options: CallOptions): boolean {
+    if (this.family === undefined) return false;
+    const name = this.sharedName(key);
+    const shared = sharedPrograms.get(name);
+    if (!shared) return false;
+    // Most recently used last: the table pushes out its oldest.
+    sharedPrograms.delete(name);
+    sharedPrograms.set(name, shared);
+    shared.users++;
+    options.adoptTrace?.(shared.traced);
+    this.entries.set(key, { program: shared.program, checked: false, failures: 0, shared });
+    return true;
+  }
+
+  /** Lets go of an entry's program for good: a shared one leaves the table (its checks failed here). */
+  private drop(key: string, entry: Entry): void {
+    if (entry.shared) {
+      evict(this.sharedName(key), entry.shared);
+      release(entry.shared);
+    } else entry.program.close();
   }
 
   private stayEager(key: string, reason: string, fn: TensorFunction): HostArray[] {
@@ -202,17 +310,24 @@ export class CompiledCalls {
 
   /** Frees the graphs' sessions now rather than at garbage collection. */
   dispose(): void {
-    for (const entry of this.entries.values()) if (entry !== 'eager') entry.program.close();
+    for (const entry of this.entries.values()) {
+      if (entry === 'eager') continue;
+      if (entry.shared) release(entry.shared);
+      else entry.program.close();
+    }
     this.entries.clear();
   }
 }
 
 const perOwner = new WeakMap<object, CompiledCalls>();
 
-/** The compiled calls that belong to `owner` (a model): its graphs live and die with it. */
-export function compiledCallsOf(owner: object): CompiledCalls {
+/**
+ * The compiled calls that belong to `owner` (a model): its graphs live and die with it, except those
+ * it shares with the other owners of its `family` in this thread (CompiledCalls).
+ */
+export function compiledCallsOf(owner: object, family?: string): CompiledCalls {
   let calls = perOwner.get(owner);
-  if (!calls) perOwner.set(owner, (calls = new CompiledCalls()));
+  if (!calls) perOwner.set(owner, (calls = new CompiledCalls(family)));
   return calls;
 }
 

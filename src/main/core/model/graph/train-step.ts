@@ -14,11 +14,14 @@ import { CompiledCalls } from './compiled-calls';
 /** A step's input: the batch's windows and its loss targets. */
 export type StepBatch = LossTargets & { x: tf.Tensor4D };
 
+/** A dropout draw of the traced step: its mask's size, its rate, its seed relative to the step's base. */
+type TracedDraw = { size: number; rate: number; offset: number };
+
 /** A training run's graph steps; dispose with the run. */
 export class GraphSteps {
-  private readonly calls = new CompiledCalls();
+  private readonly calls: CompiledCalls;
   /** Per batch size, the traced step's dropout draws, their seeds relative to the step's base seed. */
-  private readonly draws = new Map<number, Array<{ size: number; rate: number; offset: number }>>();
+  private readonly draws = new Map<number, TracedDraw[]>();
   /** Per batch size, one buffer per dropout draw, refilled every step (the run copies its feeds). */
   private readonly masks = new Map<number, Float32Array[]>();
   /** Indices of the parameters that have a gradient (the outputs after the losses, in this order). */
@@ -31,6 +34,8 @@ export class GraphSteps {
     private readonly model: CrossAssetModel,
     private readonly lossesOf: (out: ForwardOutput, batch: StepBatch) => Losses,
   ) {
+    // Shared with the steps of other models of the same signature in this thread (a walk-forward's folds).
+    this.calls = new CompiledCalls(`train-step ${model.signature}`);
     let offset = 0;
     this.offsets = model.params.list().map((v) => {
       const at = offset;
@@ -88,6 +93,9 @@ export class GraphSteps {
         }
       },
       {
+        // A program taken over from another model's steps comes with the dropout draws it was traced with.
+        shareTrace: () => this.draws.get(size),
+        adoptTrace: (draws) => this.draws.set(size, draws as TracedDraw[]),
         lateFeeds: () => {
           const draws = this.draws.get(size) ?? [];
           let buffers = this.masks.get(size);
