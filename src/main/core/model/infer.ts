@@ -49,7 +49,7 @@ export function predictWindows(
     try {
       // One graph per batch size on native (graph/compiled-calls.ts), after a few eager calls: worth
       // it for decisions and long prediction runs, not for a one-off.
-      outputs = compiledCallsOf(model, model.signature).call(
+      outputs = compiledCallsOf(model).call(
         `predict:${n}`,
         [...model.params.list(), input],
         () =>

@@ -244,10 +244,7 @@ export function evaluate(
     const batch = makeBatch(data, slice);
     // One graph per batch size on native (graph/compiled-calls.ts): every epoch evaluates the same
     // validation block in the same batches.
-    const [values, attention, predicted, upVsDown, truth, weights, lag] = compiledCallsOf(
-      model,
-      model.signature,
-    ).call(
+    const [values, attention, predicted, upVsDown, truth, weights, lag] = compiledCallsOf(model).call(
       `evaluate:${slice.length}`,
       [...model.params.list(), batch.x, batch.returns, batch.direction, batch.continues, scale],
       () =>

@@ -36,7 +36,6 @@ interface PooledWorker {
   onFailure: ((err: CoreError) => void) | null;
   /** Live tensors after its first job: a later job that leaves more is a leak, and ends the worker. */
   baseline: number | null;
-  jobs: number;
 }
 
 const idle: PooledWorker[] = [];
@@ -66,7 +65,6 @@ function start(backend: BackendName | undefined): PooledWorker {
     onMessage: null,
     onFailure: null,
     baseline: null,
-    jobs: 0,
   };
   spawned++;
   pooled.worker.on('message', (message: WorkerMessage) => pooled.onMessage?.(message));
@@ -107,7 +105,6 @@ function acquire(backend: BackendName | undefined): PooledWorker {
 function keep(pooled: PooledWorker, tensors: number): void {
   pooled.onMessage = null;
   pooled.onFailure = null;
-  pooled.jobs++;
   pooled.baseline ??= tensors;
   if (tensors > pooled.baseline || idle.length >= availableParallelism()) {
     end(pooled);
@@ -138,12 +135,13 @@ export function trainInWorker(
   const post = (message: ParentMessage) => pooled.worker.postMessage(message);
   return new Promise<TrainingOutcome>((resolve, reject) => {
     let settled = false;
-    const finish = (fn: () => void, reuse: number | null) => {
+    /** `tensors`: the worker's live tensors after a job that ended well; null after a failure. */
+    const finish = (fn: () => void, tensors: number | null) => {
       if (settled) return;
       settled = true;
       signal?.removeEventListener('abort', onAbort);
-      if (reuse === null || !options.keepWorker) end(pooled);
-      else keep(pooled, reuse);
+      if (tensors === null || !options.keepWorker) end(pooled);
+      else keep(pooled, tensors);
       fn();
     };
     const onAbort = () => post({ type: 'cancel', job });

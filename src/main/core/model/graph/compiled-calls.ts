@@ -117,7 +117,7 @@ interface SharedProgram {
 /** Programs kept for takers in this thread, oldest first (module state: one table per thread). */
 const sharedPrograms = new Map<string, SharedProgram>();
 /** Programs kept without a user at most: a session holds its graph and constants, a few MB. */
-export const SHARED_PROGRAMS = 12;
+const SHARED_PROGRAMS = 12;
 
 function release(shared: SharedProgram): void {
   shared.users--;
@@ -322,12 +322,12 @@ export class CompiledCalls {
 const perOwner = new WeakMap<object, CompiledCalls>();
 
 /**
- * The compiled calls that belong to `owner` (a model): its graphs live and die with it, except those
- * it shares with the other owners of its `family` in this thread (CompiledCalls).
+ * The compiled calls that belong to `model`: its graphs live and die with it, except those it shares
+ * with the other models of its signature in this thread (CompiledCalls' family).
  */
-export function compiledCallsOf(owner: object, family?: string): CompiledCalls {
-  let calls = perOwner.get(owner);
-  if (!calls) perOwner.set(owner, (calls = new CompiledCalls(family)));
+export function compiledCallsOf(model: { readonly signature: string }): CompiledCalls {
+  let calls = perOwner.get(model);
+  if (!calls) perOwner.set(model, (calls = new CompiledCalls(model.signature)));
   return calls;
 }
 
