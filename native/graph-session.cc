@@ -19,11 +19,13 @@
 //       also has `metadata`, the run's serialised RunMetadata (step stats, for profiling)
 //   closeProgram(program)                    frees the session and graph now (else at collection)
 //   adamUpdate(...)                          the training step's Adam update, in place (adam.cc)
+//   dropoutFill(...)                         dropout mask values from mulberry32, in place (dropout.cc)
 // Every failure becomes a JavaScript exception with TensorFlow's message.
 #include <node_api.h>
 #include <tensorflow/c/c_api.h>
 
 #include "adam.h"
+#include "dropout.h"
 
 #include <cstdint>
 #include <cstring>
@@ -590,6 +592,7 @@ NAPI_MODULE_INIT() {
       {"run", nullptr, Run, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"closeProgram", nullptr, CloseProgram, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"dropoutFill", nullptr, DropoutFill, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_value version;
   if (napi_create_string_utf8(env, TF_Version(), NAPI_AUTO_LENGTH, &version) == napi_ok) {

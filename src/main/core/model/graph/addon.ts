@@ -67,6 +67,18 @@ export interface GraphAddon {
     v: Float32Array,
     hyper: AdamHyper,
   ): number;
+  /**
+   * Dropout mask values [from, to) of `mask` in place (native/dropout.cc); the same bits as layers.ts
+   * fillMask. Missing from an addon built before it existed.
+   */
+  dropoutFill?(
+    mask: Float32Array,
+    seed: number,
+    threshold: number,
+    scale: number,
+    from: number,
+    to: number,
+  ): void;
 }
 
 let loaded: GraphAddon | null | undefined;
