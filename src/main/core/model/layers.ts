@@ -274,7 +274,7 @@ export function dropoutMask(
 
 /**
  * Fills mask values [from, to) from mulberry32 seeded with `seed`, four bytes a draw: in the graph
- * addon where it is loaded (native/dropout.cc, the same bits, about ten times faster), else here.
+ * addon where it is loaded (native/dropout.cc, the same bits, about six times faster), else here.
  */
 function maskFiller(
   mask: Float32Array,
