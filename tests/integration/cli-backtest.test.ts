@@ -1,6 +1,6 @@
 // The `backtest` command as a public interface: after a backfill from the simulator it prints the run
-// id and the metrics of the strategy and of every baseline (--json), reads settings from --config, and
-// explains a range with too little data with exit code 1.
+// id and the metrics of the strategy and of every baseline (--json, or a table with each Sharpe's
+// interval), reads settings from --config, and explains a range with too little data with exit code 1.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -119,6 +119,30 @@ describe('the backtest command', () => {
     expect(table.stdout).toMatch(/^backtest bt-\w+: 599 out-of-sample bars in 3 folds/);
     expect(table.stdout).toMatch(/\* cross-sectional-momentum/);
     expect(table.stdout.match(/cross-sectional-momentum/g)).toHaveLength(1);
+    // Each Sharpe with its 95% bootstrap interval, as --json gives them (the same seeded bootstrap).
+    const same = await cli(
+      'backtest',
+      ...range,
+      '--train-bars',
+      '600',
+      '--test-bars',
+      '200',
+      '--strategy',
+      'cross-sectional-momentum',
+      '--json',
+    );
+    const metrics = (
+      JSON.parse(same.stdout) as {
+        metrics: Record<string, { sharpe: number; sharpeInterval: { low: number; high: number } }>;
+      }
+    ).metrics;
+    expect(table.stdout).toMatch(/net Sharpe\s+95% CI\s+Δ vs best/);
+    for (const [strategy, m] of Object.entries(metrics)) {
+      const row = table.stdout.split('\n').find((line) => line.slice(2).startsWith(`${strategy} `));
+      const interval = `[${m.sharpeInterval.low.toFixed(2)}, ${m.sharpeInterval.high.toFixed(2)}]`;
+      expect(row, strategy).toContain(`${m.sharpe.toFixed(2)} `);
+      expect(row, strategy).toContain(interval);
+    }
   });
 
   it('explains a range too short for one fold, with exit code 1', async () => {

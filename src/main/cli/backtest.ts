@@ -16,6 +16,7 @@ import {
 import { ProgressBar } from './progress';
 import { modelSeeds, runSeeded } from './seeded-runs';
 import { seedTable } from './seed-table';
+import { seedReport } from '../core/trading/seed-summary';
 
 /** Settings a --config file may hold: the backtest.run params other than the range and the series. */
 export async function readConfig(path: string | undefined): Promise<Record<string, unknown>> {
@@ -38,14 +39,6 @@ export async function readConfig(path: string | undefined): Promise<Record<strin
       `--config ${path} is not a JSON object of backtest settings (${err instanceof Error ? err.message : String(err)}).`,
     );
   }
-}
-
-function percent(value: number | null | undefined): string {
-  return value === null || value === undefined ? '-' : `${(value * 100).toFixed(2)}%`;
-}
-
-function fixed(value: number | null | undefined, digits = 2): string {
-  return value === null || value === undefined ? '-' : value.toFixed(digits);
 }
 
 export const backtestCommand: Command = {
@@ -142,36 +135,9 @@ export const backtestCommand: Command = {
         return;
       }
       stdout.write(`backtest ${result.id}: ${result.bars} out-of-sample bars in ${result.folds} folds\n`);
-      const header = [
-        'strategy',
-        'return',
-        'CAGR',
-        'Sharpe',
-        'Sortino',
-        'max DD',
-        'vol',
-        'win',
-        'turnover',
-        'fees',
-        'funding',
-      ];
-      const rows = result.metrics.map((m) => [
-        m.role === 'strategy' ? `* ${m.strategy}` : `  ${m.strategy}`,
-        percent(m.metrics.totalReturn),
-        percent(m.metrics.cagr),
-        fixed(m.metrics.sharpe),
-        fixed(m.metrics.sortino),
-        percent(m.metrics.maxDrawdown),
-        percent(m.metrics.volatility),
-        percent(m.metrics.winRate),
-        fixed(m.metrics.turnover, 1),
-        fixed(m.metrics.feesPaid, 0),
-        fixed(m.metrics.fundingPaid ?? null, 0),
-      ]);
-      const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-      for (const row of [header, ...rows])
-        stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}\n`);
-      for (const note of result.marketRules?.notes ?? []) stdout.write(`note: ${note}\n`);
+      // The same columns as a multi-seed report: the Sharpe's interval, the edge over the best
+      // baseline, costs per year as a share of capital, funding only where it was modelled.
+      stdout.write(seedTable(seedReport([], [result]), 'one'));
     } finally {
       bar.finish();
       off();

@@ -1,6 +1,7 @@
-// The text table of a multi-seed report (backtest --seeds, evaluate): one row per strategy, every
-// figure as mean ± std across seeds, the Sharpe's 95% bootstrap interval (means of its bounds), and
-// funding said to be not modelled when the run had none.
+// The text table of a backtest report: one row per strategy, the net Sharpe with its 95% bootstrap
+// interval and its edge over the best baseline, and funding said to be not modelled when the run had
+// none. For several seeds (backtest --seeds, evaluate) every figure is mean ± std across seeds and the
+// interval is the means of its bounds; for one run (backtest) the figures are that run's.
 import type { SeedReport, SeedStat, SeedSummary } from '../core/trading/seed-summary';
 
 function stat(summary: SeedSummary, path: string): SeedStat | null {
@@ -20,7 +21,8 @@ function bounds(low: SeedStat | null, high: SeedStat | null, digits = 2): string
   return low && high ? `[${low.mean.toFixed(digits)}, ${high.mean.toFixed(digits)}]` : '-';
 }
 
-export function seedTable(report: SeedReport): string {
+/** `runs`: 'seeds' for a report of one run per seed, 'one' for a single run's (no seed line). */
+export function seedTable(report: SeedReport, runs: 'seeds' | 'one' = 'seeds'): string {
   const k = report.seeds.length;
   const header = [
     'strategy',
@@ -63,8 +65,12 @@ export function seedTable(report: SeedReport): string {
       .trimEnd(),
   );
   const notes: string[] = [
-    `${k} seed${k === 1 ? '' : 's'} (${report.seeds.join(', ')}); figures are mean ± std across seeds` +
-      (k === 1 ? ' (one seed: no spread)' : ''),
+    ...(runs === 'seeds'
+      ? [
+          `${k} seed${k === 1 ? '' : 's'} (${report.seeds.join(', ')}); figures are mean ± std across seeds` +
+            (k === 1 ? ' (one seed: no spread)' : ''),
+        ]
+      : []),
     "95% CI: stationary block bootstrap of bar returns (1,000 resamples, mean block one day); Δ: Sharpe minus the best baseline's, paired",
     'fees/yr: fees paid as a share of initial capital per year; turnover/yr: traded notional / mean equity per year',
   ];
