@@ -104,7 +104,7 @@ describe('the backtest command', () => {
     expect(result.metrics['btc-only']!.feesPaid).toBeGreaterThan(49);
     expect(result.metrics['btc-only']!.feesPaid).toBeLessThan(51);
 
-    const table = await cli(
+    const momentum = [
       'backtest',
       ...range,
       '--train-bars',
@@ -113,24 +113,15 @@ describe('the backtest command', () => {
       '200',
       '--strategy',
       'cross-sectional-momentum',
-    );
+    ];
+    const table = await cli(...momentum);
     expect(table.code, table.stderr).toBe(0);
     // A baseline has no label horizon, so no purge gap: tests start at bar 600.
     expect(table.stdout).toMatch(/^backtest bt-\w+: 599 out-of-sample bars in 3 folds/);
     expect(table.stdout).toMatch(/\* cross-sectional-momentum/);
     expect(table.stdout.match(/cross-sectional-momentum/g)).toHaveLength(1);
     // Each Sharpe with its 95% bootstrap interval, as --json gives them (the same seeded bootstrap).
-    const same = await cli(
-      'backtest',
-      ...range,
-      '--train-bars',
-      '600',
-      '--test-bars',
-      '200',
-      '--strategy',
-      'cross-sectional-momentum',
-      '--json',
-    );
+    const same = await cli(...momentum, '--json');
     const metrics = (
       JSON.parse(same.stdout) as {
         metrics: Record<string, { sharpe: number; sharpeInterval: { low: number; high: number } }>;
