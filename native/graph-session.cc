@@ -20,12 +20,14 @@
 //   closeProgram(program)                    frees the session and graph now (else at collection)
 //   adamUpdate(...)                          the training step's Adam update, in place (adam.cc)
 //   dropoutFill(...)                         dropout mask values from mulberry32, in place (dropout.cc)
+//   blockAsyncSignals(), holdAsyncSignals()  keep signals out of the calling thread (signals.cc)
 // Every failure becomes a JavaScript exception with TensorFlow's message.
 #include <node_api.h>
 #include <tensorflow/c/c_api.h>
 
 #include "adam.h"
 #include "dropout.h"
+#include "signals.h"
 
 #include <cstdint>
 #include <cstring>
@@ -520,9 +522,13 @@ napi_value Run(napi_env env, napi_callback_info info) {
   }
   std::vector<TF_Tensor*> outputs(fetch_count, nullptr);
   TF_Status* status = TF_NewStatus();
-  TF_SessionRun(program->session, run_options, feeds.data(), values.data(), static_cast<int>(feed_count),
-                fetches.data(), outputs.data(), static_cast<int>(fetch_count), nullptr, 0, run_metadata,
-                status);
+  {
+    // No signal handler may run inside the kernels (signals.cc).
+    ScopedSignalBlock no_signals;
+    TF_SessionRun(program->session, run_options, feeds.data(), values.data(), static_cast<int>(feed_count),
+                  fetches.data(), outputs.data(), static_cast<int>(fetch_count), nullptr, 0, run_metadata,
+                  status);
+  }
   release();
   if (run_options) TF_DeleteBuffer(run_options);
   auto drop_metadata = [&]() {
@@ -593,6 +599,8 @@ NAPI_MODULE_INIT() {
       {"closeProgram", nullptr, CloseProgram, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"dropoutFill", nullptr, DropoutFill, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"blockAsyncSignals", nullptr, BlockAsyncSignals, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"holdAsyncSignals", nullptr, HoldAsyncSignals, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_value version;
   if (napi_create_string_utf8(env, TF_Version(), NAPI_AUTO_LENGTH, &version) == napi_ok) {

@@ -1,7 +1,8 @@
-// The graph session addon (native/graph-session.cc, with adam.cc and dropout.cc): compiled by `npm run setup:native`
-// beside tfjs-node's binding, against the same TensorFlow C library and headers in the package's deps/. The
-// app runs whole training steps and predictions through it as TensorFlow graphs (src/main/core/model/
-// graph/). A source hash beside the built file tells whether it is current.
+// The graph session addon (native/graph-session.cc, with adam.cc, dropout.cc and signals.cc): compiled
+// by `npm run setup:native` beside tfjs-node's binding, against the same TensorFlow C library and
+// headers in the package's deps/. The app runs whole training steps and predictions through it as
+// TensorFlow graphs (src/main/core/model/graph/). A source hash beside the built file tells whether it
+// is current.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,8 +12,10 @@ import { fileURLToPath } from 'node:url';
 export const ADDON_FILE = 'crossdesk_graph.node';
 const HASH_FILE = 'crossdesk_graph.sha256';
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const SOURCES = ['graph-session.cc', 'adam.cc', 'dropout.cc'].map((file) => join(root, 'native', file));
-const HEADERS = ['adam.h', 'dropout.h'].map((file) => join(root, 'native', file));
+const SOURCES = ['graph-session.cc', 'adam.cc', 'dropout.cc', 'signals.cc'].map((file) =>
+  join(root, 'native', file),
+);
+const HEADERS = ['adam.h', 'dropout.h', 'signals.h'].map((file) => join(root, 'native', file));
 
 function sourceHash() {
   const hash = createHash('sha256');

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendName } from '../../../shared/domain';
 import { registerNativeKernels } from './native-kernels';
+import { keepSignalsOutOfKernels } from './native-signals';
 import { configureNativeThreads } from './native-threads';
 
 export { tf };
@@ -41,7 +42,9 @@ async function tryNative(): Promise<boolean> {
     const name = '@tensorflow/tfjs-node';
     await import(/* @vite-ignore */ name);
     registerNativeKernels();
-    return await tf.setBackend('tensorflow');
+    if (!(await tf.setBackend('tensorflow'))) return false;
+    keepSignalsOutOfKernels();
+    return true;
   } catch {
     return false;
   }

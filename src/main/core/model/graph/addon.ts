@@ -68,6 +68,13 @@ export interface GraphAddon {
     hyper: AdamHyper,
   ): number;
   /**
+   * Blocks the asynchronous signals in the calling thread from now on (native/signals.cc: a signal
+   * handled inside oneDNN's GEMM kernels corrupts the heap). Missing from an addon built before it.
+   */
+  blockAsyncSignals?(): void;
+  /** true: blocks them in the calling thread; false: restores its mask (native/signals.cc). */
+  holdAsyncSignals?(hold: boolean): void;
+  /**
    * Dropout mask values [from, to) of `mask` in place (native/dropout.cc); the same bits as layers.ts
    * fillMask. Missing from an addon built before it existed.
    */
