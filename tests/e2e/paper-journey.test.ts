@@ -280,16 +280,21 @@ async function readWeights(page: Page): Promise<WeightsState> {
   return { time, rows };
 }
 
-/** Every row of the heatmap has N cells in [0, 1] that sum to 1 (a softmax over the key assets). */
+/**
+ * Every row of the heatmap has N cells in [0, 1] that sum to 1 (a softmax over the key assets). The
+ * table is read in one evaluation: it re-renders with every bar, and cells read one call at a time
+ * could come from two renders.
+ */
 async function expectSoftmaxRows(page: Page, n: number): Promise<void> {
-  const rows = await page.locator('[data-testid="attention-heatmap"] tbody tr').all();
-  expect(rows).toHaveLength(n);
-  for (const row of rows) {
-    const values = await Promise.all(
-      (await row.locator('.heatmap__cell').all()).map(async (cell) =>
-        Number(await cell.getAttribute('data-value')),
+  const rows = await page
+    .locator('[data-testid="attention-heatmap"] tbody')
+    .evaluate((body) =>
+      [...body.querySelectorAll('tr')].map((row) =>
+        [...row.querySelectorAll('.heatmap__cell')].map((cell) => Number(cell.getAttribute('data-value'))),
       ),
     );
+  expect(rows).toHaveLength(n);
+  for (const values of rows) {
     expect(values).toHaveLength(n);
     expect(values.every((v) => v >= 0 && v <= 1)).toBe(true);
     expect(values.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 3);
