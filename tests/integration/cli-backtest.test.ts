@@ -128,6 +128,8 @@ describe('the backtest command', () => {
       }
     ).metrics;
     expect(table.stdout).toMatch(/net Sharpe\s+95% CI\s+Δ vs best/);
+    // One run, no seed sweep: no line about seeds.
+    expect(table.stdout).not.toMatch(/across seeds/);
     for (const [strategy, m] of Object.entries(metrics)) {
       const row = table.stdout.split('\n').find((line) => line.slice(2).startsWith(`${strategy} `));
       const interval = `[${m.sharpeInterval.low.toFixed(2)}, ${m.sharpeInterval.high.toFixed(2)}]`;

@@ -137,7 +137,7 @@ export const backtestCommand: Command = {
       stdout.write(`backtest ${result.id}: ${result.bars} out-of-sample bars in ${result.folds} folds\n`);
       // The same columns as a multi-seed report: the Sharpe's interval, the edge over the best
       // baseline, costs per year as a share of capital, funding only where it was modelled.
-      stdout.write(seedTable(seedReport([], [result]), 'one'));
+      stdout.write(seedTable(seedReport([], [result])));
     } finally {
       bar.finish();
       off();

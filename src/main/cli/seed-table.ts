@@ -21,8 +21,8 @@ function bounds(low: SeedStat | null, high: SeedStat | null, digits = 2): string
   return low && high ? `[${low.mean.toFixed(digits)}, ${high.mean.toFixed(digits)}]` : '-';
 }
 
-/** `runs`: 'seeds' for a report of one run per seed, 'one' for a single run's (no seed line). */
-export function seedTable(report: SeedReport, runs: 'seeds' | 'one' = 'seeds'): string {
+/** A report without seeds (seedReport([], [run])) is one run's: no seed line. */
+export function seedTable(report: SeedReport): string {
   const k = report.seeds.length;
   const header = [
     'strategy',
@@ -65,7 +65,7 @@ export function seedTable(report: SeedReport, runs: 'seeds' | 'one' = 'seeds'): 
       .trimEnd(),
   );
   const notes: string[] = [
-    ...(runs === 'seeds'
+    ...(k > 0
       ? [
           `${k} seed${k === 1 ? '' : 's'} (${report.seeds.join(', ')}); figures are mean ± std across seeds` +
             (k === 1 ? ' (one seed: no spread)' : ''),

@@ -10,12 +10,11 @@
 //   for its length (about a microsecond more an op), as each graph run does in the addon.
 // Both need the graph addon; with tfjs-node's own install (no addon) nothing is blocked.
 import { isMainThread } from 'node:worker_threads';
-import { tf } from './backend';
 import { graphAddon } from './graph/addon';
+import { nativeBackend, type NativeBackendInternals } from './graph/trace';
 
-interface Binding {
-  executeOp(...args: unknown[]): unknown;
-}
+/** The backends whose binding already holds the signals (setBackend may run again in a thread). */
+const guarded = new WeakSet<NativeBackendInternals>();
 
 /** Call once the tensorflow backend is set, before its first op. */
 export function keepSignalsOutOfKernels(): void {
@@ -25,26 +24,24 @@ export function keepSignalsOutOfKernels(): void {
     addon.blockAsyncSignals();
     return;
   }
-  const backend = tf.backend() as unknown as { binding: Binding };
-  const binding = backend.binding;
-  if ((binding as { signalsHeld?: boolean }).signalsHeld) return;
+  const backend = nativeBackend();
+  if (guarded.has(backend)) return;
+  guarded.add(backend);
+  const { binding } = backend;
   const hold = addon.holdAsyncSignals.bind(addon);
   // The binding's own properties are read-only: the backend gets a stand-in whose executeOp holds
   // the signals, with everything else through its prototype (graph/trace.ts records through it too).
-  const guarded = Object.create(binding) as Binding;
-  Object.defineProperties(guarded, {
-    signalsHeld: { value: true },
-    executeOp: {
-      enumerable: true,
-      value: (...args: unknown[]) => {
-        hold(true);
-        try {
-          return binding.executeOp(...args);
-        } finally {
-          hold(false);
-        }
-      },
+  const holding: typeof binding = Object.create(binding);
+  Object.defineProperty(holding, 'executeOp', {
+    enumerable: true,
+    value: (...args: Parameters<typeof binding.executeOp>) => {
+      hold(true);
+      try {
+        return binding.executeOp(...args);
+      } finally {
+        hold(false);
+      }
     },
   });
-  backend.binding = guarded;
+  backend.binding = holding;
 }

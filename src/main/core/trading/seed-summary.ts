@@ -44,6 +44,7 @@ export function summariseSeeds(objects: readonly unknown[]): SeedSummary {
 }
 
 export interface SeedReport {
+  /** The model seed of each run, in order; empty for a single run that varied no seed. */
   seeds: number[];
   runIds: string[];
   /** Whether funding history covered every symbol of every run (false: fundingPaid is not a figure). */
